@@ -1,0 +1,26 @@
+"""rnnviz: the Streamlit entry point (router). Run with ``streamlit run app.py``.
+
+Only routing and the shared sidebar live here; each page is a file in ``pages/`` and all
+computation is in the ``rnnviz`` package.
+"""
+# Import the heavy libraries up front, before any page runs: seen here, the very first
+# script run after a fresh server start could fail with "partially initialized module
+# 'pandas'" when a page imported plotly (and with it pandas) in the middle of that run.
+import numpy  # noqa: F401
+import pandas  # noqa: F401
+import plotly.graph_objects  # noqa: F401
+import torch  # noqa: F401
+
+import streamlit as st
+
+from rnnviz import streamlit_helpers as sh
+
+st.set_page_config(page_title="rnnviz", page_icon=":material/timeline:", layout="wide")
+
+PAGES = [
+    st.Page("pages/vanishing.py", title="Vanishing & exploding gradients", icon=":material/trending_down:", url_path="vanishing", default=True),
+]
+
+nav = st.navigation(PAGES)
+sh.language_selector()
+nav.run()

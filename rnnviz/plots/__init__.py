@@ -1,0 +1,5 @@
+"""Pure plotting functions: arrays in, plotly figures out. Nothing here draws to a screen.
+
+``style`` holds the one visual language every page shares (fonts big enough for a
+projector, colour scales, margins); each page has its own module of figure builders.
+"""

@@ -1,0 +1,44 @@
+"""The shared visual language: large fonts for projectors, consistent colour scales.
+
+Colour scales:
+
+- ``SEQUENTIAL`` (magnitudes, e.g. ``log10 |dL/dh_t|``): Viridis, perceptually uniform and
+  readable in greyscale and by colour-blind viewers;
+- ``DIVERGING`` (signed values, e.g. ``h_t`` or a gate pre-activation): blue-white-red,
+  always centred on 0 with ``zmid=0``;
+- ``GATE`` (values in [0, 1], e.g. sigmoid gates): Cividis-like sequential from dark to light;
+- ``CELL_COLORS``: one colour per cell type, used identically on every page.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_SIZE = 18
+TITLE_SIZE = 22
+FONT_FAMILY = "Inter, 'Source Sans 3', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
+
+SEQUENTIAL = "Viridis"
+DIVERGING = "RdBu_r"
+GATE = "Cividis"
+
+CELL_COLORS = {"RNN": "#d62728", "LSTM": "#1f77b4", "GRU": "#2ca02c"}
+"""Colour per cell type; the same on every page."""
+
+ACCENT = "#ff7f0e"
+WARN = "#b30000"
+
+
+def apply_style(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
+    """Apply the shared layout: fonts, white template, margins that never clip labels."""
+    fig.update_layout(
+        template="plotly_white",
+        font=dict(size=FONT_SIZE, family=FONT_FAMILY),
+        title=dict(text=title, font=dict(size=TITLE_SIZE), x=0.0, xanchor="left") if title else None,
+        height=height,
+        margin=dict(l=80, r=30, t=70 if title else 30, b=70),
+        legend=dict(font=dict(size=FONT_SIZE - 2)),
+        hoverlabel=dict(font=dict(size=FONT_SIZE - 2)),
+    )
+    fig.update_xaxes(title_font=dict(size=FONT_SIZE), tickfont=dict(size=FONT_SIZE - 2), automargin=True)
+    fig.update_yaxes(title_font=dict(size=FONT_SIZE), tickfont=dict(size=FONT_SIZE - 2), automargin=True)
+    return fig

@@ -1,0 +1,103 @@
+"""Streamlit helpers: language, translated labels, presets, safe error display.
+
+This is the only module of ``rnnviz`` that imports Streamlit. ``import rnnviz`` does not
+import it (``tests/unit/test_imports.py`` checks), so the compute modules work in a
+notebook and are tested as plain Python.
+
+Conventions for pages:
+
+- every widget has ``key=<config field name>``, ``bind="query-params"`` and a ``help=``
+  tooltip from the i18n catalog;
+- a preset is a dict ``{widget key: value}`` applied by :func:`preset_buttons` through
+  ``st.session_state`` before the widgets are drawn (bound widgets then update the URL);
+- user-facing errors from the compute layer are ``ValueError`` with a readable message,
+  shown by :func:`show_error`, never a traceback.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator, Mapping
+
+import streamlit as st
+
+from rnnviz.i18n import LANG_NAMES, LANGS, t
+
+LANG_KEY = "lang"
+
+
+def lang() -> str:
+    """The current UI language code (``"en"`` or ``"zh"``)."""
+    value = st.session_state.get(LANG_KEY, LANGS[0])
+    return value if value in LANGS else LANGS[0]
+
+
+def tr(key: str, **fmt: Any) -> str:
+    """Translate ``key`` into the current language (see :func:`rnnviz.i18n.t`)."""
+    return t(key, lang(), **fmt)
+
+
+def language_selector() -> str:
+    """Sidebar language switch, bound to ``?lang=`` so a shared URL keeps the language."""
+    st.sidebar.selectbox(
+        t("common.language", lang()),
+        options=list(LANGS),
+        format_func=lambda code: LANG_NAMES[code],
+        key=LANG_KEY,
+        bind="query-params",
+        persist_state="session",
+        help=t("common.language_help", lang()),
+    )
+    return lang()
+
+
+def apply_preset(values: Mapping[str, Any]) -> None:
+    """Callback: write a preset's widget values into session state (before widgets are drawn)."""
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def preset_buttons(presets: Mapping[str, tuple[str, str, Mapping[str, Any]]], *, where=None) -> None:
+    """One button per preset: ``{name: (label_key, help_key, {widget key: value})}``.
+
+    The buttons use ``on_click`` callbacks, which run before the script, so the widgets
+    drawn afterwards already show the preset values (and their URL parameters follow).
+    """
+    where = where or st.sidebar
+    where.markdown(f"**{tr('common.presets')}**")
+    for name, (label_key, help_key, values) in presets.items():
+        where.button(
+            tr(label_key),
+            key=f"preset_{name}",
+            help=tr(help_key),
+            on_click=apply_preset,
+            args=(dict(values),),
+            width="stretch",
+        )
+
+
+def show_error(exc: BaseException) -> None:
+    """Show a user-facing error (a ``ValueError`` from the compute layer) as a red box."""
+    st.error(f"{tr('common.error_prefix')}: {exc}", icon=":material/error:")
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """``with user_errors(): ...`` turns ``ValueError`` into :func:`show_error` and stops the page.
+
+    Other exceptions are bugs and propagate (the tests must see them).
+    """
+    try:
+        yield
+    except ValueError as exc:
+        show_error(exc)
+        st.stop()
+
+
+def explain(what_key: str, latex: list[str] | tuple[str, ...] = ()) -> None:
+    """The "what you are seeing" paragraph and the equations of what is plotted."""
+    with st.expander(tr("common.what_you_see"), expanded=True):
+        st.markdown(tr(what_key))
+    if latex:
+        with st.expander(tr("common.equations"), expanded=False):
+            for eq in latex:
+                st.latex(eq)
