@@ -18,7 +18,8 @@ from rnnviz import streamlit_helpers as sh
 st.set_page_config(page_title="rnnviz", page_icon=":material/timeline:", layout="wide")
 
 PAGES = [
-    st.Page("pages/vanishing.py", title="Vanishing & exploding gradients", icon=":material/trending_down:", url_path="vanishing", default=True),
+    st.Page("pages/home.py", title=sh.tr("home.nav_title"), icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/vanishing.py", title=sh.tr("vanishing.nav_title"), icon=":material/trending_down:", url_path="vanishing"),
 ]
 
 nav = st.navigation(PAGES)

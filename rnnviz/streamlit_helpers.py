@@ -101,3 +101,24 @@ def explain(what_key: str, latex: list[str] | tuple[str, ...] = ()) -> None:
         with st.expander(tr("common.equations"), expanded=False):
             for eq in latex:
                 st.latex(eq)
+
+
+def _leave_pages_directory_mode() -> None:
+    """Make a bookmarked lab URL work on the first request after a server start.
+
+    Streamlit treats an app with a ``pages/`` folder as a pages-directory ("MPA v1") app until
+    some run calls ``st.navigation``. On a fresh server, a first request straight to
+    ``/vanishing`` therefore ran ``pages/vanishing.py`` on its own: no router, no language
+    switch, a sidebar listing file names. Every page imports this module during its first run,
+    so here the flag is cleared and the run restarted, which then goes through ``app.py`` and
+    lands on the requested page (its URL path, and so its page hash, is the same in both modes).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if st.runtime.exists():
+            st.rerun()
+
+
+_leave_pages_directory_mode()

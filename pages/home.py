@@ -1,0 +1,28 @@
+"""Page: the start page. The curriculum as a list of links to the labs."""
+from pathlib import Path
+
+import streamlit as st
+
+from rnnviz import streamlit_helpers as sh
+
+# (page file, title key, one-line blurb key); pages whose file is missing are skipped.
+LABS = [
+    ("pages/vanishing.py", "vanishing.nav_title", "home.blurb_vanishing"),
+    ("pages/stepthrough.py", "stepthrough.nav_title", "home.blurb_stepthrough"),
+    ("pages/gates.py", "gates.nav_title", "home.blurb_gates"),
+    ("pages/attention.py", "attention.nav_title", "home.blurb_attention"),
+    ("pages/train_live.py", "train_live.nav_title", "home.blurb_train_live"),
+]
+
+st.title("rnnviz")
+st.markdown(sh.tr("home.intro"))
+root = Path(__file__).resolve().parents[1]
+for path, title_key, blurb_key in LABS:
+    if not (root / path).exists():
+        continue
+    try:
+        title = sh.tr(title_key)
+    except KeyError:
+        continue
+    st.page_link(path, label=title, icon=":material/arrow_forward:")
+    st.caption(sh.tr(blurb_key))

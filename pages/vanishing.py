@@ -1,0 +1,103 @@
+"""Page: vanishing & exploding gradients. Widgets -> VanishingConfig -> rnnviz.labs.vanishing -> figures."""
+from dataclasses import astuple, fields
+
+import streamlit as st
+
+from rnnviz import streamlit_helpers as sh
+from rnnviz.labs import vanishing as lab
+from rnnviz.plots import vanishing as plots
+
+D = lab.VanishingConfig()  # the defaults
+BASE = {"vg_cells": ["RNN"], "vg_T": 100, "vg_H": 64, "vg_radius": 0.9, "vg_activation": "tanh", "vg_init": "default",
+        "vg_forget_bias": 0.0, "vg_input_kind": "random", "vg_input_scale": 1.0, "vg_loss": "last", "vg_clip": 0.0}
+PRESETS = {
+    "vanish": ("vanishing.preset_vanish", "vanishing.preset_vanish_help", BASE),
+    "explode": ("vanishing.preset_explode", "vanishing.preset_explode_help",
+                {**BASE, "vg_radius": 1.5, "vg_activation": "identity", "vg_init": "orthogonal"}),
+    "lstm": ("vanishing.preset_lstm", "vanishing.preset_lstm_help",
+             {**BASE, "vg_cells": ["RNN", "LSTM"], "vg_forget_bias": 1.0}),
+    "irnn": ("vanishing.preset_irnn", "vanishing.preset_irnn_help",
+             {**BASE, "vg_activation": "relu", "vg_init": "identity", "vg_radius": 1.0, "vg_T": 200}),
+}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def compute(key: tuple) -> lab.VanishingResult:
+    return lab.run(lab.VanishingConfig(*key))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def compute_jacobians(key: tuple, cell: str) -> dict:
+    return lab.jacobians(compute(key), cell)
+
+
+tr = sh.tr
+st.title(tr("vanishing.title"))
+st.markdown(tr("vanishing.intro"))
+sh.preset_buttons(PRESETS)
+
+with st.sidebar:
+    opts = dict(bind="query-params")
+    cells = st.multiselect(tr("vanishing.cells"), ["RNN", "LSTM", "GRU"], default=list(D.cells), key="vg_cells",
+                           help=tr("vanishing.cells_help"), **opts)
+    radius = st.slider(tr("vanishing.radius"), 0.0, 3.0, D.radius, 0.05, key="vg_radius", help=tr("vanishing.radius_help"), **opts)
+    T = st.slider(tr("vanishing.T"), 1, lab.T_MAX, D.T, key="vg_T", help=tr("vanishing.T_help"), **opts)
+    H = st.slider(tr("vanishing.H"), 1, lab.H_MAX, D.H, key="vg_H", help=tr("vanishing.H_help"), **opts)
+    activation = st.selectbox(tr("vanishing.activation"), ["tanh", "relu", "sigmoid", "identity"], key="vg_activation",
+                              help=tr("vanishing.activation_help"), **opts)
+    init = st.selectbox(tr("vanishing.init"), ["default", "orthogonal", "identity"], key="vg_init",
+                        format_func=lambda v: tr(f"vanishing.init_{v}"), help=tr("vanishing.init_help"), **opts)
+    forget_bias = st.slider(tr("vanishing.forget_bias"), -3.0, 5.0, D.forget_bias, 0.5, key="vg_forget_bias",
+                            help=tr("vanishing.forget_bias_help"), **opts)
+    input_kind = st.radio(tr("vanishing.input_kind"), ["random", "zeros", "text"], key="vg_input_kind", horizontal=True,
+                          format_func=lambda v: tr(f"vanishing.input_{v}"), help=tr("vanishing.input_kind_help"), **opts)
+    input_scale, text = D.input_scale, D.text
+    if input_kind == "random":
+        input_scale = st.slider(tr("vanishing.input_scale"), 0.0, 3.0, D.input_scale, 0.05, key="vg_input_scale",
+                                help=tr("vanishing.input_scale_help"), **opts)
+    elif input_kind == "text":
+        text = st.text_input(tr("vanishing.text"), D.text, max_chars=500, key="vg_text", help=tr("vanishing.text_help"), **opts)
+    loss = st.radio(tr("vanishing.loss"), ["last", "every"], key="vg_loss", horizontal=True,
+                    format_func=lambda v: tr(f"vanishing.loss_{v}"), help=tr("vanishing.loss_help"), **opts)
+    clip = st.number_input(tr("vanishing.clip"), 0.0, 1e6, D.clip, 0.5, key="vg_clip", help=tr("vanishing.clip_help"), **opts)
+    seed = st.number_input(tr("common.seed"), 0, 2**31 - 1, D.seed, 1, key="vg_seed", help=tr("common.seed_help"), **opts)
+    st.caption(tr("common.share_hint"))
+
+cfg = lab.VanishingConfig(cells=tuple(c for c in ["RNN", "LSTM", "GRU"] if c in cells), T=T, H=H, radius=radius,
+                          activation=activation, init=init, forget_bias=forget_bias, input_kind=input_kind,
+                          input_scale=input_scale, input_size=D.input_size, text=text, loss=loss, clip=clip, seed=int(seed))
+key = astuple(cfg)
+assert len(key) == len(fields(cfg))
+with sh.user_errors():
+    cfg.validate()
+    res = compute(key)
+
+for line in lab.readout_sentences(res, sh.lang()):
+    st.markdown(line)
+if res.alphabet is not None:
+    st.caption(tr("vanishing.text_info", T=res.T, V=len(res.alphabet)))
+
+st.plotly_chart(plots.grad_norm_figure(res, sh.lang()), width="stretch", key="vg_fig_grad")
+
+st.subheader(tr("vanishing.heatmaps"))
+tabs = st.tabs(list(res.cells))
+for tab, (cell, cr) in zip(tabs, res.cells.items()):
+    with tab:
+        st.plotly_chart(plots.grad_heatmap_figure(cr, sh.lang()), width="stretch", key=f"vg_fig_heat_{cell}")
+
+st.subheader(tr("vanishing.jacobian"))
+cheap = all(lab.jacobian_cost(cfg, c, res.T) <= lab.JACOBIAN_AUTO_FLOPS for c in res.cells)
+asked = st.session_state.get("vg_jac_for") == key
+if not cheap and not asked:
+    st.info(tr("vanishing.jacobian_costly", T=res.T, H=cfg.H, cells=", ".join(res.cells)))
+    if st.button(tr("vanishing.jacobian_button"), help=tr("vanishing.jacobian_button_help"), key="vg_jac_button"):
+        st.session_state["vg_jac_for"] = key
+        asked = True
+if cheap or asked:
+    with st.spinner(tr("vanishing.computing")):
+        jacs = {c: compute_jacobians(key, c) for c in res.cells}
+    st.plotly_chart(plots.jacobian_figure(jacs, res, sh.lang()), width="stretch", key="vg_fig_jac")
+    if "LSTM" in res.cells:
+        st.caption(tr("vanishing.jacobian_lstm_note"))
+
+sh.explain("vanishing.what", lab.LATEX)

@@ -1,0 +1,14 @@
+"""Strings of the start page."""
+
+STRINGS = {
+    "home.nav_title": {"en": "Start", "zh": "首页"},
+    "home.intro": {
+        "en": "Interactive labs for recurrent neural networks. Every number on screen is computed by the `rnnviz` package in float64 and checked against PyTorch in its tests. Pick a lab; every control explains itself when you hover over its **?**.",
+        "zh": "循环神经网络交互实验。屏幕上的每个数都由 `rnnviz` 包以 float64 计算，并在测试中与 PyTorch 核对。选择一个实验；把鼠标移到控件旁的 **?** 上即可看到说明。",
+    },
+    "home.blurb_vanishing": {"en": "Drag the spectral radius and watch ‖∂L/∂h_t‖ vanish or explode; LSTM, GRU, IRNN, clipping.", "zh": "拖动谱半径，观察 ‖∂L/∂h_t‖ 消失或爆炸；LSTM、GRU、IRNN、梯度裁剪。"},
+    "home.blurb_stepthrough": {"en": "The unrolled RNN step by step: forward values and BPTT deltas with the real numbers.", "zh": "逐步展开的 RNN：前向数值与 BPTT 误差项，全部为真实数值。"},
+    "home.blurb_gates": {"en": "LSTM and GRU gates on trained models: what opens, what forgets, and why.", "zh": "已训练模型中的 LSTM 与 GRU 门：哪些门打开、哪些遗忘，以及原因。"},
+    "home.blurb_attention": {"en": "Seq2seq with attention: alignment heatmaps, the bottleneck, teacher forcing.", "zh": "带注意力的序列到序列模型：对齐热力图、信息瓶颈、教师强制。"},
+    "home.blurb_train_live": {"en": "Train a character-level language model or a name classifier live and watch the gradients.", "zh": "现场训练字符级语言模型或姓名分类器，并观察梯度。"},
+}

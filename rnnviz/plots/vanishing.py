@@ -1,0 +1,121 @@
+"""Figures of the vanishing & exploding gradients lab (pure: results in, plotly figures out)."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from rnnviz.i18n import t
+from rnnviz.plots.style import ACCENT, CELL_COLORS, SEQUENTIAL, WARN, apply_style
+
+
+def _log_range(arrays) -> tuple[float, float] | None:
+    vals = np.concatenate([np.ravel(a) for a in arrays if a is not None]) if arrays else np.array([])
+    vals = vals[np.isfinite(vals) & (vals > 0)]
+    if vals.size == 0:
+        return None
+    lo, hi = np.log10(vals.min()), np.log10(vals.max())
+    pad = max(0.3, 0.05 * (hi - lo))
+    return lo - pad, hi + pad
+
+
+def grad_norm_figure(res, lang: str = "en") -> go.Figure:
+    r""":math:`\|\partial L/\partial h_t\|` against ``t`` on a log axis, one line per cell type, the
+    envelope dashed; overflowed steps as red crosses along the top, underflowed ones along the bottom."""
+    fig = go.Figure()
+    T = res.T
+    ts = np.arange(1, T + 1)
+    series = []
+    for cell, cr in res.cells.items():
+        g = cr.trace.grad_norm
+        series.append(g)
+        shown = np.where(np.isfinite(g) & (g > 0), g, np.nan)
+        fig.add_trace(go.Scatter(
+            x=ts, y=shown, mode="lines+markers" if T <= 60 else "lines", name=cell,
+            line=dict(color=CELL_COLORS[cell], width=3), marker=dict(size=6),
+            hovertemplate=f"{cell}<br>t=%{{x}}<br>‖∂L/∂h_t‖=%{{y:.3e}}<extra></extra>",
+        ))
+        if cr.envelope is not None:  # the bound may run far off the curve: it does not set the y range
+            fig.add_trace(go.Scatter(
+                x=ts, y=np.where(np.isfinite(cr.envelope) & (cr.envelope > 0), cr.envelope, np.nan), mode="lines",
+                name=t("vanishing.fig_envelope", lang, gamma=f"{cr.gamma:.3g}"),
+                line=dict(color=CELL_COLORS[cell], width=2, dash="dash"),
+                hovertemplate="t=%{x}<br>bound=%{y:.3e}<extra></extra>",
+            ))
+    rng = _log_range(series)
+    lo, hi = rng if rng else (-1.0, 1.0)
+    for cell, cr in res.cells.items():
+        ro = cr.readout
+        if ro.nonfinite_steps:
+            fig.add_trace(go.Scatter(
+                x=ro.nonfinite_steps, y=[10 ** hi] * len(ro.nonfinite_steps), mode="markers",
+                name=t("vanishing.fig_overflow", lang, cell=cell),
+                marker=dict(symbol="x", size=11, color=WARN, line=dict(width=2)),
+                hovertemplate=f"{cell}: t=%{{x}}: inf/nan<extra></extra>",
+            ))
+        if ro.zero_steps:
+            fig.add_trace(go.Scatter(
+                x=ro.zero_steps, y=[10 ** lo] * len(ro.zero_steps), mode="markers",
+                name=t("vanishing.fig_underflow", lang, cell=cell),
+                marker=dict(symbol="triangle-down", size=11, color=ACCENT),
+                hovertemplate=f"{cell}: t=%{{x}}: 0 (underflow)<extra></extra>",
+            ))
+    fig.update_yaxes(type="log", range=[lo, hi], exponentformat="power", title_text=t("vanishing.fig_grad_y", lang))
+    fig.update_xaxes(title_text=t("vanishing.fig_t", lang), range=[0.5, T + 0.5])
+    apply_style(fig, title=t("vanishing.fig_grad_title", lang), height=460)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
+    return fig
+
+
+def grad_heatmap_figure(cr, lang: str = "en") -> go.Figure:
+    r"""Heatmap of :math:`\log_{10} |\partial L/\partial h_{t,j}|` (unit ``j`` down, time ``t`` across)."""
+    g = cr.trace.grad_h
+    T, H = g.shape
+    with np.errstate(all="ignore"):
+        z = np.log10(np.abs(g)).T  # (H, T)
+    z = np.where(np.isfinite(z), z, np.nan)
+    finite = z[np.isfinite(z)]
+    zmin, zmax = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+    if zmax - zmin < 1e-9:
+        zmin, zmax = zmin - 0.5, zmax + 0.5
+    fig = go.Figure(go.Heatmap(
+        z=z, x=np.arange(1, T + 1), y=np.arange(1, H + 1), colorscale=SEQUENTIAL, zmin=zmin, zmax=zmax,
+        colorbar=dict(title=dict(text="log₁₀|∂L/∂h|", side="right"), thickness=18),
+        hovertemplate="t=%{x}, unit %{y}<br>log₁₀|∂L/∂h|=%{z:.2f}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=t("vanishing.fig_t", lang))
+    fig.update_yaxes(title_text=t("vanishing.fig_unit", lang), autorange="reversed")
+    return apply_style(fig, title=t("vanishing.fig_heat_title", lang, cell=cr.cell), height=380)
+
+
+def jacobian_figure(jacs: dict, res, lang: str = "en") -> go.Figure:
+    r""":math:`\|\partial h_T/\partial h_k\|_2` (markers and line) and Frobenius norm (dotted) against ``k``,
+    with the bound :math:`\gamma^{T-k}` for the vanilla RNN."""
+    fig = go.Figure()
+    series = []
+    for cell, jn in jacs.items():
+        color = CELL_COLORS[cell]
+        spec = np.where(np.isfinite(jn["spec"]) & (jn["spec"] > 0), jn["spec"], np.nan)
+        fro = np.where(np.isfinite(jn["fro"]) & (jn["fro"] > 0), jn["fro"], np.nan)
+        series += [spec, fro]
+        fig.add_trace(go.Scatter(x=jn["spec_k"], y=spec, mode="lines+markers", name=f"{cell} ‖·‖₂",
+                                 line=dict(color=color, width=3), marker=dict(size=6),
+                                 hovertemplate=f"{cell} k=%{{x}}<br>‖∂h_T/∂h_k‖₂=%{{y:.3e}}<extra></extra>"))
+        fig.add_trace(go.Scatter(x=jn["k"], y=fro, mode="lines", name=f"{cell} ‖·‖_F",
+                                 line=dict(color=color, width=2, dash="dot"),
+                                 hovertemplate=f"{cell} k=%{{x}}<br>‖∂h_T/∂h_k‖_F=%{{y:.3e}}<extra></extra>"))
+        cr = res.cells[cell]
+        if cr.cell == "RNN":
+            with np.errstate(all="ignore"):
+                b = cr.trace.bound()
+            b = np.where(np.isfinite(b) & (b > 0), b, np.nan)
+            series.append(b)
+            fig.add_trace(go.Scatter(x=jn["k"], y=b, mode="lines", name=t("vanishing.fig_bound", lang),
+                                     line=dict(color="#555555", width=2, dash="dash"),
+                                     hovertemplate="k=%{x}<br>γ^(T-k)=%{y:.3e}<extra></extra>"))
+    rng = _log_range(series)
+    fig.update_yaxes(type="log", exponentformat="power", title_text=t("vanishing.fig_jac_y", lang),
+                     **({"range": list(rng)} if rng else {}))
+    fig.update_xaxes(title_text="k")
+    apply_style(fig, title=t("vanishing.fig_jac_title", lang), height=420)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
+    return fig

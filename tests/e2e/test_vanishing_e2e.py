@@ -1,0 +1,77 @@
+"""Real browser: the vanishing page renders without error elements, a slider key press redraws
+the chart, and the very first load after a fresh server start works."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import _free_port, goto, no_errors, screenshot, start_server, wait_for_rerun
+
+pytestmark = pytest.mark.e2e
+
+# Signature of the first chart's data. Streamlit re-mounts the plotly element when the figure changes,
+# so compare what is drawn (plotly 7 ships arrays as {dtype, bdata}) rather than counting events.
+CHART_SIG = """() => { const gd = document.querySelector('.js-plotly-plot');
+  return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data[0].y).slice(0, 400) : null; }"""
+
+
+def readout_text(page) -> str:
+    return page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="t=1").first.inner_text()
+
+
+def radius_slider(page):
+    return page.locator('[data-testid="stSlider"]').filter(has_text="Spectral radius").locator('[role="slider"], input[type="range"]').first
+
+
+def test_first_load_after_fresh_server_start(page):
+    """A new server, and the first request straight to a lab page (not the start page)."""
+    port = _free_port()
+    proc = start_server(port)
+    try:
+        goto(page, f"http://127.0.0.1:{port}/vanishing")
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        assert no_errors(page) == []
+        assert page.locator("h1").first.inner_text().startswith("Vanishing")
+        # the request went through app.py's router: its navigation titles and the language switch
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        assert "Vanishing & exploding gradients" in sidebar and "Language" in sidebar
+        assert "\napp\n" not in f"\n{sidebar}\n"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_page_renders_and_slider_redraws(page, app_url):
+    goto(page, f"{app_url}/vanishing")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_timeout(500)
+    assert no_errors(page) == []
+    assert page.locator(".js-plotly-plot").count() == 3
+    screenshot(page, "vanishing_default")
+
+    before = readout_text(page)
+    sig = page.evaluate(CHART_SIG)
+    assert sig
+    slider = radius_slider(page)
+    slider.focus()
+    for _ in range(4):  # 0.90 -> 1.10 in steps of 0.05
+        page.keyboard.press("ArrowRight")
+        wait_for_rerun(page)
+    page.wait_for_function(f"() => ({CHART_SIG})() !== {sig!r}", timeout=20_000)
+    after = readout_text(page)
+    assert after != before, "the readout did not change after the slider moved"
+    assert "radius=1.1" in page.url or "vg_radius=1.1" in page.url  # the URL keeps the setting
+    assert no_errors(page) == []
+    screenshot(page, "vanishing_radius_1.1")
+
+
+def test_url_restores_setting_and_preset_buttons(page, app_url):
+    goto(page, f"{app_url}/vanishing?vg_cells=RNN&vg_cells=LSTM&vg_radius=1.5&vg_T=40")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    assert no_errors(page) == []
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "LSTM" in text and "RNN" in text
+    page.get_by_role("button", name="Exploding (ρ = 1.5)").click()
+    wait_for_rerun(page)
+    assert "doubles every" in page.locator('[data-testid="stMain"]').inner_text()
+    assert no_errors(page) == []
+    screenshot(page, "vanishing_exploding_preset")
