@@ -72,20 +72,18 @@ with sh.user_errors():
     cfg.validate()
     res = compute(key)
 
+st.plotly_chart(plots.grad_norm_figure(res, sh.lang()), width="stretch", theme=None, key="vg_fig_grad")
 for line in lab.readout_sentences(res, sh.lang()):
     st.markdown(line)
 if res.alphabet is not None:
     st.caption(tr("vanishing.text_info", T=res.T, V=len(res.alphabet)))
 
-st.plotly_chart(plots.grad_norm_figure(res, sh.lang()), width="stretch", key="vg_fig_grad")
-
 st.subheader(tr("vanishing.heatmaps"))
 tabs = st.tabs(list(res.cells))
 for tab, (cell, cr) in zip(tabs, res.cells.items()):
     with tab:
-        st.plotly_chart(plots.grad_heatmap_figure(cr, sh.lang()), width="stretch", key=f"vg_fig_heat_{cell}")
+        st.plotly_chart(plots.grad_heatmap_figure(cr, sh.lang()), width="stretch", theme=None, key=f"vg_fig_heat_{cell}")
 
-st.subheader(tr("vanishing.jacobian"))
 cheap = all(lab.jacobian_cost(cfg, c, res.T) <= lab.JACOBIAN_AUTO_FLOPS for c in res.cells)
 asked = st.session_state.get("vg_jac_for") == key
 if not cheap and not asked:
@@ -96,7 +94,7 @@ if not cheap and not asked:
 if cheap or asked:
     with st.spinner(tr("vanishing.computing")):
         jacs = {c: compute_jacobians(key, c) for c in res.cells}
-    st.plotly_chart(plots.jacobian_figure(jacs, res, sh.lang()), width="stretch", key="vg_fig_jac")
+    st.plotly_chart(plots.jacobian_figure(jacs, res, sh.lang()), width="stretch", theme=None, key="vg_fig_jac")
     if "LSTM" in res.cells:
         st.caption(tr("vanishing.jacobian_lstm_note"))
 

@@ -111,14 +111,14 @@ STRINGS = {
         "zh": "**{cell}**：即使在 float64 下，梯度也在 {n} 个时间步下溢为 0（图中 ▼）。",
     },
     "vanishing.read_clip": {
-        "en": "**{cell}**: global parameter-gradient norm **{norm}**; clipping at {clip} multiplies every gradient by **{coef}**.",
-        "zh": "**{cell}**：参数梯度全局范数 **{norm}**；以 {clip} 裁剪时所有梯度乘以 **{coef}**。",
+        "en": "Parameter-gradient norm ‖∇θL‖ = **{norm}**; clipping at {clip} multiplies every gradient by **{coef}**.",
+        "zh": "参数梯度范数 ‖∇θL‖ = **{norm}**；以 {clip} 裁剪时所有梯度乘以 **{coef}**。",
     },
     "vanishing.read_noclip": {
-        "en": "**{cell}**: global parameter-gradient norm **{norm}**, below the threshold {clip}: nothing is clipped.",
-        "zh": "**{cell}**：参数梯度全局范数 **{norm}**，低于阈值 {clip}：不裁剪。",
+        "en": "Parameter-gradient norm ‖∇θL‖ = **{norm}**, below the threshold {clip}: nothing is clipped.",
+        "zh": "参数梯度范数 ‖∇θL‖ = **{norm}**，低于阈值 {clip}：不裁剪。",
     },
-    "vanishing.read_clip_off": {"en": "**{cell}**: global parameter-gradient norm **{norm}** (clipping off).", "zh": "**{cell}**：参数梯度全局范数 **{norm}**（未裁剪）。"},
+    "vanishing.read_clip_off": {"en": "Parameter-gradient norm ‖∇θL‖ = **{norm}** (clipping off).", "zh": "参数梯度范数 ‖∇θL‖ = **{norm}**（未裁剪）。"},
     "vanishing.text_info": {"en": "Text input: T = {T} characters, one-hot over an alphabet of {V} symbols.", "zh": "文字输入：T = {T} 个字符，one-hot 编码，字母表共 {V} 个符号。"},
     # figures
     "vanishing.fig_grad_title": {"en": "‖∂L/∂h_t‖ through time (log scale)", "zh": "‖∂L/∂h_t‖ 随时间的变化（对数坐标）"},

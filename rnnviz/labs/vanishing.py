@@ -209,34 +209,36 @@ def fmt_sci(v: float, digits: int = 2) -> str:
 
 
 def readout_sentences(res: VanishingResult, lang: str = "en") -> list[str]:
-    """The sentences under the title, in ``lang``: decay/growth per cell, overflow, underflow, clipping."""
+    """One paragraph per cell, in ``lang``: decay/growth, overflow, underflow, clipping."""
     from rnnviz.i18n import t
 
     out = []
     clip = res.config.clip
     for cell, cr in res.cells.items():
         ro = cr.readout
+        parts = []
         if ro.nonfinite_steps:
-            out.append(t("vanishing.read_nonfinite", lang, cell=cell, n=len(ro.nonfinite_steps), first=min(ro.nonfinite_steps)))
+            parts.append(t("vanishing.read_nonfinite", lang, cell=cell, n=len(ro.nonfinite_steps), first=min(ro.nonfinite_steps)))
         elif res.T == 1:
-            out.append(t("vanishing.read_single", lang, cell=cell))
+            parts.append(t("vanishing.read_single", lang, cell=cell))
         elif ro.halving_steps is not None and ro.halving_steps < 4 * res.T:
-            out.append(t("vanishing.read_vanish", lang, cell=cell, ratio=fmt_sci(ro.ratio),
-                         factor=f"{2.0 ** -ro.log2_slope:.3g}", steps=f"{ro.halving_steps:.1f}"))
+            parts.append(t("vanishing.read_vanish", lang, cell=cell, ratio=fmt_sci(ro.ratio),
+                           factor=f"{2.0 ** -ro.log2_slope:.3g}", steps=f"{ro.halving_steps:.1f}"))
         elif ro.doubling_steps is not None and ro.doubling_steps < 4 * res.T:
-            out.append(t("vanishing.read_explode", lang, cell=cell, ratio=fmt_sci(ro.ratio),
-                         factor=f"{2.0 ** -ro.log2_slope:.3g}", steps=f"{ro.doubling_steps:.1f}"))
+            parts.append(t("vanishing.read_explode", lang, cell=cell, ratio=fmt_sci(ro.ratio),
+                           factor=f"{2.0 ** -ro.log2_slope:.3g}", steps=f"{ro.doubling_steps:.1f}"))
         else:
-            out.append(t("vanishing.read_flat", lang, cell=cell, ratio=fmt_sci(ro.ratio)))
+            parts.append(t("vanishing.read_flat", lang, cell=cell, ratio=fmt_sci(ro.ratio)))
         if ro.zero_steps:
-            out.append(t("vanishing.read_zero", lang, cell=cell, n=len(ro.zero_steps)))
+            parts.append(t("vanishing.read_zero", lang, cell=cell, n=len(ro.zero_steps)))
         norm = fmt_sci(cr.grad_total_norm)
         if clip <= 0:
-            out.append(t("vanishing.read_clip_off", lang, cell=cell, norm=norm))
+            parts.append(t("vanishing.read_clip_off", lang, norm=norm))
         elif cr.clip_coef < 1.0 or not np.isfinite(cr.clip_coef):
-            out.append(t("vanishing.read_clip", lang, cell=cell, norm=norm, clip=f"{clip:g}", coef=fmt_sci(cr.clip_coef)))
+            parts.append(t("vanishing.read_clip", lang, norm=norm, clip=f"{clip:g}", coef=fmt_sci(cr.clip_coef)))
         else:
-            out.append(t("vanishing.read_noclip", lang, cell=cell, norm=norm, clip=f"{clip:g}"))
+            parts.append(t("vanishing.read_noclip", lang, norm=norm, clip=f"{clip:g}"))
+        out.append(" ".join(parts))
     return out
 
 

@@ -43,6 +43,9 @@ def grad_norm_figure(res, lang: str = "en") -> go.Figure:
             ))
     rng = _log_range(series)
     lo, hi = rng if rng else (-1.0, 1.0)
+    bounds = _log_range([cr.envelope for cr in res.cells.values() if cr.envelope is not None])
+    if bounds:  # show the bound's slope, but at most 4 decades above the curves
+        hi = max(hi, min(bounds[1], hi + 4.0))
     for cell, cr in res.cells.items():
         ro = cr.readout
         if ro.nonfinite_steps:
@@ -61,8 +64,9 @@ def grad_norm_figure(res, lang: str = "en") -> go.Figure:
             ))
     fig.update_yaxes(type="log", range=[lo, hi], exponentformat="power", title_text=t("vanishing.fig_grad_y", lang))
     fig.update_xaxes(title_text=t("vanishing.fig_t", lang), range=[0.5, T + 0.5])
-    apply_style(fig, title=t("vanishing.fig_grad_title", lang), height=460)
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
+    apply_style(fig, title=t("vanishing.fig_grad_title", lang), height=440)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0.0, font=dict(size=17)),
+                      margin=dict(b=20))
     return fig
 
 
@@ -100,7 +104,7 @@ def jacobian_figure(jacs: dict, res, lang: str = "en") -> go.Figure:
         fig.add_trace(go.Scatter(x=jn["spec_k"], y=spec, mode="lines+markers", name=f"{cell} ‖·‖₂",
                                  line=dict(color=color, width=3), marker=dict(size=6),
                                  hovertemplate=f"{cell} k=%{{x}}<br>‖∂h_T/∂h_k‖₂=%{{y:.3e}}<extra></extra>"))
-        fig.add_trace(go.Scatter(x=jn["k"], y=fro, mode="lines", name=f"{cell} ‖·‖_F",
+        fig.add_trace(go.Scatter(x=jn["k"], y=fro, mode="lines", name=f"{cell} ‖·‖_F (Frobenius)",
                                  line=dict(color=color, width=2, dash="dot"),
                                  hovertemplate=f"{cell} k=%{{x}}<br>‖∂h_T/∂h_k‖_F=%{{y:.3e}}<extra></extra>"))
         cr = res.cells[cell]
@@ -116,6 +120,7 @@ def jacobian_figure(jacs: dict, res, lang: str = "en") -> go.Figure:
     fig.update_yaxes(type="log", exponentformat="power", title_text=t("vanishing.fig_jac_y", lang),
                      **({"range": list(rng)} if rng else {}))
     fig.update_xaxes(title_text="k")
-    apply_style(fig, title=t("vanishing.fig_jac_title", lang), height=420)
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
+    apply_style(fig, title=t("vanishing.fig_jac_title", lang), height=440)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0.0, font=dict(size=17)),
+                      margin=dict(b=20))
     return fig
