@@ -49,6 +49,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from rnnviz._blas import one_blas_thread
 from rnnviz.models import GATE_NAMES, cell_type, nonlinearity_of
 
 # Activation -> (phi(a), phi'(a) given a and h = phi(a)).
@@ -175,7 +176,7 @@ def forward(p: Params, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarr
         raise ValueError("the sequence must have at least one step")
     h0 = np.zeros(H) if h0 is None else np.asarray(h0, dtype=np.float64).reshape(H)
     c0 = np.zeros(H) if c0 is None else np.asarray(c0, dtype=np.float64).reshape(H)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), one_blas_thread():
         if p.kind == "RNN":
             return _forward_rnn(p, x, h0, c0)
         if p.kind == "LSTM":
@@ -185,17 +186,41 @@ def forward(p: Params, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarr
 
 def _forward_rnn(p, x, h0, c0):
     T, H = x.shape[0], p.H
-    phi = _PHI[p.nonlinearity][0]
     Ax = x @ p.W_ih.T + (p.b_ih + p.b_hh)  # (T, H)
     a = np.empty((T, H))
     h = np.empty((T, H))
     hp = h0
     W = p.W_hh
-    for t in range(T):
-        a[t] = Ax[t] + W @ hp
-        h[t] = phi(a[t])
+    Wh = np.empty(H)
+    phi = _PHI_OUT[p.nonlinearity]
+    for t in range(T):  # written with out= buffers: no temporaries in the hot loop
+        np.dot(W, hp, out=Wh)
+        np.add(Ax[t], Wh, out=a[t])
+        phi(a[t], h[t])
         hp = h[t]
     return Forward(x, h0, c0, h, None, a, h, {})
+
+
+def _tanh_out(a, out):
+    np.tanh(a, out=out)
+
+
+def _relu_out(a, out):
+    np.maximum(a, 0.0, out=out)
+
+
+def _sigmoid_out(a, out):
+    np.negative(a, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    np.reciprocal(out, out=out)
+
+
+def _identity_out(a, out):
+    np.copyto(out, a)
+
+
+_PHI_OUT = {"tanh": _tanh_out, "relu": _relu_out, "sigmoid": _sigmoid_out, "identity": _identity_out}
 
 
 def _forward_lstm(p, x, h0, c0):
@@ -278,7 +303,7 @@ def backward(p: Params, fw: Forward, dL_dh: np.ndarray) -> Backward:
     g = np.asarray(dL_dh, dtype=np.float64)
     if g.shape != fw.h.shape:
         raise ValueError(f"dL_dh must have shape {fw.h.shape}, got {g.shape}")
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), one_blas_thread():
         if p.kind == "RNN":
             grad_h, grad_c, dpre, dpre_h, gh0, gc0 = _backward_rnn(p, fw, g)
         elif p.kind == "LSTM":
@@ -300,9 +325,9 @@ def _backward_rnn(p, fw, g):
     carry = np.zeros(H)  # W_hh^T (delta_{t+1} * phi'(a_{t+1}))
     WT = p.W_hhT
     for t in range(T - 1, -1, -1):
-        delta[t] = g[t] + carry
-        da[t] = delta[t] * dphi[t]
-        carry = WT @ da[t]
+        np.add(g[t], carry, out=delta[t])
+        np.multiply(delta[t], dphi[t], out=da[t])
+        np.dot(WT, da[t], out=carry)
     return delta, None, da, da, carry, None
 
 
@@ -428,19 +453,23 @@ def jacobian_norms(p: Params, fw: Forward, *, spectral_steps: int | None = None)
     else:
         spec_idx = set(np.unique(np.round(np.linspace(0, T - 1, max(2, spectral_steps))).astype(int)).tolist())
     fro = np.empty(T)
-    spec_k, spec = [], []
-    with np.errstate(all="ignore"):
+    spec_k, kept = [], []
+    with np.errstate(all="ignore"), one_blas_thread():
         for k in range(T - 1, -1, -1):  # M = dh_T / d state_k  (0-based index k is step k+1)
             Jk = M[:, :H]
             fro[k] = safe_norm(Jk.ravel())
             if k in spec_idx:
                 spec_k.append(k + 1)
-                spec.append(np.linalg.norm(Jk, 2) if np.all(np.isfinite(Jk)) else np.nan)
+                kept.append(Jk.copy())
             if k > 0:
                 M = M @ step_jacobian(p, fw, k)
+        stack = np.asarray(kept)  # (K, H, H): one batched SVD instead of K separate calls
+        finite = np.all(np.isfinite(stack), axis=(1, 2))
+        spec = np.full(len(kept), np.nan)
+        if finite.any():
+            spec[finite] = np.linalg.svd(stack[finite], compute_uv=False)[:, 0]
     order = np.argsort(spec_k)
-    return {"k": np.arange(1, T + 1), "fro": fro, "spec_k": np.asarray(spec_k)[order],
-            "spec": np.asarray(spec, dtype=np.float64)[order]}
+    return {"k": np.arange(1, T + 1), "fro": fro, "spec_k": np.asarray(spec_k)[order], "spec": spec[order]}
 
 
 def gradient_bound(p: Params, T: int) -> np.ndarray:
