@@ -20,6 +20,7 @@ st.set_page_config(page_title="rnnviz", page_icon=":material/timeline:", layout=
 PAGES = [
     st.Page("pages/home.py", title=sh.tr("home.nav_title"), icon=":material/home:", url_path="home", default=True),
     st.Page("pages/vanishing.py", title=sh.tr("vanishing.nav_title"), icon=":material/trending_down:", url_path="vanishing"),
+    st.Page("pages/stepthrough.py", title=sh.tr("stepthrough.nav_title"), icon=":material/footprint:", url_path="stepthrough"),
 ]
 
 nav = st.navigation(PAGES)

@@ -1,0 +1,252 @@
+"""Figures of the step-through page: the unrolled diagram, the hidden-state heatmap, the
+outputs and losses, dL/dh_t per step (full vs truncated BPTT). Arrays in, figures out."""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from rnnviz.i18n import t as _t
+from rnnviz.labs import stepthrough as L
+from rnnviz.plots.style import ACCENT, CELL_COLORS, DIVERGING, FONT_SIZE, GATE, WARN, apply_style
+
+X_COLOR = "#7f7f7f"
+H_COLOR = CELL_COLORS["RNN"]
+O_COLOR = "#1f77b4"
+L_COLOR = "#9467bd"
+GRAD_COLOR = WARN
+FADED = "#d0d0d0"
+
+__all__ = ["diagram", "hidden_heatmap", "outputs_figure", "grad_figure", "truncation_figure"]
+
+
+def _rows(res: L.Result) -> dict[str, float]:
+    """y position of each row of nodes."""
+    if res.problem.pattern == "bidirectional":
+        return {"x": 0.0, "f": 1.0, "b": 2.0, "o": 3.0, "L": 4.0}
+    return {"x": 0.0, "f": 1.0, "enc": 1.0, "dec": 1.0, "o": 2.0, "L": 3.0}
+
+
+def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
+    """The network unrolled over the page's time axis, slot ``t`` (1-based) highlighted.
+
+    Forward phase: the arrows into the current slot in the accent colour, later slots faded.
+    Backward phase: red dashed gradient arrows (loss -> h_t, h_{t+1} -> h_t) for the slots
+    BPTT has reached (>= t); truncation cuts as vertical dashed lines.
+    """
+    n = len(res.slots)
+    cur = L.clamp_step(t, n) - 1
+    rows = _rows(res)
+    p = res.problem
+    labels = L.slot_labels(res)
+    fig = go.Figure()
+    ann = []
+    nodes = {"x": [], "h": [], "o": [], "L": []}  # (x, y, text, faded)
+
+    def arrow(x0, y0, x1, y1, color, dash=False, width=2, text=None):
+        ann.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                        arrowhead=2, arrowsize=1.2, arrowwidth=width, arrowcolor=color, standoff=16, startstandoff=16,
+                        text=""))
+        if text:
+            ann.append(dict(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=text, showarrow=False, xref="x", yref="y",
+                            font=dict(size=FONT_SIZE - 2, color=color), bgcolor="rgba(255,255,255,0.85)"))
+
+    fwd = phase != "backward"
+    for j, slot in enumerate(res.slots):
+        faded = fwd and j > cur
+        nodes["x"].append((j, rows["x"], f"x<sub>{j + 1}</sub>={html.escape(labels[j])}", faded))
+        for name, i in slot.items:
+            y = rows[name]
+            sym = {"f": "h", "enc": "h", "dec": "h", "b": "h&#8592;"}[name]
+            idx = j + 1 if name in ("f", "b") else i + 1
+            sym = {"f": "h", "enc": "h<sup>enc</sup>", "dec": "h<sup>dec</sup>", "b": "h&#8592;"}[name]
+            nodes["h"].append((j, y, f"{sym}<sub>{idx}</sub>", faded))
+            here = j == cur and fwd
+            c = ACCENT if here else (FADED if faded else X_COLOR)
+            # input arrow (bidirectional backward row: from x, drawn to the upper row)
+            if name == "b":
+                arrow(j + 0.18, rows["x"], j + 0.18, y, c, text="W<sub>xh</sub>" if here else None)
+            else:
+                arrow(j, rows["x"], j, y, c, text="W<sub>xh</sub>" if here else None)
+            # recurrent arrow from the previous step of this cell
+            prev = L.slot_of(res, name, i - 1) if i > 0 else None
+            if prev is not None:
+                arrow(prev, y, j, y, c, text="W<sub>hh</sub>" if here else None)
+            elif name == "dec":
+                arrow(j - 1, rows["enc"], j, y, c, text="h<sub>N</sub>" if here else None)
+        if slot.out is not None and (p.pattern != "many_to_one" or p.mask[slot.out]):
+            has_loss = bool(p.mask[slot.out])
+            nodes["o"].append((j, rows["o"], f"o<sub>{j + 1}</sub>,ŷ", faded))
+            here = j == cur and fwd
+            c = ACCENT if here else (FADED if faded else X_COLOR)
+            top = max(v for k, v in rows.items() if k in ("f", "b", "enc", "dec"))
+            arrow(j, top, j, rows["o"], c, text="W<sub>ho</sub>" if here else None)
+            if p.pattern == "bidirectional":
+                arrow(j - 0.18, rows["f"], j - 0.18, rows["o"], c)
+            if has_loss:
+                nodes["L"].append((j, rows["L"], f"L<sub>{j + 1}</sub>", faded))
+                arrow(j, rows["o"], j, rows["L"], c)
+    # gradient arrows in the backward phase
+    if not fwd:
+        for name, pb in res.bw.parts.items():
+            y = rows[name]
+            for i in range(len(pb.delta)):
+                j = L.slot_of(res, name, i)
+                if j < cur:
+                    continue
+                slot = res.slots[j]
+                if slot.out is not None and p.mask[slot.out] and name != "enc":
+                    arrow(j + 0.12, rows["o"], j + 0.12, y, GRAD_COLOR, width=3)
+                if i + 1 < len(pb.delta) and not pb.cut[i]:
+                    jn = L.slot_of(res, name, i + 1)
+                    arrow(jn, y + 0.22, j, y + 0.22, GRAD_COLOR, width=3)
+                if name == "enc" and i == len(pb.delta) - 1:
+                    arrow(j + 1, rows["dec"] + 0.22, j, y + 0.22, GRAD_COLOR, width=3)
+    for xc in L.cut_after(res):
+        fig.add_vline(x=xc, line=dict(color=GRAD_COLOR, dash="dash", width=2))
+        ann.append(dict(x=xc, y=rows["L"] + 0.45, text="✂ k", showarrow=False, xref="x", yref="y",
+                        font=dict(size=FONT_SIZE - 2, color=GRAD_COLOR)))
+    if p.pattern == "enc_dec":
+        N = p.X_enc.shape[0]
+        fig.add_vline(x=N - 0.5, line=dict(color=X_COLOR, dash="dot", width=1))
+    # the current slot
+    fig.add_shape(type="rect", x0=cur - 0.45, x1=cur + 0.45, y0=-0.5, y1=rows["L"] + 0.5,
+                  fillcolor="rgba(255,127,14,0.15)", line=dict(color=ACCENT, width=3), layer="below")
+    colors = {"x": X_COLOR, "h": H_COLOR, "o": O_COLOR, "L": L_COLOR}
+    symbols = {"x": "square", "h": "circle", "o": "diamond", "L": "star"}
+    names = {"x": _t("stepthrough.node_x", lang), "h": _t("stepthrough.node_h", lang),
+             "o": _t("stepthrough.node_o", lang), "L": _t("stepthrough.node_L", lang)}
+    for kind, pts in nodes.items():
+        if not pts:
+            continue
+        xs, ys, texts, fad = zip(*pts)
+        fig.add_trace(go.Scatter(
+            x=list(xs), y=list(ys), mode="markers+text", text=list(texts), name=names[kind],
+            textposition={"x": "middle right", "h": "top left", "o": "middle left", "L": "middle left"}[kind],
+            marker=dict(size=[30 if (xx == cur) else 22 for xx in xs], symbol=symbols[kind],
+                        color=[FADED if f else colors[kind] for f in fad],
+                        line=dict(color=[ACCENT if xx == cur else "white" for xx in xs], width=3)),
+            textfont=dict(size=FONT_SIZE - 2), hoverinfo="text", cliponaxis=False,
+        ))
+    fig.update_layout(annotations=ann, showlegend=False)
+    fig.update_xaxes(range=[-0.7, n - 0.3], showgrid=False, zeroline=False, tickmode="array",
+                     tickvals=list(range(n)), ticktext=[str(j + 1) for j in range(n)],
+                     title_text=_t("stepthrough.axis_step", lang))
+    fig.update_yaxes(range=[-0.6, rows["L"] + 0.7], showgrid=False, zeroline=False, showticklabels=False)
+    title = _t("stepthrough.diagram_title", lang, t=cur + 1, n=n,
+               phase=_t(f"stepthrough.phase_{'forward' if fwd else 'backward'}", lang))
+    return apply_style(fig, title=title, height=430 if p.pattern != "bidirectional" else 500)
+
+
+def _slot_matrix(res: L.Result, arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
+    """Stack per-cell ``(T, H)`` arrays into ``(rows, slots)`` with NaN where a cell has no step."""
+    n = len(res.slots)
+    if res.problem.pattern == "bidirectional":
+        f, b = arrays["f"], arrays["b"][::-1]
+        H = f.shape[1]
+        Z = np.concatenate([f, b], axis=1).T  # (2H, T)
+        return Z, [f"h→{u + 1}" for u in range(H)] + [f"h←{u + 1}" for u in range(H)]
+    H = next(iter(arrays.values())).shape[1]
+    Z = np.full((H, n), np.nan)
+    for name, A in arrays.items():
+        for i in range(A.shape[0]):
+            Z[:, L.slot_of(res, name, i)] = A[i]
+    return Z, [f"h{u + 1}" for u in range(H)]
+
+
+def _mark(fig, cur, n_rows, row=None, col=None):
+    kw = {} if row is None else dict(row=row, col=col)
+    fig.add_shape(type="rect", x0=cur + 0.5, x1=cur + 1.5, y0=-0.5, y1=n_rows - 0.5,
+                  line=dict(color=ACCENT, width=4), fillcolor="rgba(0,0,0,0)", **kw)
+
+
+def hidden_heatmap(res: L.Result, t: int, lang: str = "en") -> go.Figure:
+    """Heatmap of every hidden state (unit x step), the engine's values, current step framed."""
+    Z, ylabels = _slot_matrix(res, {name: res.h(name) for name in res.bw.parts})
+    n = Z.shape[1]
+    cur = L.clamp_step(t, n) - 1
+    fig = go.Figure(go.Heatmap(
+        z=Z, x=list(range(1, n + 1)), y=ylabels, colorscale=DIVERGING, zmid=0, zmin=-1, zmax=1,
+        texttemplate="%{z:.2f}", textfont=dict(size=FONT_SIZE - 4), colorbar=dict(title="h"),
+        hovertemplate="t=%{x} %{y}: %{z:.4f}<extra></extra>"))
+    _mark(fig, cur, len(ylabels))
+    fig.update_xaxes(title_text=_t("stepthrough.axis_step", lang), dtick=1)
+    fig.update_yaxes(autorange="reversed")
+    return apply_style(fig, title=_t("stepthrough.heatmap_title", lang), height=120 + 50 * len(ylabels) + 90)
+
+
+def outputs_figure(res: L.Result, t: int, lang: str = "en") -> go.Figure:
+    """Softmax outputs (class x output step, targets marked) and the losses L_t per step."""
+    O, P, Ls = res.outputs()
+    p = res.problem
+    n = len(res.slots)
+    cur = L.clamp_step(t, n) - 1
+    outs = [s.out for s in res.slots if s.out is not None]  # output indices, in slot order
+    xs = [j + 1 for j, s in enumerate(res.slots) if s.out is not None]
+    P, Ls, y, mask = P[outs], Ls[outs], p.y[outs], p.mask[outs]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08)
+    fig.add_trace(go.Heatmap(z=P.T, x=xs, y=p.class_names, colorscale=GATE, zmin=0, zmax=1,
+                             colorbar=dict(title="ŷ", len=0.6, y=0.72),
+                             hovertemplate="t=%{x} %{y}: %{z:.4f}<extra></extra>"), row=1, col=1)
+    fig.add_trace(go.Scatter(x=xs, y=[p.class_names[i] for i in y], mode="markers",
+                             marker=dict(symbol="x-thin", size=16, line=dict(width=3, color=ACCENT)),
+                             name=_t("stepthrough.target", lang)), row=1, col=1)
+    lx = [xs[i] for i in range(len(xs)) if mask[i]]
+    ly = [float(Ls[i]) for i in range(len(xs)) if mask[i]]
+    fig.add_trace(go.Bar(x=lx, y=ly, marker_color=[ACCENT if x == cur + 1 else L_COLOR for x in lx],
+                         name="L_t", text=[f"{v:.2f}" for v in ly], textposition="outside",
+                         textfont=dict(size=FONT_SIZE - 4)), row=2, col=1)
+    fig.update_xaxes(range=[0.5, n + 0.5], dtick=1)
+    fig.update_xaxes(title_text=_t("stepthrough.axis_step", lang), row=2, col=1)
+    fig.update_yaxes(title_text=_t("stepthrough.axis_class", lang), row=1, col=1, autorange="reversed")
+    fig.update_yaxes(title_text="L<sub>t</sub>", row=2, col=1, range=[0, max(ly + [0.1]) * 1.3])
+    fig.add_vline(x=cur + 1, line=dict(color=ACCENT, width=2, dash="dot"))
+    fig.update_layout(showlegend=False)
+    return apply_style(fig, title=_t("stepthrough.outputs_title", lang, loss=f"{float(Ls.sum()):.3f}"),
+                       height=120 + 40 * len(p.class_names) + 220)
+
+
+def grad_figure(res: L.Result, t: int, lang: str = "en") -> go.Figure:
+    """||dL/dh_t|| per step: full BPTT (the engine) and, with truncation, the truncated one;
+    the direct part (from the output at t) as bars; truncation cuts as dashed lines."""
+    n = len(res.slots)
+    cur = L.clamp_step(t, n) - 1
+    fig = go.Figure()
+    dash = {"f": "solid", "enc": "solid", "dec": "solid", "b": "dot"}
+    arrow = {"f": "", "enc": "", "dec": "", "b": " ←"}
+    for name in res.bw.parts:
+        xs = [L.slot_of(res, name, i) + 1 for i in range(res.h(name).shape[0])]
+        full = np.linalg.norm(res.traces[name].grad_h, axis=1)
+        direct = np.linalg.norm(res.from_out(name), axis=1)
+        fig.add_trace(go.Bar(x=xs, y=direct, name=_t("stepthrough.grad_direct", lang) + arrow[name],
+                             marker_color=O_COLOR, opacity=0.45 if name != "b" else 0.25))
+        fig.add_trace(go.Scatter(x=xs, y=full, mode="lines+markers", name=_t("stepthrough.grad_full", lang) + arrow[name],
+                                 line=dict(color=H_COLOR, width=3, dash=dash[name]), marker=dict(size=10)))
+        if res.k is not None:
+            tr_ = np.linalg.norm(res.bw.parts[name].delta, axis=1)
+            fig.add_trace(go.Scatter(x=xs, y=tr_, mode="lines+markers",
+                                     name=_t("stepthrough.grad_trunc", lang, k=res.k) + arrow[name],
+                                     line=dict(color=GRAD_COLOR, width=3, dash="dash"), marker=dict(size=10, symbol="x")))
+    for xc in L.cut_after(res):
+        fig.add_vline(x=xc + 1, line=dict(color=GRAD_COLOR, dash="dash", width=2))
+    fig.add_vline(x=cur + 1, line=dict(color=ACCENT, width=3, dash="dot"))
+    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.3, x=0))
+    fig.update_xaxes(title_text=_t("stepthrough.axis_step", lang), dtick=1, range=[0.5, n + 0.5])
+    fig.update_yaxes(title_text="‖∂L/∂h<sub>t</sub>‖", rangemode="tozero")
+    return apply_style(fig, title=_t("stepthrough.grad_title", lang), height=460)
+
+
+def truncation_figure(res: L.Result, lang: str = "en") -> go.Figure:
+    """Norm of each parameter gradient, full BPTT vs truncated with chunk length k."""
+    rows = L.truncation_rows(res)
+    names = [r["param"] for r in rows]
+    fig = go.Figure([
+        go.Bar(x=names, y=[r["full_norm"] for r in rows], name=_t("stepthrough.full", lang), marker_color=H_COLOR),
+        go.Bar(x=names, y=[r["truncated_norm"] for r in rows], name=_t("stepthrough.truncated", lang, k=res.k or 0),
+               marker_color=GRAD_COLOR),
+    ])
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.3, x=0))
+    fig.update_yaxes(title_text="‖∂L/∂θ‖")
+    return apply_style(fig, title=_t("stepthrough.trunc_title", lang), height=420)

@@ -1,0 +1,755 @@
+r"""The small RNN of the step-through page: forward pass, loss, and BPTT written by hand.
+
+Everything here is NumPy float64 so every number can be printed and compared with torch
+autograd (:func:`autograd_reference`, float64, agreement to 1e-10 is tested).
+
+The network (one hidden layer, ``tanh``), for every step :math:`t = 1..T`:
+
+.. math::
+    a_t = W_{xh} x_t + W_{hh} h_{t-1} + b \qquad h_t = \tanh(a_t)
+
+    o_t = W_{ho} h_t + b_o \qquad \hat y_t = \mathrm{softmax}(o_t) \qquad
+    L_t = -\log \hat y_{t, y_t} \qquad L = \sum_{t \in \mathcal{S}} L_t
+
+where :math:`\mathcal{S}` is the set of steps that carry a loss (it depends on the
+architecture pattern). Shapes: ``x_t (D,)``, ``h_t (H,)``, ``o_t (K,)``, ``W_xh (H, D)``,
+``W_hh (H, H)``, ``b (H,)`` (torch's ``b_ih + b_hh``), ``W_ho (K, H)``, ``b_o (K,)``.
+
+Backpropagation through time, :math:`\delta_t = \partial L / \partial h_t` (total, through
+the recurrence), is the sum of two sources:
+
+.. math::
+    \delta_t = \underbrace{W_{ho}^\top (\hat y_t - e_{y_t})\,[t \in \mathcal{S}]}_{\text{output at } t}
+      + \underbrace{W_{hh}^\top \big(\tanh'(a_{t+1}) \odot \delta_{t+1}\big)}_{\text{from } t+1}
+    \qquad \tanh'(a) = 1 - \tanh^2(a)
+
+and with :math:`g_t = \tanh'(a_t) \odot \delta_t`:
+:math:`\partial L/\partial W_{xh} = \sum_t g_t x_t^\top`,
+:math:`\partial L/\partial W_{hh} = \sum_t g_t h_{t-1}^\top`,
+:math:`\partial L/\partial b = \sum_t g_t`,
+:math:`\partial L/\partial W_{ho} = \sum_t (\hat y_t - e_{y_t}) h_t^\top`.
+
+Architecture patterns (:data:`PATTERNS`): ``many_to_many`` (a loss at every step),
+``many_to_one`` (one loss at the last step), ``one_to_many`` (one input at t=1, zeros after,
+a loss at every step), ``enc_dec`` (an encoder RNN reads N inputs, no outputs; a decoder
+RNN starts from the encoder's last state and emits M outputs), ``bidirectional`` (a forward
+and a backward RNN, :math:`o_t = W_{ho} [h^\rightarrow_t; h^\leftarrow_t] + b_o`).
+
+Truncated BPTT with chunk length ``k``: the forward pass is unchanged (the state carries
+across chunk boundaries), but the gradient does not cross them: at a chunk start ``s``
+(0-based ``s % k == 0``, ``s > 0``) ``h_{s-1}`` is treated as a constant, so the
+"from t+1" term of :math:`\delta_{s-1}` is zero. This is what ``h = h.detach()`` at chunk
+boundaries does in PyTorch (:func:`autograd_reference` does exactly that). The link from
+the encoder to the decoder (the decoder's initial state) is not a chunk boundary.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import re
+
+import numpy as np
+
+PATTERNS = ("many_to_many", "many_to_one", "one_to_many", "enc_dec", "bidirectional")
+"""The architecture patterns, in the order the page lists them."""
+
+INPUT_KINDS = ("word", "numbers", "random")
+
+VOCAB = "adehlnot"
+"""The alphabet of the typed word (one-hot characters). Small, so every o_t fits on screen."""
+
+MAX_STEPS = 16
+"""Longest sequence the page shows (every number has to stay readable)."""
+
+MAX_HIDDEN = 4
+
+MAX_SLOTS = 24
+"""Encoder-decoder: at most this many encoder + decoder steps on the time axis."""
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass
+class Problem:
+    """One input sequence, its targets and which steps carry a loss.
+
+    Attributes:
+        pattern: one of :data:`PATTERNS`.
+        X: ``(T, D)`` inputs of the main RNN (the decoder's inputs for ``enc_dec``).
+        y: ``(T,)`` int targets in ``[0, K)``.
+        mask: ``(T,)`` bool, ``True`` where the step has a loss term.
+        K: number of output classes.
+        X_enc: ``(N, D_enc)`` encoder inputs for ``enc_dec``, else ``None``.
+        x_labels / y_labels / enc_labels: short text per step for the diagram.
+        class_names: ``K`` class names.
+    """
+
+    pattern: str
+    X: np.ndarray
+    y: np.ndarray
+    mask: np.ndarray
+    K: int
+    X_enc: np.ndarray | None = None
+    x_labels: list[str] = field(default_factory=list)
+    y_labels: list[str] = field(default_factory=list)
+    enc_labels: list[str] = field(default_factory=list)
+    class_names: list[str] = field(default_factory=list)
+
+    @property
+    def T(self) -> int:
+        return int(self.X.shape[0])
+
+    @property
+    def D(self) -> int:
+        return int(self.X.shape[1])
+
+
+def _onehot(idx, n: int) -> np.ndarray:
+    """``(len(idx), n)`` one-hot rows."""
+    out = np.zeros((len(idx), n))
+    out[np.arange(len(idx)), np.asarray(idx, dtype=int)] = 1.0
+    return out
+
+
+def parse_word(text: str, *, min_len: int = 2) -> str:
+    """Lower-case ``text`` and check it only uses :data:`VOCAB` (``ValueError`` otherwise)."""
+    word = (text or "").strip().lower()
+    if not word:
+        raise ValueError(f"Type a word using the letters '{VOCAB}'.")
+    bad = sorted({c for c in word if c not in VOCAB})
+    if bad:
+        shown = ", ".join(repr(c) for c in bad)
+        raise ValueError(f"Unknown character(s) {shown}: the word may only use the letters '{VOCAB}'.")
+    if len(word) < min_len:
+        raise ValueError(f"The word needs at least {min_len} letters.")
+    if len(word) > MAX_STEPS + 1:
+        raise ValueError(f"The word is too long: at most {MAX_STEPS + 1} letters fit on screen.")
+    return word
+
+
+def parse_numbers(text: str) -> np.ndarray:
+    """Parse ``"0.5, -1, 2"`` (commas and/or spaces) into a float64 array; ``ValueError`` if bad."""
+    parts = [p for p in re.split(r"[,\s;]+", (text or "").strip()) if p]
+    if not parts:
+        raise ValueError("Type a sequence of numbers separated by commas, e.g. 0.5, -1, 2.")
+    try:
+        vals = np.array([float(p) for p in parts], dtype=np.float64)
+    except ValueError:
+        raise ValueError(f"Cannot read {text!r} as numbers: use e.g. 0.5, -1, 2.") from None
+    if not np.all(np.isfinite(vals)):
+        raise ValueError("The numbers must be finite.")
+    if len(vals) > MAX_STEPS:
+        raise ValueError(f"Too many numbers: at most {MAX_STEPS} fit on screen.")
+    if np.max(np.abs(vals)) > 1e3:
+        raise ValueError("Keep the numbers between -1000 and 1000.")
+    return vals
+
+
+def make_problem(kind: str, pattern: str, *, word: str = "hello", target: str = "",
+                 numbers: str = "0.5, -1, 2, -0.5, 1.5", length: int = 6, seed: int = 0) -> Problem:
+    """Build inputs and targets for an input ``kind`` and an architecture ``pattern``.
+
+    - ``word``: x_t = one-hot of the t-th letter over :data:`VOCAB` (D = K = 8), the target is
+      the next letter (``"hello"``: inputs ``h e l l``, targets ``e l l o``). ``enc_dec``: the
+      encoder reads the whole word, the decoder emits ``target`` (default: the word reversed),
+      with the previous target letter as input (teacher forcing, zeros at the first step).
+    - ``numbers``: x_t = the t-th number (D = 1), K = 2 classes, y_t = 1 if x_1 + ... + x_t > 0.
+    - ``random``: x_t ~ N(0, 1) (D = 3), y_t uniform in 3 classes, ``length`` steps, ``seed``.
+
+    Patterns: ``many_to_one`` keeps only the last loss; ``one_to_many`` zeroes the inputs after
+    the first step; ``bidirectional`` uses the ``many_to_many`` data; ``enc_dec``: see above
+    (for numbers/random the decoder emits the targets in reverse order).
+    """
+    if pattern not in PATTERNS:
+        raise ValueError(f"Unknown pattern {pattern!r}; choose one of {', '.join(PATTERNS)}.")
+    if kind == "word":
+        w = parse_word(word)
+        X_all = _onehot([VOCAB.index(c) for c in w[:-1]], len(VOCAB))
+        y_all = np.array([VOCAB.index(c) for c in w[1:]])
+        x_labels, K, names = list(w[:-1]), len(VOCAB), list(VOCAB)
+    elif kind == "numbers":
+        vals = parse_numbers(numbers)
+        X_all = vals[:, None]
+        y_all = (np.cumsum(vals) > 0).astype(int)
+        x_labels, K, names = [f"{v:g}" for v in vals], 2, ["0", "1"]
+    elif kind == "random":
+        if not 1 <= int(length) <= MAX_STEPS:
+            raise ValueError(f"The length must be between 1 and {MAX_STEPS}.")
+        rng = np.random.default_rng(int(seed))
+        X_all = rng.standard_normal((int(length), 3))
+        y_all = rng.integers(0, 3, size=int(length))
+        x_labels, K, names = [f"x{t + 1}" for t in range(int(length))], 3, ["0", "1", "2"]
+    else:
+        raise ValueError(f"Unknown input kind {kind!r}; choose one of {', '.join(INPUT_KINDS)}.")
+    T = X_all.shape[0]
+    mask = np.ones(T, dtype=bool)
+    X = X_all.copy()
+    if pattern == "many_to_one":
+        mask[:-1] = False
+    elif pattern == "one_to_many":
+        X[1:] = 0.0
+        x_labels = [x_labels[0]] + ["0"] * (T - 1)
+    if pattern != "enc_dec":
+        return Problem(pattern, X, y_all.astype(int), mask, K, None, x_labels,
+                       [names[i] for i in y_all], [], names)
+    # encoder-decoder
+    if kind == "word":
+        tgt = parse_word(target, min_len=1) if (target or "").strip() else w[::-1]
+        X_enc = _onehot([VOCAB.index(c) for c in w], len(VOCAB))
+        enc_labels = list(w)
+        y = np.array([VOCAB.index(c) for c in tgt])
+    else:
+        X_enc, enc_labels = X_all, x_labels
+        y = y_all[::-1].copy()
+    if X_enc.shape[0] + len(y) > MAX_SLOTS:
+        raise ValueError(f"Encoder-decoder: {X_enc.shape[0]} + {len(y)} steps do not fit on screen "
+                         f"(at most {MAX_SLOTS} in total); use a shorter input or target.")
+    X_dec = np.zeros((len(y), K))
+    X_dec[1:] = _onehot(y[:-1], K)
+    dec_labels = ["<s>"] + [names[i] for i in y[:-1]]
+    return Problem(pattern, X_dec, y.astype(int), np.ones(len(y), dtype=bool), K, X_enc,
+                   dec_labels, [names[i] for i in y], enc_labels, names)
+
+
+# --------------------------------------------------------------------------- network
+
+
+@dataclass
+class Cell:
+    """Parameters of one tanh RNN: ``W_xh (H, D)``, ``W_hh (H, H)``, ``b (H,)``."""
+
+    W_xh: np.ndarray
+    W_hh: np.ndarray
+    b: np.ndarray
+
+    @property
+    def H(self) -> int:
+        return int(self.W_hh.shape[0])
+
+
+@dataclass
+class Net:
+    """The whole network: one or two RNN cells and the output layer.
+
+    ``cells`` keys: ``"f"`` (the RNN of the one-directional patterns, and the forward
+    direction of ``bidirectional``), ``"b"`` (backward direction), ``"enc"``/``"dec"``.
+    ``W_ho (K, H)`` (``(K, 2H)`` for bidirectional: forward columns first), ``b_o (K,)``.
+    """
+
+    cells: dict[str, Cell]
+    W_ho: np.ndarray
+    b_o: np.ndarray
+
+
+def part_names(pattern: str) -> tuple[str, ...]:
+    """The RNN cells a pattern uses, in forward-computation order."""
+    return {"enc_dec": ("enc", "dec"), "bidirectional": ("f", "b")}.get(pattern, ("f",))
+
+
+def random_net(problem: Problem, hidden: int, seed: int = 0, scale: float = 1.0) -> Net:
+    """Seeded weights, uniform in ``[-scale/sqrt(H), scale/sqrt(H)]`` (torch's default rule)."""
+    if not 1 <= int(hidden) <= MAX_HIDDEN:
+        raise ValueError(f"The hidden size must be between 1 and {MAX_HIDDEN}.")
+    H = int(hidden)
+    rng = np.random.default_rng(int(seed))
+    s = scale / np.sqrt(H)
+    u = lambda *shape: rng.uniform(-s, s, size=shape)  # noqa: E731
+    cells = {}
+    for name in part_names(problem.pattern):
+        D = problem.X_enc.shape[1] if name == "enc" else problem.D
+        cells[name] = Cell(u(H, D), u(H, H), u(H))
+    n_in = 2 * H if problem.pattern == "bidirectional" else H
+    return Net(cells, u(problem.K, n_in), u(problem.K))
+
+
+def net_from_state_dict(sd: dict, problem: Problem) -> Net:
+    """A one-directional :class:`Net` from ``{"rnn.weight_ih_l0", ..., "head.weight", "head.bias"}``.
+
+    ``b = rnn.bias_ih_l0 + rnn.bias_hh_l0``. Shapes are checked against ``problem``.
+    """
+    g = lambda k: np.asarray(sd[k].detach().cpu().double().numpy() if hasattr(sd[k], "detach") else sd[k],  # noqa: E731
+                             dtype=np.float64)
+    W_xh, W_hh = g("rnn.weight_ih_l0"), g("rnn.weight_hh_l0")
+    b = g("rnn.bias_ih_l0") + g("rnn.bias_hh_l0")
+    W_ho, b_o = g("head.weight"), g("head.bias")
+    H = W_hh.shape[0]
+    expected = {"W_xh": (H, problem.D), "W_hh": (H, H), "b": (H,), "W_ho": (problem.K, H), "b_o": (problem.K,)}
+    got = {"W_xh": W_xh.shape, "W_hh": W_hh.shape, "b": b.shape, "W_ho": W_ho.shape, "b_o": b_o.shape}
+    for k, shp in expected.items():
+        if tuple(got[k]) != shp:
+            raise ValueError(f"Weights do not fit this input: {k} has shape {tuple(got[k])}, expected {shp}.")
+    return Net({"f": Cell(W_xh, W_hh, b)}, W_ho, b_o)
+
+
+# --------------------------------------------------------------------------- forward
+
+
+@dataclass
+class PartForward:
+    """One RNN's forward pass, in its own processing order.
+
+    ``X (T, D)`` inputs as fed, ``h0 (H,)``, ``A (T, H)`` pre-activations, ``Hs (T, H)`` states.
+    """
+
+    X: np.ndarray
+    h0: np.ndarray
+    A: np.ndarray
+    Hs: np.ndarray
+
+
+@dataclass
+class Forward:
+    """Forward pass of the whole network.
+
+    ``parts`` per cell name; ``Hcat (T, H or 2H)`` the readout input (bidirectional: forward
+    and time-aligned backward states side by side), ``O (T, K)`` logits, ``P (T, K)`` softmax,
+    ``L (T,)`` per-step losses (0 where there is no loss), ``loss`` the sum.
+    """
+
+    parts: dict[str, PartForward]
+    Hcat: np.ndarray
+    O: np.ndarray
+    P: np.ndarray
+    L: np.ndarray
+    loss: float
+
+
+def rnn_forward(cell: Cell, X: np.ndarray, h0: np.ndarray | None = None) -> PartForward:
+    r""":math:`h_t = \tanh(W_{xh} x_t + W_{hh} h_{t-1} + b)` for ``X (T, D)``, ``h0 (H,)`` (zeros)."""
+    T, H = X.shape[0], cell.H
+    h = np.zeros(H) if h0 is None else np.asarray(h0, dtype=np.float64)
+    h0 = h.copy()
+    A = np.zeros((T, H))
+    Hs = np.zeros((T, H))
+    for t in range(T):
+        A[t] = cell.W_xh @ X[t] + cell.W_hh @ h + cell.b  # (H,)
+        h = np.tanh(A[t])
+        Hs[t] = h
+    return PartForward(X, h0, A, Hs)
+
+
+def softmax(O: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of ``O (T, K)``, shifted by the row max for stability."""
+    Z = O - O.max(axis=-1, keepdims=True)
+    E = np.exp(Z)
+    return E / E.sum(axis=-1, keepdims=True)
+
+
+def forward(net: Net, problem: Problem) -> Forward:
+    """The forward pass of ``net`` on ``problem`` (see the module docstring)."""
+    parts: dict[str, PartForward] = {}
+    if problem.pattern == "enc_dec":
+        parts["enc"] = rnn_forward(net.cells["enc"], problem.X_enc)
+        parts["dec"] = rnn_forward(net.cells["dec"], problem.X, parts["enc"].Hs[-1])
+        Hcat = parts["dec"].Hs
+    elif problem.pattern == "bidirectional":
+        parts["f"] = rnn_forward(net.cells["f"], problem.X)
+        parts["b"] = rnn_forward(net.cells["b"], problem.X[::-1].copy())  # processing order T..1
+        Hcat = np.concatenate([parts["f"].Hs, parts["b"].Hs[::-1]], axis=1)  # (T, 2H), time-aligned
+    else:
+        parts["f"] = rnn_forward(net.cells["f"], problem.X)
+        Hcat = parts["f"].Hs
+    O = Hcat @ net.W_ho.T + net.b_o  # (T, K)
+    P = softmax(O)
+    L = np.where(problem.mask, -np.log(P[np.arange(problem.T), problem.y]), 0.0)
+    return Forward(parts, Hcat, O, P, L, float(L.sum()))
+
+
+# --------------------------------------------------------------------------- backward
+
+
+@dataclass
+class PartBackward:
+    """Hand BPTT of one RNN, in its processing order (step index ``t`` = 0..T-1).
+
+    ``delta (T, H)`` = dL/dh_t = ``from_out + from_next``; ``from_out (T, H)`` the gradient
+    arriving directly from the output/loss at t; ``from_next (T, H)`` = W_hh^T (tanh'(a_{t+1})
+    * delta_{t+1}) (zero across a truncation boundary); ``G (T, H)`` = tanh'(a_t) * delta_t;
+    totals ``dW_xh, dW_hh, db``; ``dh0 (H,)``; running sums ``run_W_xh (T, H, D)``,
+    ``run_W_hh (T, H, H)``, ``run_b (T, H)``: the sums over steps ``s >= t`` (what BPTT has
+    accumulated when it has just processed step t going backwards).
+    """
+
+    delta: np.ndarray
+    from_out: np.ndarray
+    from_next: np.ndarray
+    G: np.ndarray
+    dW_xh: np.ndarray
+    dW_hh: np.ndarray
+    db: np.ndarray
+    dh0: np.ndarray
+    run_W_xh: np.ndarray
+    run_W_hh: np.ndarray
+    run_b: np.ndarray
+    cut: np.ndarray  # (T,) bool: True where the gradient from t+1 was cut (chunk boundary after t)
+
+
+@dataclass
+class Backward:
+    """Hand gradients of the whole network.
+
+    ``dO (T, K)`` = dL/do_t = (yhat_t - e_{y_t}) [t has a loss]; ``dW_ho``, ``db_o`` totals,
+    ``run_W_ho (T, K, Hc)``, ``run_b_o (T, K)`` running sums from T down to t (time order);
+    ``parts`` per cell name.
+    """
+
+    dO: np.ndarray
+    dW_ho: np.ndarray
+    db_o: np.ndarray
+    run_W_ho: np.ndarray
+    run_b_o: np.ndarray
+    parts: dict[str, PartBackward]
+
+    def grads(self) -> dict[str, np.ndarray]:
+        """Flat dict ``"<cell>.W_xh"``, ``"<cell>.W_hh"``, ``"<cell>.b"``, ``"W_ho"``, ``"b_o"``."""
+        out = {"W_ho": self.dW_ho, "b_o": self.db_o}
+        for name, pb in self.parts.items():
+            out[f"{name}.W_xh"], out[f"{name}.W_hh"], out[f"{name}.b"] = pb.dW_xh, pb.dW_hh, pb.db
+        return out
+
+
+def _check_k(k: int | None) -> int | None:
+    if k is None or int(k) <= 0:
+        return None
+    return int(k)
+
+
+def rnn_backward(cell: Cell, pf: PartForward, from_out: np.ndarray, k: int | None = None) -> PartBackward:
+    r"""Hand BPTT through one RNN given the direct gradients ``from_out (T, H)``.
+
+    .. math::
+        \delta_t = \text{from\_out}_t + W_{hh}^\top\big((1 - h_{t+1}^2) \odot \delta_{t+1}\big)
+
+    the second term being dropped when ``t+1`` starts a chunk of length ``k`` (truncation).
+    """
+    k = _check_k(k)
+    T, H = pf.Hs.shape
+    D = pf.X.shape[1]
+    delta = np.zeros((T, H))
+    from_next = np.zeros((T, H))
+    G = np.zeros((T, H))
+    cut = np.zeros(T, dtype=bool)
+    run_W_xh, run_W_hh, run_b = np.zeros((T, H, D)), np.zeros((T, H, H)), np.zeros((T, H))
+    acc_xh, acc_hh, acc_b = np.zeros((H, D)), np.zeros((H, H)), np.zeros(H)
+    for t in range(T - 1, -1, -1):
+        if t + 1 < T:
+            if k is not None and (t + 1) % k == 0:
+                cut[t] = True
+            else:
+                from_next[t] = cell.W_hh.T @ G[t + 1]  # (H,)
+        delta[t] = from_out[t] + from_next[t]
+        G[t] = (1.0 - pf.Hs[t] ** 2) * delta[t]  # tanh'(a_t) = 1 - h_t^2
+        h_prev = pf.Hs[t - 1] if t > 0 else pf.h0
+        acc_xh = acc_xh + np.outer(G[t], pf.X[t])
+        acc_hh = acc_hh + np.outer(G[t], h_prev)
+        acc_b = acc_b + G[t]
+        run_W_xh[t], run_W_hh[t], run_b[t] = acc_xh, acc_hh, acc_b
+    dh0 = cell.W_hh.T @ G[0] if T else np.zeros(H)
+    return PartBackward(delta, np.asarray(from_out, dtype=np.float64).copy(), from_next, G,
+                        acc_xh, acc_hh, acc_b, dh0, run_W_xh, run_W_hh, run_b, cut)
+
+
+def backward(net: Net, problem: Problem, fw: Forward, k: int | None = None) -> Backward:
+    """Hand gradients of ``fw.loss`` w.r.t. every parameter; truncated BPTT if ``k`` > 0."""
+    T = problem.T
+    dO = fw.P.copy()
+    dO[np.arange(T), problem.y] -= 1.0
+    dO *= problem.mask[:, None]  # (T, K): yhat - onehot(y) where there is a loss
+    dW_ho = dO.T @ fw.Hcat  # (K, Hc)
+    db_o = dO.sum(axis=0)
+    run_W_ho = np.cumsum((dO[:, :, None] * fw.Hcat[:, None, :])[::-1], axis=0)[::-1]  # (T, K, Hc)
+    run_b_o = np.cumsum(dO[::-1], axis=0)[::-1]
+    Gcat = dO @ net.W_ho  # (T, Hc): gradient reaching the readout input directly
+    parts: dict[str, PartBackward] = {}
+    if problem.pattern == "enc_dec":
+        parts["dec"] = rnn_backward(net.cells["dec"], fw.parts["dec"], Gcat, k)
+        n = fw.parts["enc"].Hs.shape[0]
+        g_enc = np.zeros((n, net.cells["enc"].H))
+        g_enc[-1] = parts["dec"].dh0  # the decoder's h_0 is the encoder's h_N
+        parts["enc"] = rnn_backward(net.cells["enc"], fw.parts["enc"], g_enc, k)
+        parts = {"enc": parts["enc"], "dec": parts["dec"]}
+    elif problem.pattern == "bidirectional":
+        H = net.cells["f"].H
+        parts["f"] = rnn_backward(net.cells["f"], fw.parts["f"], Gcat[:, :H], k)
+        parts["b"] = rnn_backward(net.cells["b"], fw.parts["b"], Gcat[::-1, H:].copy(), k)
+    else:
+        parts["f"] = rnn_backward(net.cells["f"], fw.parts["f"], Gcat, k)
+    return Backward(dO, dW_ho, db_o, run_W_ho, run_b_o, parts)
+
+
+# --------------------------------------------------------------------------- torch reference
+
+
+def autograd_reference(net: Net, problem: Problem, k: int | None = None) -> dict:
+    """The same loss in PyTorch float64, differentiated by autograd.
+
+    Each RNN is ``torch.nn.RNN`` (one layer, tanh, ``bias_ih = b``, ``bias_hh = 0``) run one
+    step at a time so that ``h`` can be detached at chunk boundaries (truncated BPTT, the
+    usual ``h = h.detach()``); ``h_t.retain_grad()`` gives ``dL/dh_t``.
+
+    Returns:
+        ``{"loss": float, "grads": {same keys as Backward.grads()}, "delta": {cell: (T, H)},
+        "h": {cell: (T, H)}}`` (processing order per cell, like :class:`PartBackward`).
+    """
+    import torch
+
+    k = _check_k(k)
+    dt = torch.float64
+    rnns, params = {}, {}
+    for name, c in net.cells.items():
+        m = torch.nn.RNN(c.W_xh.shape[1], c.H, nonlinearity="tanh", dtype=dt)
+        with torch.no_grad():
+            m.weight_ih_l0.copy_(torch.from_numpy(c.W_xh))
+            m.weight_hh_l0.copy_(torch.from_numpy(c.W_hh))
+            m.bias_ih_l0.copy_(torch.from_numpy(c.b))
+            m.bias_hh_l0.zero_()
+        rnns[name] = m
+    W_ho = torch.tensor(net.W_ho, dtype=dt, requires_grad=True)
+    b_o = torch.tensor(net.b_o, dtype=dt, requires_grad=True)
+
+    def run(name, X, h0):
+        m = rnns[name]
+        h = h0.reshape(1, 1, -1)  # (layers, batch, H)
+        hs = []
+        for t in range(X.shape[0]):
+            if k is not None and t > 0 and t % k == 0:
+                h = h.detach()
+            out, h = m(X[t].reshape(1, 1, -1), h)  # (seq=1, batch=1, D)
+            out.retain_grad()
+            hs.append(out)
+            h = out
+        return hs
+
+    zeros = lambda name: torch.zeros(net.cells[name].H, dtype=dt)  # noqa: E731
+    tX = torch.from_numpy(problem.X)
+    if problem.pattern == "enc_dec":
+        hs = {"enc": run("enc", torch.from_numpy(problem.X_enc), zeros("enc"))}
+        hs["dec"] = run("dec", tX, hs["enc"][-1].reshape(-1))
+        Hcat = torch.cat([h.reshape(1, -1) for h in hs["dec"]])
+    elif problem.pattern == "bidirectional":
+        hs = {"f": run("f", tX, zeros("f")), "b": run("b", torch.flip(tX, [0]), zeros("b"))}
+        Hf = torch.cat([h.reshape(1, -1) for h in hs["f"]])
+        Hb = torch.cat([h.reshape(1, -1) for h in hs["b"]]).flip(0)
+        Hcat = torch.cat([Hf, Hb], dim=1)
+    else:
+        hs = {"f": run("f", tX, zeros("f"))}
+        Hcat = torch.cat([h.reshape(1, -1) for h in hs["f"]])
+    O = Hcat @ W_ho.T + b_o
+    logp = torch.log_softmax(O, dim=-1)
+    y = torch.from_numpy(problem.y.astype(np.int64))
+    nll = -logp[torch.arange(problem.T), y]
+    loss = (nll * torch.from_numpy(problem.mask.astype(np.float64))).sum()
+    loss.backward()
+    grads = {"W_ho": W_ho.grad.numpy().copy(), "b_o": b_o.grad.numpy().copy()}
+    delta, hvals = {}, {}
+    for name, m in rnns.items():
+        grads[f"{name}.W_xh"] = m.weight_ih_l0.grad.numpy().copy()
+        grads[f"{name}.W_hh"] = m.weight_hh_l0.grad.numpy().copy()
+        grads[f"{name}.b"] = m.bias_ih_l0.grad.numpy().copy()
+        delta[name] = np.stack([(h.grad if h.grad is not None else torch.zeros_like(h)).reshape(-1).numpy()
+                                for h in hs[name]])
+        hvals[name] = np.stack([h.detach().reshape(-1).numpy() for h in hs[name]])
+    return {"loss": float(loss.detach()), "grads": grads, "delta": delta, "h": hvals}
+
+
+def max_abs_diff(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per key ``max |a - b|`` (keys of ``a``)."""
+    return {key: float(np.max(np.abs(np.asarray(a[key]) - np.asarray(b[key])))) if np.size(a[key]) else 0.0
+            for key in a}
+
+
+# --------------------------------------------------------------------------- scalar RNN
+
+
+@dataclass
+class Scalar:
+    r"""The one-unit RNN with scalar weights, sigmoid output and binary cross-entropy.
+
+    .. math::
+        a_t = U x_t + W h_{t-1}, \quad h_t = \tanh(a_t), \quad z_t = V h_t, \quad
+        \hat y_t = \sigma(z_t), \quad L = \sum_t -[y_t \log \hat y_t + (1 - y_t)\log(1 - \hat y_t)]
+
+    and BPTT: :math:`\partial L/\partial z_t = \hat y_t - y_t`,
+    :math:`\delta_t = (\hat y_t - y_t) V + \delta_{t+1} W (1 - h_{t+1}^2)`,
+    :math:`\partial L/\partial V = \sum_t (\hat y_t - y_t) h_t`,
+    :math:`\partial L/\partial W = \sum_t \delta_t (1 - h_t^2) h_{t-1}`,
+    :math:`\partial L/\partial U = \sum_t \delta_t (1 - h_t^2) x_t`.
+    All arrays ``(T,)``; ``h_prev[t]`` = h_{t-1} (h_0 = 0); running sums from T down to t.
+    """
+
+    U: float
+    W: float
+    V: float
+    x: np.ndarray
+    y: np.ndarray
+    a: np.ndarray
+    h: np.ndarray
+    h_prev: np.ndarray
+    z: np.ndarray
+    yhat: np.ndarray
+    L: np.ndarray
+    dz: np.ndarray
+    delta: np.ndarray
+    from_out: np.ndarray
+    from_next: np.ndarray
+    dV: float
+    dW: float
+    dU: float
+    run_V: np.ndarray
+    run_W: np.ndarray
+    run_U: np.ndarray
+
+
+def scalar_rnn(U: float, W: float, V: float, x, y) -> Scalar:
+    """Forward and hand BPTT of the scalar RNN (see :class:`Scalar`) on ``x (T,)``, ``y (T,)`` in {0, 1}."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    T = len(x)
+    a, h, hp = np.zeros(T), np.zeros(T), np.zeros(T)
+    prev = 0.0
+    for t in range(T):
+        hp[t] = prev
+        a[t] = U * x[t] + W * prev
+        h[t] = np.tanh(a[t])
+        prev = h[t]
+    z = V * h
+    yhat = 1.0 / (1.0 + np.exp(-z))
+    # BCE via log-sigmoid for stability: log(yhat) = -softplus(-z), log(1-yhat) = -softplus(z)
+    L = y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z)
+    dz = yhat - y
+    delta, fo, fn = np.zeros(T), dz * V, np.zeros(T)
+    for t in range(T - 1, -1, -1):
+        if t + 1 < T:
+            fn[t] = delta[t + 1] * W * (1 - h[t + 1] ** 2)
+        delta[t] = fo[t] + fn[t]
+    g = delta * (1 - h ** 2)
+    run_V = np.cumsum((dz * h)[::-1])[::-1]
+    run_W = np.cumsum((g * hp)[::-1])[::-1]
+    run_U = np.cumsum((g * x)[::-1])[::-1]
+    return Scalar(float(U), float(W), float(V), x, y, a, h, hp, z, yhat, L, dz, delta, fo, fn,
+                  float(run_V[0]) if T else 0.0, float(run_W[0]) if T else 0.0,
+                  float(run_U[0]) if T else 0.0, run_V, run_W, run_U)
+
+
+def scalar_autograd(U: float, W: float, V: float, x, y) -> dict[str, float]:
+    """``dL/dU, dL/dW, dL/dV`` and ``L`` of the scalar RNN by torch autograd (float64)."""
+    import torch
+
+    p = {n: torch.tensor(float(v), dtype=torch.float64, requires_grad=True) for n, v in (("U", U), ("W", W), ("V", V))}
+    xs = torch.as_tensor(np.asarray(x, dtype=np.float64))
+    ys = torch.as_tensor(np.asarray(y, dtype=np.float64))
+    h = torch.zeros((), dtype=torch.float64)
+    loss = torch.zeros((), dtype=torch.float64)
+    for t in range(len(xs)):
+        h = torch.tanh(p["U"] * xs[t] + p["W"] * h)
+        loss = loss + torch.nn.functional.binary_cross_entropy_with_logits(p["V"] * h, ys[t], reduction="sum")
+    loss.backward()
+    return {"L": float(loss.detach()), "dU": float(p["U"].grad), "dW": float(p["W"].grad), "dV": float(p["V"].grad)}
+
+
+# --------------------------------------------------------------------------- trained weights
+
+WORDS = (
+    "hello", "hotel", "the", "then", "than", "that", "hat", "hate", "hated", "late", "note", "tone",
+    "done", "dote", "neat", "noted", "total", "atoll", "laden", "lead", "deal", "held", "told", "old",
+    "one", "none", "tent", "tend", "ended", "added", "head", "heat", "ahead", "loan", "alone", "delta",
+    "dental", "hold", "hole", "heal", "lane", "land", "halo", "tall", "doll", "deed", "need", "ten",
+)
+"""The training words of the shipped next-letter model (letters of :data:`VOCAB` only)."""
+
+WEIGHTS_FILE = "stepthrough_h{H}.pt"
+
+
+def weights_path(hidden: int):
+    """Path of the shipped state_dict for hidden size ``hidden`` (``rnnviz/weights/``)."""
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent / "weights" / WEIGHTS_FILE.format(H=int(hidden))
+
+
+def _batch(words=WORDS):
+    """Padded next-letter batch: ``X (B, Tmax, V)``, ``Y (B, Tmax)`` ints, ``M (B, Tmax)`` bool."""
+    Tmax = max(len(w) for w in words) - 1
+    V = len(VOCAB)
+    X = np.zeros((len(words), Tmax, V))
+    Y = np.zeros((len(words), Tmax), dtype=np.int64)
+    M = np.zeros((len(words), Tmax), dtype=bool)
+    for i, w in enumerate(words):
+        for t in range(len(w) - 1):
+            X[i, t, VOCAB.index(w[t])] = 1.0
+            Y[i, t] = VOCAB.index(w[t + 1])
+            M[i, t] = True
+    return X, Y, M
+
+
+def train_next_letter(hidden: int, *, epochs: int = 600, lr: float = 0.05, seed: int = 0, progress=None) -> tuple[dict, dict]:
+    """Train ``nn.RNN(8, H) + nn.Linear(H, 8)`` to predict the next letter of :data:`WORDS`.
+
+    Full-batch Adam on the summed cross-entropy of every step (the many-to-many pattern),
+    float64, fixed ``seed``. ``progress(fraction, info)`` is called every 20 epochs.
+
+    Returns: ``(state_dict, info)`` with keys ``rnn.*`` and ``head.*`` (float64 tensors),
+    ``info = {"accuracy", "loss", "epochs", "seconds"}`` (accuracy: next-letter, argmax).
+    """
+    import time
+
+    import torch
+
+    t0 = time.perf_counter()
+    torch.manual_seed(int(seed))
+    V = len(VOCAB)
+    rnn = torch.nn.RNN(V, int(hidden), nonlinearity="tanh", batch_first=True, dtype=torch.float64)
+    head = torch.nn.Linear(int(hidden), V, dtype=torch.float64)
+    X, Y, M = (torch.from_numpy(a) for a in _batch())
+    opt = torch.optim.Adam(list(rnn.parameters()) + list(head.parameters()), lr=lr)
+    n = M.sum()
+    for ep in range(int(epochs)):
+        opt.zero_grad()
+        out, _ = rnn(X)  # (B, Tmax, H)
+        logits = head(out)  # (B, Tmax, V)
+        ce = torch.nn.functional.cross_entropy(logits.reshape(-1, V), Y.reshape(-1), reduction="none")
+        loss = (ce * M.reshape(-1)).sum() / n
+        loss.backward()
+        opt.step()
+        if progress is not None and (ep % 20 == 0 or ep == epochs - 1):
+            progress((ep + 1) / epochs, {"epoch": ep + 1, "loss": float(loss.detach())})
+    with torch.no_grad():
+        logits = head(rnn(X)[0])
+        acc = float(((logits.argmax(-1) == Y) & M).sum() / n)
+    sd = {f"rnn.{k}": v.detach().clone() for k, v in rnn.state_dict().items()}
+    sd.update({f"head.{k}": v.detach().clone() for k, v in head.state_dict().items()})
+    return sd, {"accuracy": acc, "loss": float(loss.detach()), "epochs": int(epochs),
+                "seconds": time.perf_counter() - t0}
+
+
+def load_trained(hidden: int, path=None) -> dict:
+    """Load the shipped state_dict (``weights_only=True``, size cap, key/shape checks).
+
+    Raises ``FileNotFoundError`` if the file is missing, ``ValueError`` if it does not fit.
+    """
+    import torch
+
+    path = weights_path(hidden) if path is None else path
+    if path.stat().st_size > 2_000_000:
+        raise ValueError(f"{path.name} is larger than 2 MB; refusing to load it.")
+    sd = torch.load(path, map_location="cpu", weights_only=True)
+    H, V = int(hidden), len(VOCAB)
+    expected = {"rnn.weight_ih_l0": (H, V), "rnn.weight_hh_l0": (H, H), "rnn.bias_ih_l0": (H,),
+                "rnn.bias_hh_l0": (H,), "head.weight": (V, H), "head.bias": (V,)}
+    if not isinstance(sd, dict) or set(sd) != set(expected):
+        raise ValueError(f"{path.name}: unexpected keys {sorted(sd) if isinstance(sd, dict) else type(sd)}")
+    for k, shp in expected.items():
+        if tuple(sd[k].shape) != shp:
+            raise ValueError(f"{path.name}: {k} has shape {tuple(sd[k].shape)}, expected {shp}")
+    return sd
+
+
+def next_letter_accuracy(sd: dict, words=WORDS) -> float:
+    """Next-letter argmax accuracy of a trained state_dict on ``words`` (NumPy forward)."""
+    correct = total = 0
+    for w in words:
+        pr = make_problem("word", "many_to_many", word=w)
+        fw = forward(net_from_state_dict(sd, pr), pr)
+        correct += int((fw.P.argmax(axis=1) == pr.y).sum())
+        total += pr.T
+    return correct / total

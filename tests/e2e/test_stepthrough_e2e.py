@@ -1,0 +1,74 @@
+"""The step-through page in Debian Chromium: renders, Next moves the highlighted step, Play
+runs to t = T by itself; screenshots in screenshots/stepthrough_*.png (1280x720)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_rerun
+
+pytestmark = pytest.mark.e2e
+
+DIAGRAM = """() => {
+  const gds = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
+  const gd = gds.find(g => g.layout && g.layout.title && /step \d+ of|第 \d+ 步/.test(g.layout.title.text || '')
+                           && (g.layout.shapes || []).some(s => s.type === 'rect'));
+  if (!gd) return null;
+  const rect = gd.layout.shapes.find(s => s.type === 'rect');
+  const texts = gd.data.flatMap(d => Array.isArray(d.text) ? d.text : []).join(' ');
+  return {title: gd.layout.title.text, x0: rect.x0, texts: texts};
+}"""
+
+
+def _diagram(page):
+    page.wait_for_function(f"({DIAGRAM})() !== null", timeout=30_000)
+    return page.evaluate(DIAGRAM)
+
+
+def test_stepthrough_renders_and_next_moves_the_highlight(app_url, page):
+    goto(page, f"{app_url}/stepthrough")
+    assert no_errors(page) == []
+    first = _diagram(page)
+    assert "step 1 of 4" in first["title"] and first["x0"] == pytest.approx(-0.45)
+    page.locator('[data-testid="stKatex"], .katex').first.wait_for(state="attached", timeout=30_000)
+    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    screenshot(page, "stepthrough_1")
+    page.get_by_role("button", name="Next ▶").click()
+    wait_for_rerun(page)
+    page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 2 of 4'); }})()",
+                           timeout=30_000)
+    second = _diagram(page)
+    assert second["x0"] == pytest.approx(0.55)
+    assert "st_t=2" in page.url  # the step is bound to the URL
+    assert no_errors(page) == []
+    page.get_by_text("Forward pass at step 2").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    assert page.locator(".katex-error").count() == 0
+    screenshot(page, "stepthrough_2_equations")
+
+
+def test_stepthrough_play_stops_at_T(app_url, page):
+    goto(page, f"{app_url}/stepthrough?st_speed=0.3")
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 4 of 4'); }})()",
+                           timeout=30_000)
+    wait_for_rerun(page)
+    page.wait_for_timeout(1500)  # several Play intervals: it must have stopped
+    assert "step 4 of 4" in _diagram(page)["title"]
+    assert page.get_by_role("button", name="Play", exact=True).is_enabled()
+    assert page.get_by_role("button", name="Stop", exact=True).is_disabled()
+    assert no_errors(page) == []
+
+
+def test_stepthrough_backward_bidirectional(app_url, page):
+    # bound selectboxes/radios store the shown (translated) label in the URL
+    goto(page, f"{app_url}/stepthrough?st_pattern=Bidirectional&st_k=2&st_phase=backward+%28BPTT%29&st_t=2"
+               "&st_weights=Random")
+    assert no_errors(page) == []
+    d = _diagram(page)
+    assert "backward" in d["title"] and "step 2 of 4" in d["title"]
+    assert "h&#8592;" in d["texts"] or "h←" in d["texts"]  # the backward-direction row is drawn
+    assert page.locator(".katex-error").count() == 0
+    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    screenshot(page, "stepthrough_3_backward_bidir")

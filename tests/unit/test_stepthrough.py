@@ -1,0 +1,430 @@
+"""rnnviz.stepthrough (hand forward/BPTT) and rnnviz.labs.stepthrough (page numbers, LaTeX)
+against torch autograd, nn.RNN, the engine (rnnviz.trace), finite differences and closed forms."""
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import rnnviz
+from rnnviz import stepthrough as S
+from rnnviz.labs import stepthrough as L
+
+TOL = 1e-10
+def _f(v) -> str:
+    """Independent of the page's formatter: 3 decimals, -0.000 shown as 0.000."""
+    s = f"{float(v):.3f}"
+    return "0.000" if s == "-0.000" else s
+
+CASES = list(itertools.product(S.INPUT_KINDS, S.PATTERNS))
+
+
+def _problem(kind, pattern, seed=3):
+    return S.make_problem(kind, pattern, word="hotel", target="lead", numbers="0.5, -1, 2, -0.5, 1.5, -3",
+                          length=7, seed=seed)
+
+
+def _maxdiff(a, b):
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
+
+
+# --------------------------------------------------------------------------- hand BPTT vs autograd
+
+
+@pytest.mark.parametrize("kind,pattern", CASES)
+@pytest.mark.parametrize("k", [0, 1, 2, 3])
+def test_hand_bptt_equals_autograd(kind, pattern, k):
+    pr = _problem(kind, pattern)
+    net = S.random_net(pr, 3, seed=11, scale=2.5)  # large weights: gradients far from zero
+    fw = S.forward(net, pr)
+    bw = S.backward(net, pr, fw, k)
+    ref = S.autograd_reference(net, pr, k)
+    assert abs(fw.loss - ref["loss"]) <= TOL
+    hand = bw.grads()
+    assert set(hand) == set(ref["grads"])
+    for key in hand:
+        assert hand[key].shape == ref["grads"][key].shape
+        assert _maxdiff(hand[key], ref["grads"][key]) <= TOL, key
+    for name, pb in bw.parts.items():
+        assert _maxdiff(fw.parts[name].Hs, ref["h"][name]) <= TOL
+        assert _maxdiff(pb.delta, ref["delta"][name]) <= TOL, name
+    # the gradients are not trivially zero (the comparison could fail)
+    assert max(float(np.abs(v).max()) for v in hand.values()) > 1e-3
+
+
+@pytest.mark.parametrize("pattern", ["many_to_many", "bidirectional"])
+def test_forward_equals_fused_nn_rnn(pattern):
+    pr = _problem("random", pattern)
+    net = S.random_net(pr, 4, seed=5, scale=1.5)
+    fw = S.forward(net, pr)
+    c = net.cells["f"]
+    m = torch.nn.RNN(pr.D, 4, dtype=torch.float64, bidirectional=pattern == "bidirectional")
+    with torch.no_grad():
+        m.weight_ih_l0.copy_(torch.from_numpy(c.W_xh))
+        m.weight_hh_l0.copy_(torch.from_numpy(c.W_hh))
+        m.bias_ih_l0.copy_(torch.from_numpy(c.b))
+        m.bias_hh_l0.zero_()
+        if pattern == "bidirectional":
+            cb = net.cells["b"]
+            m.weight_ih_l0_reverse.copy_(torch.from_numpy(cb.W_xh))
+            m.weight_hh_l0_reverse.copy_(torch.from_numpy(cb.W_hh))
+            m.bias_ih_l0_reverse.copy_(torch.from_numpy(cb.b))
+            m.bias_hh_l0_reverse.zero_()
+        out, _ = m(torch.from_numpy(pr.X))  # (T, H) or (T, 2H): torch's own bidirectional layout
+        logits = out @ torch.from_numpy(net.W_ho).T + torch.from_numpy(net.b_o)
+    assert _maxdiff(fw.Hcat, out.numpy()) <= TOL
+    assert _maxdiff(fw.O, logits.numpy()) <= TOL
+    assert _maxdiff(fw.P, torch.softmax(logits, -1).numpy()) <= TOL
+
+
+def test_finite_differences():
+    pr = _problem("numbers", "many_to_many")
+    net = S.random_net(pr, 2, seed=2, scale=2.0)
+    g = S.backward(net, pr, S.forward(net, pr)).grads()
+    eps = 1e-6
+    for arr, key in [(net.cells["f"].W_hh, "f.W_hh"), (net.cells["f"].W_xh, "f.W_xh"), (net.W_ho, "W_ho"),
+                     (net.cells["f"].b, "f.b")]:
+        for idx in np.ndindex(arr.shape):
+            old = arr[idx]
+            arr[idx] = old + eps
+            lp = S.forward(net, pr).loss
+            arr[idx] = old - eps
+            lm = S.forward(net, pr).loss
+            arr[idx] = old
+            assert abs((lp - lm) / (2 * eps) - g[key][idx]) <= 1e-7, (key, idx)
+
+
+def test_delta_is_the_sum_of_its_two_sources():
+    pr = _problem("word", "many_to_many")
+    net = S.random_net(pr, 3, seed=1, scale=2.0)
+    fw = S.forward(net, pr)
+    pb = S.backward(net, pr, fw).parts["f"]
+    T = pr.T
+    # closed forms of the two sources
+    dO = fw.P.copy()
+    dO[np.arange(T), pr.y] -= 1
+    assert _maxdiff(pb.from_out, dO @ net.W_ho) <= TOL
+    for t in range(T - 1):
+        expected = net.cells["f"].W_hh.T @ ((1 - fw.parts["f"].Hs[t + 1] ** 2) * pb.delta[t + 1])
+        assert _maxdiff(pb.from_next[t], expected) <= TOL
+    assert np.all(pb.from_next[-1] == 0)
+    assert np.array_equal(pb.delta, pb.from_out + pb.from_next)
+
+
+def test_running_sums():
+    pr = _problem("word", "many_to_many")
+    net = S.random_net(pr, 3, seed=4)
+    fw = S.forward(net, pr)
+    bw = S.backward(net, pr, fw)
+    pb, X, Hs = bw.parts["f"], pr.X, fw.parts["f"].Hs
+    assert _maxdiff(pb.run_W_xh[0], pb.dW_xh) <= TOL
+    assert _maxdiff(pb.run_W_hh[0], pb.dW_hh) <= TOL
+    assert _maxdiff(pb.run_b[0], pb.db) <= TOL
+    assert _maxdiff(bw.run_W_ho[0], bw.dW_ho) <= TOL
+    assert _maxdiff(bw.run_b_o[0], bw.db_o) <= TOL
+    T = pr.T
+    for t in range(T):
+        nxt = pb.run_W_xh[t + 1] if t + 1 < T else 0
+        assert _maxdiff(pb.run_W_xh[t] - nxt, np.outer(pb.G[t], X[t])) <= TOL
+        prev_h = Hs[t - 1] if t else np.zeros(3)
+        nxt = pb.run_W_hh[t + 1] if t + 1 < T else 0
+        assert _maxdiff(pb.run_W_hh[t] - nxt, np.outer(pb.G[t], prev_h)) <= TOL
+
+
+# --------------------------------------------------------------------------- truncation
+
+
+def test_truncation_cases():
+    pr = _problem("random", "many_to_many")
+    net = S.random_net(pr, 3, seed=6, scale=2.0)
+    fw = S.forward(net, pr)
+    full = S.backward(net, pr, fw).grads()
+    # k >= T: no boundary inside the sequence, identical to full BPTT
+    same = S.backward(net, pr, fw, pr.T).grads()
+    assert all(np.array_equal(full[k], same[k]) for k in full)
+    # k = 1: nothing flows back in time, delta_t is the direct part only
+    pb1 = S.backward(net, pr, fw, 1).parts["f"]
+    assert np.all(pb1.from_next == 0) and np.array_equal(pb1.delta, pb1.from_out)
+    assert pb1.cut[:-1].all() and not pb1.cut[-1]
+    # k = 2 really changes the recurrent gradient
+    tr2 = S.backward(net, pr, fw, 2).grads()
+    assert _maxdiff(tr2["f.W_hh"], full["f.W_hh"]) > 1e-4
+    assert np.array_equal(tr2["W_ho"], full["W_ho"])  # the readout gradient does not go through time
+    # forward unchanged by truncation: only the backward pass depends on k
+    assert np.array_equal(S.forward(net, pr).Hcat, fw.Hcat)
+
+
+def test_many_to_one_truncated_reaches_only_the_last_chunk():
+    pr = _problem("random", "many_to_one")
+    net = S.random_net(pr, 3, seed=6, scale=2.0)
+    fw = S.forward(net, pr)
+    pb = S.backward(net, pr, fw, 3).parts["f"]
+    T = pr.T
+    last_chunk_start = ((T - 1) // 3) * 3
+    assert np.all(pb.delta[:last_chunk_start] == 0)
+    assert np.abs(pb.delta[last_chunk_start:]).max() > 0
+
+
+# --------------------------------------------------------------------------- the engine and the page numbers
+
+
+@pytest.mark.parametrize("pattern", S.PATTERNS)
+@pytest.mark.parametrize("kind", ["word", "random"])
+def test_engine_agrees_with_hand(pattern, kind):
+    cfg = L.StepConfig(st_input=kind, st_pattern=pattern, st_word="hotel", st_weights="random", st_scale=2.0,
+                       st_hidden=3, st_seed=2)
+    res = L.compute(cfg)
+    for name, pb in res.bw_full.parts.items():
+        tr = res.traces[name]
+        assert _maxdiff(tr.h, res.fw.parts[name].Hs) <= TOL
+        assert _maxdiff(tr.grad_h, pb.delta) <= TOL
+        assert _maxdiff(tr.grad_direct, pb.from_out) <= TOL
+        assert _maxdiff(tr.param_grads["weight_hh_l0"], pb.dW_hh) <= TOL
+        assert _maxdiff(tr.param_grads["weight_ih_l0"], pb.dW_xh) <= TOL
+        assert _maxdiff(tr.param_grads["bias_ih_l0"], pb.db) <= TOL
+    O, P, Ls = res.outputs()
+    assert _maxdiff(O, res.fw.O) <= TOL and abs(Ls.sum() - res.fw.loss) <= TOL
+    assert res.max_diff() <= TOL
+    assert abs(res.traces[next(iter(res.traces))].loss - res.fw.loss) <= TOL
+
+
+def test_trace_of_trained_model_is_the_page_trace():
+    """An independent rnnviz.trace call on the shipped nn.RNN gives the displayed states."""
+    sd = S.load_trained(3)
+    res = L.compute(L.StepConfig(st_hidden=3), sd)
+    m = torch.nn.RNN(8, 3, dtype=torch.float64)
+    m.load_state_dict({k[4:]: v for k, v in sd.items() if k.startswith("rnn.")})
+    tr = rnnviz.trace(m, res.problem.X)
+    assert _maxdiff(tr.h, res.h("f")) <= TOL
+
+
+def _numbers(s: str) -> list[str]:
+    return re.findall(r"-?\d+\.\d{3}", s)
+
+
+@pytest.mark.parametrize("pattern", S.PATTERNS)
+def test_forward_latex_shows_the_engine_values(pattern):
+    res = L.compute(L.StepConfig(st_pattern=pattern, st_weights="random", st_scale=2.0))
+    O, P, Ls = res.outputs()
+    for t, slot in enumerate(res.slots, start=1):
+        text = "\n".join(L.forward_latex(res, t))
+        shown = _numbers(text)
+        for name, i in slot.items:
+            for v in list(res.traces[name].h[i]) + list(res.traces[name].pre[i]):
+                assert _f(v) in shown, (t, name, v)
+        if slot.out is not None:
+            for v in list(O[slot.out]) + list(P[slot.out]):
+                assert _f(v) in shown
+            if res.problem.mask[slot.out]:
+                assert f"= {_f(Ls[slot.out])}" in text
+
+
+@pytest.mark.parametrize("pattern,k", [(p, 0) for p in S.PATTERNS] + [("many_to_many", 2), ("enc_dec", 2)])
+def test_backward_latex_shows_the_engine_gradients(pattern, k):
+    res = L.compute(L.StepConfig(st_pattern=pattern, st_weights="random", st_scale=2.0, st_k=k))
+    for t, slot in enumerate(res.slots, start=1):
+        shown = _numbers("\n".join(L.backward_latex(res, t)))
+        for name, i in slot.items:
+            delta = res.traces[name].grad_h if k == 0 else res.bw.parts[name].delta
+            for v in list(delta[i]) + list(res.traces[name].grad_direct[i]):
+                assert _f(v) in shown, (t, name, v)
+            for v in res.bw.parts[name].run_W_hh[i].ravel():
+                assert _f(v) in shown
+
+
+def test_changed_entries_are_coloured():
+    res = L.compute(L.StepConfig(st_weights="random", st_scale=2.0))
+    text = next(x for x in L.forward_latex(res, 2) if x.startswith("h_{2} = "))
+    h1, h2 = res.h("f")[0], res.h("f")[1]
+    n_coloured = 0
+    for u in range(3):
+        coloured = rf"\textcolor{{{L.HIGHLIGHT}}}{{{_f(h2[u])}}}" in text
+        assert coloured == (abs(h1[u] - h2[u]) >= 0.5e-3)  # changed at the shown precision
+        n_coloured += coloured
+    assert n_coloured >= 1
+    # the one-hot entry of x_t is coloured, the zeros are not
+    a_line = L.forward_latex(res, 1)[0]
+    assert a_line.count(r"\textcolor") == 1 and rf"\textcolor{{{L.HIGHLIGHT}}}{{1.000}}" in a_line
+
+
+def test_fmt():
+    assert L.fmt(-0.0001) == "0.000"
+    assert L.fmt(1.23456) == "1.235"
+    assert L.fmt(float("nan")) == r"\text{nan}"
+    assert L.fmtp(-1.5) == "(-1.500)"
+
+
+# --------------------------------------------------------------------------- scalar RNN
+
+
+@pytest.mark.parametrize("U,W,V", [(0.5, 1.0, 2.0), (-1.3, 2.5, -0.7), (3.0, -0.2, 5.0)])
+def test_scalar_equals_autograd_and_fd(U, W, V):
+    x = np.array([0.5, -1.0, 2.0, -0.5, 1.5])
+    y = (np.cumsum(x) > 0).astype(float)
+    sc = S.scalar_rnn(U, W, V, x, y)
+    ag = S.scalar_autograd(U, W, V, x, y)
+    assert abs(sc.L.sum() - ag["L"]) <= TOL
+    for key in ("dU", "dW", "dV"):
+        assert abs(getattr(sc, key) - ag[key]) <= TOL
+    eps = 1e-6
+    for name in "UWV":
+        p = {"U": U, "W": W, "V": V}
+        p[name] += eps
+        lp = S.scalar_rnn(p["U"], p["W"], p["V"], x, y).L.sum()
+        p[name] -= 2 * eps
+        lm = S.scalar_rnn(p["U"], p["W"], p["V"], x, y).L.sum()
+        assert abs((lp - lm) / (2 * eps) - getattr(sc, "d" + name)) <= 1e-7
+    assert np.array_equal(sc.delta, sc.from_out + sc.from_next)
+
+
+def test_scalar_latex_lines_are_evaluated():
+    sc, _ = L.scalar_compute(L.StepConfig(st_U=-0.5, st_W=1.2, st_V=2.0))
+    for t in range(1, len(sc.x) + 1):
+        text = "\n".join(L.scalar_latex(sc, t))
+        i = t - 1
+        for v in (sc.a[i], sc.h[i], sc.z[i], sc.yhat[i], sc.L[i], sc.dz[i], sc.delta[i], sc.run_V[i], sc.run_W[i],
+                  sc.run_U[i]):
+            assert _f(v) in text
+    assert "(-0.500)" in L.scalar_latex(sc, 1)[0]
+
+
+# --------------------------------------------------------------------------- input handling
+
+
+@pytest.mark.parametrize("kwargs,msg", [
+    (dict(kind="word", word="hexo"), "Unknown character"),
+    (dict(kind="word", word=""), "Type a word"),
+    (dict(kind="word", word="h"), "at least 2"),
+    (dict(kind="word", word="a" * 40), "too long"),
+    (dict(kind="numbers", numbers="1, two"), "Cannot read"),
+    (dict(kind="numbers", numbers=""), "Type a sequence"),
+    (dict(kind="numbers", numbers="1, inf"), "finite"),
+    (dict(kind="random", length=0), "between"),
+    (dict(kind="voice"), "Unknown input kind"),
+])
+def test_bad_input_is_a_value_error(kwargs, msg):
+    kind = kwargs.pop("kind")
+    with pytest.raises(ValueError, match=msg):
+        S.make_problem(kind, "many_to_many", **kwargs)
+
+
+def test_problem_shapes_per_pattern():
+    m2m = S.make_problem("word", "many_to_many", word="hello")
+    assert m2m.T == 4 and m2m.D == 8 and m2m.mask.all() and "".join(m2m.y_labels) == "ello"
+    m2o = S.make_problem("word", "many_to_one", word="hello")
+    assert m2o.mask.tolist() == [False, False, False, True]
+    o2m = S.make_problem("word", "one_to_many", word="hello")
+    assert np.all(o2m.X[1:] == 0) and o2m.X[0].sum() == 1
+    ed = S.make_problem("word", "enc_dec", word="hello", target="")
+    assert ed.X_enc.shape == (5, 8) and "".join(ed.y_labels) == "olleh" and np.all(ed.X[0] == 0)
+    assert S.make_problem("word", "enc_dec", word="hello", target="old").T == 3
+
+
+def test_enc_dec_length_cap():
+    assert S.make_problem("random", "enc_dec", length=12).T == 12
+    with pytest.raises(ValueError, match="do not fit"):
+        S.make_problem("random", "enc_dec", length=13)
+
+
+def test_weights_latex_shows_every_weight():
+    res = L.compute(L.StepConfig(st_pattern="bidirectional", st_weights="random"))
+    shown = _numbers("\n".join(L.weights_latex(res)))
+    for cell in res.net.cells.values():
+        for v in list(cell.W_xh.ravel()) + list(cell.W_hh.ravel()) + list(cell.b):
+            assert _f(v) in shown
+    for v in list(res.net.W_ho.ravel()) + list(res.net.b_o):
+        assert _f(v) in shown
+
+
+def test_bad_config_is_a_value_error():
+    with pytest.raises(ValueError):
+        L.compute(L.StepConfig(st_hidden=5))
+    with pytest.raises(ValueError):
+        L.compute(L.StepConfig(st_k=-1))
+    with pytest.raises(ValueError):
+        L.scalar_compute(L.StepConfig(st_U=1e6))
+
+
+# --------------------------------------------------------------------------- weights
+
+
+@pytest.mark.parametrize("H", range(1, S.MAX_HIDDEN + 1))
+def test_shipped_weights(H):
+    path = S.weights_path(H)
+    assert path.exists() and path.stat().st_size < 2_000_000
+    sd = S.load_trained(H)
+    assert tuple(sd["rnn.weight_hh_l0"].shape) == (H, H)
+    acc = S.next_letter_accuracy(sd)
+    assert acc > 1.5 / len(S.VOCAB)  # well above chance
+    if H >= 3:
+        assert acc >= 0.5
+
+
+def test_load_trained_checks_shapes(tmp_path):
+    sd = S.load_trained(2)
+    sd["rnn.weight_hh_l0"] = torch.zeros(3, 3)
+    p = tmp_path / "bad.pt"
+    torch.save(sd, p)
+    with pytest.raises(ValueError, match="shape"):
+        S.load_trained(2, p)
+    with pytest.raises(FileNotFoundError):
+        S.load_trained(2, tmp_path / "missing.pt")
+
+
+def test_training_is_seeded_and_reports_progress():
+    calls = []
+    a, info = S.train_next_letter(2, epochs=40, seed=1, progress=lambda f, i: calls.append(f))
+    b, _ = S.train_next_letter(2, epochs=40, seed=1)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert calls and calls[-1] == 1.0 and 0 <= info["accuracy"] <= 1
+
+
+def test_no_streamlit_import():
+    code = ("import sys, rnnviz.stepthrough, rnnviz.labs.stepthrough, rnnviz.plots.stepthrough; "
+            "assert 'streamlit' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_i18n_both_languages():
+    from rnnviz.i18n.stepthrough import STRINGS
+
+    for key, entry in STRINGS.items():
+        assert key.startswith("stepthrough.")
+        assert entry["en"].strip() and entry["zh"].strip()
+        assert sorted(set(re.findall(r"\{(\w+)", entry["en"]))) == sorted(set(re.findall(r"\{(\w+)", entry["zh"]))), key
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def test_diagram_highlight_follows_the_step():
+    from rnnviz.plots import stepthrough as P
+
+    res = L.compute(L.StepConfig(st_weights="random"))
+    x0 = [next(s for s in P.diagram(res, t, "forward").layout.shapes if s.type == "rect").x0 for t in (1, 2, 3)]
+    assert x0 == [-0.45, 0.55, 1.55]
+    heat = P.hidden_heatmap(res, 2)
+    assert _maxdiff(np.asarray(heat.data[0].z, dtype=float), res.h("f").T) <= TOL
+    # truncation draws the cut lines, the backward phase the gradient arrows
+    res2 = L.compute(L.StepConfig(st_weights="random", st_k=2))
+    assert L.cut_after(res2) == [1.5]
+    n_fwd = len(P.diagram(res2, 1, "forward").layout.annotations)
+    n_bwd = len(P.diagram(res2, 1, "backward").layout.annotations)
+    assert n_bwd > n_fwd
+
+
+def test_many_to_one_has_one_output_everywhere():
+    from rnnviz.plots import stepthrough as P
+
+    res = L.compute(L.StepConfig(st_pattern="many_to_one", st_weights="random"))
+    assert [s.out for s in res.slots] == [None, None, None, 3]
+    assert not any(line.startswith(r"\small o_") for line in L.forward_latex(res, 2))
+    assert any(line.startswith(r"\small o_{4}") for line in L.forward_latex(res, 4))
+    fig = P.outputs_figure(res, 4)
+    assert list(fig.data[0].x) == [4] and np.asarray(fig.data[0].z).shape == (8, 1)
+    assert list(fig.data[2].x) == [4]  # one loss bar
