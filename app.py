@@ -21,6 +21,7 @@ PAGES = [
     st.Page("pages/home.py", title=sh.tr("home.nav_title"), icon=":material/home:", url_path="home", default=True),
     st.Page("pages/vanishing.py", title=sh.tr("vanishing.nav_title"), icon=":material/trending_down:", url_path="vanishing"),
     st.Page("pages/stepthrough.py", title=sh.tr("stepthrough.nav_title"), icon=":material/footprint:", url_path="stepthrough"),
+    st.Page("pages/gates.py", title=sh.tr("gates.nav_title"), icon=":material/memory:", url_path="gates"),
 ]
 
 nav = st.navigation(PAGES)

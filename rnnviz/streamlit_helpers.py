@@ -26,8 +26,16 @@ LANG_KEY = "lang"
 
 
 def lang() -> str:
-    """The current UI language code (``"en"`` or ``"zh"``)."""
-    value = st.session_state.get(LANG_KEY, LANGS[0])
+    """The current UI language code (``"en"`` or ``"zh"``).
+
+    Before the sidebar switch has been drawn in a session (``app.py`` builds the navigation
+    titles first), the language comes from the URL, which stores the switch's visible label
+    (``?lang=中文``), so a shared Chinese link shows Chinese titles from the first run.
+    """
+    value = st.session_state.get(LANG_KEY)
+    if value is None:
+        label = st.query_params.get(LANG_KEY)
+        value = {name: code for code, name in LANG_NAMES.items()}.get(label)
     return value if value in LANGS else LANGS[0]
 
 

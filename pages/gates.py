@@ -1,0 +1,207 @@
+"""Page: LSTM and GRU gates, live. Widgets -> GatesConfig -> rnnviz.labs.gates -> figures."""
+import math
+import threading
+from dataclasses import astuple
+
+import streamlit as st
+
+from rnnviz import gates as G
+from rnnviz import streamlit_helpers as sh
+from rnnviz.labs import gates as lab
+from rnnviz.plots import gates as plots
+
+D = lab.GatesConfig()  # the defaults
+BASE = {"gt_task": "recall", "gt_cell": "LSTM", "gt_source": "example", "gt_gap": 80, "gt_seed": 0,
+        "gt_fbias": 0.0, "gt_unit": 0, "gt_step": 3, "gt_color_by": "h"}
+PRESETS = {
+    "recall": ("gates.presets_recall", "gates.presets_recall_help", BASE),
+    "forget": ("gates.presets_forget", "gates.presets_forget_help", {**BASE, "gt_fbias": -4.0}),
+    "lm": ("gates.presets_lm", "gates.presets_lm_help",
+           {**BASE, "gt_task": "lm", "gt_cell": "GRU", "gt_seed": 3, "gt_unit": 5, "gt_step": 10}),
+}
+
+
+@st.cache_resource(show_spinner=False)
+def model_store() -> tuple[dict, threading.Lock]:
+    """Process-wide ``{(task, cell): (model, source)}``; a lock so one model is trained only once."""
+    return {}, threading.Lock()
+
+
+def models_of(task: str) -> dict[str, G.SeqModel]:
+    """The three trained cells of ``task``: shipped weights, or trained now behind a progress bar.
+
+    Training is not inside a cached function because its progress bar is a page element
+    (Streamlit cannot replay elements drawn by a cached function into another layout)."""
+    store, lock = model_store()
+    out = {}
+    for cell in G.CELLS:
+        with lock:
+            if (task, cell) not in store:
+                if G.weights_path(task, cell).exists():
+                    store[task, cell] = (G.load(task, cell), "shipped")
+                else:
+                    bar = st.progress(0.0, text=sh.tr("gates.training", cell=cell, task=task))
+                    model, _ = G.train(task, cell, progress=lambda f, msg: bar.progress(min(1.0, f), text=msg))
+                    bar.empty()
+                    store[task, cell] = (model, "trained")
+        out[cell], source = store[task, cell]
+        if source == "trained":
+            st.info(sh.tr("gates.weights_trained", cell=cell), icon=":material/model_training:")
+    return out
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def fresh_model(task: str, cell: str) -> G.SeqModel:
+    return G.new_model(task, cell, seed=100)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def analyse(key: tuple, _models: dict) -> lab.GatesResult:
+    """``_models`` (the trained models of the task in ``key``) is not hashed: it is fixed per task."""
+    cfg = lab.GatesConfig(*key)
+    return lab.analyse(cfg, _models, fresh_model(cfg.gt_task, cfg.gt_cell))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def accuracies(task: str, _models: dict) -> dict:
+    return lab.accuracy_table(_models, task)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def recall_curve(_models: dict) -> dict:
+    return lab.recall_curve(_models)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def recall_at(cell: str, gap: int, delta: float, _model: G.SeqModel) -> float:
+    with G.one_thread():
+        return G.recall_accuracy(G.shift_carry_bias(_model, delta) if delta else _model, gap, n=400)
+
+
+def clamp_state(key: str, lo, hi) -> None:
+    """Keep a widget's stored value inside its (task-dependent) range before the widget is drawn."""
+    if key in st.session_state:
+        value = st.session_state[key]
+        if value < lo or value > hi:
+            st.session_state[key] = min(max(value, lo), hi)
+
+
+tr = sh.tr
+lang = sh.lang()
+st.title(tr("gates.title"))
+st.markdown(tr("gates.intro"))
+sh.preset_buttons(PRESETS)
+opts = dict(bind="query-params")
+
+with st.sidebar:
+    task = st.selectbox(tr("gates.task"), list(G.TASKS), key="gt_task", format_func=lambda v: tr(f"gates.task_{v}"),
+                        help=tr("gates.task_help"), **opts)
+    cell = st.radio(tr("gates.cell"), ["LSTM", "GRU"], key="gt_cell", horizontal=True, help=tr("gates.cell_help"),
+                    **opts)
+    source = st.radio(tr("gates.source"), ["example", "typed"], key="gt_source", horizontal=True,
+                      format_func=lambda v: tr(f"gates.source_{v}"), help=tr("gates.source_help"), **opts)
+    text = st.text_area(tr("gates.text"), D.gt_text, max_chars=lab.MAX_CHARS, key="gt_text", height=100,
+                        help=tr("gates.text_help"), disabled=source != "typed", **opts)
+    gap = st.slider(tr("gates.gap"), 0, 150, D.gt_gap, 1, key="gt_gap", help=tr("gates.gap_help"),
+                    disabled=task != "recall", **opts)
+    seed = st.number_input(tr("common.seed"), 0, 10_000, D.gt_seed, 1, key="gt_seed", help=tr("gates.seed_help"),
+                           disabled=source != "example", **opts)
+    fbias = st.slider(tr("gates.fbias"), -6.0, 6.0, D.gt_fbias, 0.5, key="gt_fbias", help=tr("gates.fbias_help"),
+                      **opts)
+    st.caption(tr("common.share_hint"))
+
+H = G.SPECS[task].hidden
+names = ["h", "c", "i", "f", "g", "o"] if cell == "LSTM" else ["h", "r", "z", "n"]
+if st.session_state.get("gt_color_by", "h") not in names:
+    st.session_state["gt_color_by"] = "h"
+clamp_state("gt_unit", 0, H - 1)
+
+base_cfg = lab.GatesConfig(gt_task=task, gt_cell=cell, gt_source=source, gt_text=text, gt_gap=int(gap),
+                           gt_seed=int(seed), gt_fbias=float(fbias))
+with sh.user_errors():
+    lab.validate(base_cfg)
+    shown_text = lab.input_text(base_cfg)
+T = len(shown_text)
+clamp_state("gt_step", 1, T)
+
+c1, c2, c3 = st.columns(3)
+unit = c1.slider(tr("gates.unit"), 0, H - 1, min(D.gt_unit, H - 1), 1, key="gt_unit", help=tr("gates.unit_help"),
+                 **opts)
+step = c2.slider(tr("gates.step"), 1, max(T, 2), min(D.gt_step, T), 1, key="gt_step", help=tr("gates.step_help"),
+                 disabled=T < 2, **opts)
+color_by = c3.selectbox(tr("gates.color_by"), names, key="gt_color_by", help=tr("gates.color_by_help"), **opts)
+
+cfg = lab.GatesConfig(**{**base_cfg.__dict__, "gt_unit": int(unit), "gt_step": int(min(step, T)),
+                         "gt_color_by": color_by})
+# the analysis does not depend on unit / step / colouring: cache it without them
+key = astuple(lab.GatesConfig(**{**cfg.__dict__, "gt_unit": 0, "gt_step": 1, "gt_color_by": "h"}))
+models = models_of(task)
+with sh.user_errors():
+    res = analyse(key, models)
+
+# ---- the model's answer
+s = res.summary
+if task == "recall":
+    if s["truth"] is None:
+        st.markdown(tr("gates.recall_noanswer", answer=s["answer"], p=s["p"]))
+    else:
+        st.markdown(tr("gates.recall_answer", answer=s["answer"], p=s["p"], truth=s["truth"]))
+elif task == "depth":
+    st.markdown(tr("gates.depth_answer", acc=s["accuracy"]))
+else:
+    st.markdown(tr("gates.lm_answer", top=", ".join(f"`{plots.show_char(c)}` {p:.2f}" for c, p in s["next"])))
+if not res.trace.finite:
+    st.warning(tr("gates.nonfinite"))
+
+# ---- heatmaps
+st.subheader(tr("gates.sec_heatmaps"))
+st.plotly_chart(plots.gates_figure(res.quantities, res.text, lang), width="stretch", key="gt_fig_gates")
+
+# ---- one unit
+st.subheader(tr("gates.sec_unit"))
+st.plotly_chart(plots.unit_lines(res.quantities, unit, res.text, lang), width="stretch", key="gt_fig_unit")
+
+# ---- gradient path
+st.subheader(tr("gates.sec_path"))
+st.plotly_chart(plots.gradient_path(res.carry, unit, res.rnn_path, res.text, cell, lang), width="stretch",
+                key="gt_fig_path")
+st.caption(tr("gates.path_note" if cell == "LSTM" else "gates.path_note_gru", best=int(res.carry[0].argmax())))
+
+# ---- forget-gate bias
+st.subheader(tr("gates.sec_bias"))
+st.plotly_chart(plots.bias_figure(res.carry_base, res.carry, res.carry_fresh, fbias, res.text, cell, lang),
+                width="stretch", key="gt_fig_bias")
+
+
+def _h(v: float) -> str:
+    return tr("gates.beyond") if math.isinf(v) else f"{v:.0f}"
+
+
+st.markdown(tr("gates.horizon", delta=fbias, state="c" if cell == "LSTM" else "h", **{k: _h(v) for k, v in res.horizons.items()}))
+if task == "recall":
+    st.markdown(tr("gates.recall_at_gap", gap=int(gap), delta=fbias, acc=recall_at(cell, int(gap), float(fbias), models[cell])))
+
+# ---- one unit, one step
+st.subheader(tr("gates.sec_step"))
+_, lines = lab.unit_step(res.trace, res.text, G.SPECS[task].vocab, unit, min(step, T))
+for line in lines:
+    st.latex(line)
+
+# ---- coloured text
+st.subheader(tr("gates.sec_color"))
+st.caption(tr("gates.color_note", unit=unit, what=color_by))
+st.html(plots.colored_text_html(res.text, res.quantities[color_by][:, unit], color_by))
+
+# ---- accuracies
+st.subheader(tr("gates.sec_accuracy"))
+acc = accuracies(task, models)
+st.markdown(tr("gates.accuracy_caption", what=tr(f"gates.acc_{task}"),
+               table=", ".join(f"{c} {a:.1%}" for c, a in acc.items())))
+if task == "recall":
+    st.plotly_chart(plots.recall_curve_figure(lab.RECALL_GAPS, recall_curve(models), int(gap), lang), width="stretch",
+                    key="gt_fig_recall")
+elif task == "depth":
+    st.plotly_chart(plots.depth_figure(s["true_depth"], s["pred_depth"], res.text, cell, lang), width="stretch",
+                    key="gt_fig_depth")
+
+sh.explain("gates.what", lab.LATEX)

@@ -1,0 +1,339 @@
+r"""Page logic of "LSTM and GRU gates, live": config in, arrays and LaTeX strings out.
+
+No Streamlit here. :func:`analyse` runs the engine (:func:`rnnviz.trace`) on the *trained*
+recurrent module (float64 copy) with the one-hot input text, so every gate, ``c_t`` and
+``h_t`` on screen is a field of a :class:`rnnviz.trace.Trace`; then it adds
+
+- the readout's predictions (``model.readout(tr.h)``);
+- the gradient paths: the product of forget (LSTM) / update (GRU) gates
+  :math:`\prod_{k>t} f_k` (:func:`rnnviz.gates.carry_product`) and the trained vanilla RNN's
+  :math:`\|\prod_{k>t}\mathrm{diag}(\tanh'(a_k))W_{hh}\|_2` on the same text;
+- the forget-gate bias experiment: :math:`b_f \leftarrow b_f + \Delta` on the trained model
+  and on a fresh (untrained) one, with the memory horizon of each;
+- one unit at one step with the numbers substituted (:func:`unit_step`).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from rnnviz import gates as G
+from rnnviz import tasks as tk
+from rnnviz.trace import Trace, trace
+
+PRECISION = 3
+"""Decimals of every number shown in the equations."""
+MAX_CHARS = 400
+"""Longest input the page accepts (the heatmaps become unreadable beyond that)."""
+LM_EXAMPLE_LEN = 120
+"""Characters of sonnet text in the generated language-model example."""
+
+
+@dataclass
+class GatesConfig:
+    """Every control of the page; widget keys are the field names."""
+
+    gt_task: str = "recall"  # trained model family: "recall", "depth" or "lm" (rnnviz.gates.TASKS)
+    gt_cell: str = "LSTM"  # gated cell shown: "LSTM" or "GRU" (the vanilla RNN is the comparison)
+    gt_source: str = "example"  # "example": generated from gt_seed (and gt_gap); "typed": gt_text
+    gt_text: str = ""  # the user's own input (used when gt_source == "typed")
+    gt_gap: int = 60  # recall: distractors between the flagged symbol and "?" (example and accuracy)
+    gt_seed: int = 0  # seed of the generated example
+    gt_unit: int = 0  # the unit (0-based) of the line plot, the colouring and the equations
+    gt_step: int = 3  # the step t (1-based, clipped to T) of the substituted equations
+    gt_fbias: float = 0.0  # Delta added to the forget (LSTM) / update (GRU) gate bias
+    gt_color_by: str = "h"  # what colours the text: "h", "c" (LSTM) or a gate name
+
+
+def fmt(v: float, p: int = PRECISION) -> str:
+    """``v`` with ``p`` decimals; ``-0.000`` shown as ``0.000``; non-finite as text."""
+    v = float(v)
+    if not math.isfinite(v):
+        return "\\text{" + ("nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")) + "}"
+    s = f"{v:.{p}f}"
+    return s[1:] if s.startswith("-") and float(s) == 0 else s
+
+
+def example_text(cfg: GatesConfig) -> str:
+    """The generated input of ``cfg.gt_task`` (deterministic in ``gt_seed``, ``gt_gap``)."""
+    if cfg.gt_task == "recall":
+        return tk.recall_example(int(cfg.gt_gap), lead=1, seed=int(cfg.gt_seed))[0]
+    if cfg.gt_task == "depth":
+        return tk.depth_example(G.DEPTH_LEN, seed=int(cfg.gt_seed))
+    from rnnviz.data import load_sonnets
+
+    text = load_sonnets()
+    rng = np.random.default_rng(int(cfg.gt_seed))
+    start = int(rng.integers(0, len(text) - LM_EXAMPLE_LEN))
+    # start on a word boundary so the example reads naturally
+    while start > 0 and text[start - 1] not in " \n":
+        start -= 1
+    return text[start:start + LM_EXAMPLE_LEN]
+
+
+def input_text(cfg: GatesConfig) -> str:
+    """The text the page analyses; ``ValueError`` with a readable message for bad typed input."""
+    if cfg.gt_source == "typed":
+        text = cfg.gt_text
+        if not text or not text.strip("\n"):
+            raise ValueError("the input text is empty: type something, or choose the generated example")
+        if len(text) > MAX_CHARS:
+            raise ValueError(f"the input has {len(text)} characters; at most {MAX_CHARS} are shown")
+    else:
+        text = example_text(cfg)
+    tk.check_text(text, G.SPECS[cfg.gt_task].vocab, what=f"the {cfg.gt_task} model")
+    return text
+
+
+def validate(cfg: GatesConfig) -> None:
+    """``ValueError`` for settings the page cannot show."""
+    if cfg.gt_task not in G.TASKS:
+        raise ValueError(f"unknown task {cfg.gt_task!r}; choose one of {G.TASKS}")
+    if cfg.gt_cell not in ("LSTM", "GRU"):
+        raise ValueError(f"the gates page shows LSTM or GRU, got {cfg.gt_cell!r}")
+    if not math.isfinite(cfg.gt_fbias):
+        raise ValueError("the forget-gate bias shift must be a finite number")
+
+
+@dataclass
+class GatesResult:
+    """Everything the page shows for one setting.
+
+    Attributes:
+        text: the analysed input (``T`` characters).
+        trace: the engine's :class:`Trace` of the trained (bias-shifted) module on ``text``.
+        quantities: name -> ``(T, H)``: the gates in torch order, then ``c`` (LSTM) and ``h``.
+        probs: ``(T, C)`` readout probabilities.
+        classes: the readout's labels.
+        carry: ``(T, H)`` product of forget/update gates :math:`\prod_{k>t} f_k` (trained, shifted).
+        carry_base: ``(T, H)`` the same with no bias shift.
+        carry_fresh: ``(T, H)`` the same for a fresh (untrained) model with the shift.
+        horizons: ``"trained"``, ``"base"``, ``"fresh"`` -> memory horizon in steps of the
+            unit-averaged product (inf = beyond T); ``"<name>_max"``: of the longest-memory unit.
+        rnn_path: ``(T,)`` :math:`\|\partial h_T/\partial h_t\|_2` of the trained vanilla RNN.
+        summary: a short description of the model's answer (answer, truth, probability).
+    """
+
+    text: str
+    trace: Trace
+    quantities: dict[str, np.ndarray]
+    probs: np.ndarray
+    classes: tuple[str, ...]
+    carry: np.ndarray
+    carry_base: np.ndarray
+    carry_fresh: np.ndarray
+    horizons: dict[str, float]
+    rnn_path: np.ndarray
+    summary: dict = field(default_factory=dict)
+
+
+def trace_model(model: G.SeqModel, text: str) -> tuple[Trace, np.ndarray]:
+    """The engine's trace of ``model.rnn`` (float64) on ``text`` and the readout probabilities ``(T, C)``."""
+    m64 = G.as_float64(model)
+    x = m64.one_hot(text).double()  # (T, V)
+    tr = trace(m64.rnn, x)
+    with torch.no_grad():
+        logits = m64.readout(torch.from_numpy(tr.h))  # (T, C)
+        probs = torch.softmax(logits, dim=-1).numpy()
+    return tr, probs
+
+
+def quantities_of(tr: Trace) -> dict[str, np.ndarray]:
+    """Gates (torch order), then ``c`` for the LSTM, then ``h``; each ``(T, H)``."""
+    out = dict(tr.gates)
+    if tr.c is not None:
+        out["c"] = tr.c
+    out["h"] = tr.h
+    return out
+
+
+def summarise(task: str, text: str, probs: np.ndarray, classes: tuple[str, ...]) -> dict:
+    """What the model answers: recall at the last step, depth at every step, lm the next character."""
+    if task == "recall":
+        k = int(probs[-1].argmax())
+        truth = tk.recall_answer(text)
+        return {"answer": classes[k], "p": float(probs[-1, k]), "truth": truth,
+                "correct": None if truth is None else classes[k] == truth}
+    if task == "depth":
+        pred = probs.argmax(axis=1)  # (T,)
+        true = tk.bracket_depth(text)
+        return {"pred_depth": pred, "true_depth": true, "accuracy": float((pred == true).mean())}
+    top = np.argsort(probs[-1])[::-1][:5]
+    return {"next": [(classes[int(k)], float(probs[-1, k])) for k in top]}
+
+
+def analyse(cfg: GatesConfig, models: dict[str, G.SeqModel], fresh: G.SeqModel) -> GatesResult:
+    """Run every computation of the page.
+
+    Args:
+        cfg: the page settings.
+        models: trained models of ``cfg.gt_task`` keyed by cell (needs ``cfg.gt_cell`` and ``"RNN"``).
+        fresh: an untrained model of the same task and cell (the bias experiment).
+    """
+    validate(cfg)
+    text = input_text(cfg)
+    trained = models[cfg.gt_cell]
+    shifted = G.shift_carry_bias(trained, cfg.gt_fbias) if cfg.gt_fbias else trained
+    tr, probs = trace_model(shifted, text)
+    gate = G.CARRY_GATE[cfg.gt_cell]
+    carry = G.carry_product(tr.gates[gate])
+    base = carry if not cfg.gt_fbias else G.carry_product(trace_model(trained, text)[0].gates[gate])
+    tr_fresh, _ = trace_model(G.shift_carry_bias(fresh, cfg.gt_fbias), text)
+    carry_fresh = G.carry_product(tr_fresh.gates[gate])
+    tr_rnn, _ = trace_model(models["RNN"], text)
+    classes = G.SPECS[cfg.gt_task].classes
+    return GatesResult(
+        text=text, trace=tr, quantities=quantities_of(tr), probs=probs, classes=classes,
+        carry=carry, carry_base=base, carry_fresh=carry_fresh,
+        horizons=_horizons({"trained": carry, "base": base, "fresh": carry_fresh}),
+        rnn_path=G.rnn_path_norm(tr_rnn),
+        summary=summarise(cfg.gt_task, text, probs, classes),
+    )
+
+
+def _horizons(products: dict[str, np.ndarray]) -> dict[str, float]:
+    out = {}
+    for name, P in products.items():
+        out[name] = G.memory_horizon(P)
+        out[f"{name}_max"] = float(np.max(G.unit_horizons(P)))
+    return out
+
+
+def clip_unit(cfg: GatesConfig, H: int) -> int:
+    """``gt_unit`` clipped to ``0..H-1``."""
+    return int(min(max(int(cfg.gt_unit), 0), H - 1))
+
+
+def clip_step(cfg: GatesConfig, T: int) -> int:
+    """``gt_step`` clipped to ``1..T``."""
+    return int(min(max(int(cfg.gt_step), 1), T))
+
+
+# ---------------------------------------------------------------- one unit, one step
+def _sig(a: float) -> float:
+    return 1.0 / (1.0 + math.exp(-a))
+
+
+def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int) -> tuple[dict[str, float], list[str]]:
+    r"""Unit ``j`` at step ``t`` with every number substituted.
+
+    Pre-activations are split into their input part :math:`W_{\cdot}[j]\,x_t + b_{i\cdot}` (with
+    one-hot :math:`x_t` this is one column of ``W_ih``) and their recurrent part
+    :math:`W_{h\cdot}[j]\,h_{t-1} + b_{h\cdot}`, from the module's parameters (``tr.params``).
+
+    Args:
+        tr: the engine's trace (LSTM, GRU or RNN).
+        text: the input text (``T`` characters); ``vocab`` its alphabet.
+        unit: ``j`` (0-based); step: ``t`` (1-based).
+
+    Returns: ``(numbers, latex)``: the values by name (``x_<gate>``, ``h_<gate>`` input and
+    recurrent parts, ``a_<gate>`` pre-activations, gate values, ``c_prev``, ``c``, ``h_prev``,
+    ``h``) and one LaTeX line per equation, showing exactly those numbers.
+    """
+    p = tr.params
+    H = tr.H
+    j, t = int(unit), int(step) - 1  # t: 0-based row of the trace
+    ch = vocab.index(text[t])
+    h_prev = tr.h[t - 1] if t > 0 else np.zeros(H)
+    names = {"LSTM": ("i", "f", "g", "o"), "GRU": ("r", "z", "n"), "RNN": ("h",)}[tr.kind]
+    W_ih, W_hh = np.asarray(p.W_ih), np.asarray(p.W_hh)
+    b_ih = np.asarray(p.b_ih) if p.b_ih is not None else np.zeros(W_ih.shape[0])
+    b_hh = np.asarray(p.b_hh) if p.b_hh is not None else np.zeros(W_hh.shape[0])
+    num: dict[str, float] = {}
+    for k, g in enumerate(names):
+        row = k * H + j
+        num[f"x_{g}"] = float(W_ih[row, ch] + b_ih[row])
+        num[f"h_{g}"] = float(W_hh[row] @ h_prev + b_hh[row])
+    num["h_prev"] = float(h_prev[j])
+    sym = {" ": r"\text{\textvisiblespace}", "\n": r"\hookleftarrow"}
+    shown = sym.get(text[t], r"\text{" + _latex_char(text[t]) + "}")
+    lines = [rf"t = {t + 1},\ j = {j},\ x_t = \text{{one-hot}}(\,{shown}\,)"]
+    if tr.kind == "LSTM":
+        c_prev = tr.c[t - 1, j] if t > 0 else 0.0
+        for g, fn, fname in (("i", _sig, r"\sigma"), ("f", _sig, r"\sigma"), ("g", math.tanh, r"\tanh"),
+                             ("o", _sig, r"\sigma")):
+            num[f"a_{g}"] = num[f"x_{g}"] + num[f"h_{g}"]
+            num[g] = fn(num[f"a_{g}"])
+            lines.append(
+                rf"{g}_t = {fname}(\underbrace{{{fmt(num[f'x_{g}'])}}}_{{W_{{i{g}}}x_t+b_{{i{g}}}}}"
+                rf" + \underbrace{{{_paren(num[f'h_{g}'])}}}_{{W_{{h{g}}}h_{{t-1}}+b_{{h{g}}}}})"
+                rf" = {fname}({fmt(num[f'a_{g}'])}) = {fmt(num[g])}")
+        num["c_prev"] = float(c_prev)
+        num["c"] = num["f"] * num["c_prev"] + num["i"] * num["g"]
+        num["h"] = num["o"] * math.tanh(num["c"])
+        lines.append(rf"c_t = f_t c_{{t-1}} + i_t g_t = {fmt(num['f'])}\cdot{_paren(num['c_prev'])}"
+                     rf" + {fmt(num['i'])}\cdot{_paren(num['g'])} = {fmt(num['c'])}")
+        lines.append(rf"h_t = o_t \tanh(c_t) = {fmt(num['o'])}\cdot\tanh({fmt(num['c'])}) = {fmt(num['h'])}")
+    elif tr.kind == "GRU":
+        for g in ("r", "z"):
+            num[f"a_{g}"] = num[f"x_{g}"] + num[f"h_{g}"]
+            num[g] = _sig(num[f"a_{g}"])
+            lines.append(
+                rf"{g}_t = \sigma(\underbrace{{{fmt(num[f'x_{g}'])}}}_{{W_{{i{g}}}x_t+b_{{i{g}}}}}"
+                rf" + \underbrace{{{_paren(num[f'h_{g}'])}}}_{{W_{{h{g}}}h_{{t-1}}+b_{{h{g}}}}})"
+                rf" = \sigma({fmt(num[f'a_{g}'])}) = {fmt(num[g])}")
+        num["a_n"] = num["x_n"] + num["r"] * num["h_n"]
+        num["n"] = math.tanh(num["a_n"])
+        lines.append(rf"n_t = \tanh(\underbrace{{{fmt(num['x_n'])}}}_{{W_{{in}}x_t+b_{{in}}}} + r_t"
+                     rf"\underbrace{{{_paren(num['h_n'])}}}_{{W_{{hn}}h_{{t-1}}+b_{{hn}}}})"
+                     rf" = \tanh({fmt(num['x_n'])} + {fmt(num['r'])}\cdot{_paren(num['h_n'])}) = {fmt(num['n'])}")
+        num["h"] = (1 - num["z"]) * num["n"] + num["z"] * num["h_prev"]
+        lines.append(rf"h_t = (1-z_t)\,n_t + z_t h_{{t-1}} = {fmt(1 - num['z'])}\cdot{_paren(num['n'])}"
+                     rf" + {fmt(num['z'])}\cdot{_paren(num['h_prev'])} = {fmt(num['h'])}")
+    else:
+        num["a_h"] = num["x_h"] + num["h_h"]
+        num["h"] = math.tanh(num["a_h"])
+        lines.append(rf"h_t = \tanh({fmt(num['x_h'])} + {_paren(num['h_h'])}) = {fmt(num['h'])}")
+    return num, lines
+
+
+def _paren(v: float) -> str:
+    s = fmt(v)
+    return f"({s})" if s.startswith("-") else s
+
+
+def _latex_char(c: str) -> str:
+    """A character safe inside ``\\text{...}``."""
+    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+               "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}"}
+    return special.get(c, c)
+
+
+# ---------------------------------------------------------------- accuracies (cached by the page)
+def accuracy_table(models: dict[str, G.SeqModel], task: str) -> dict[str, float]:
+    """Held-out accuracy of each trained cell on ``task`` (:func:`rnnviz.gates.evaluate`)."""
+    return {cell: G.evaluate(m, task) for cell, m in models.items()}
+
+
+RECALL_GAPS = (0, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 150)
+"""Gaps of the recall accuracy curve (training went up to ``GAP_MAX = 100``)."""
+
+
+def recall_curve(models: dict[str, G.SeqModel], *, n: int = 300) -> dict[str, np.ndarray]:
+    """Recall accuracy vs gap for each cell, ``(len(RECALL_GAPS),)`` arrays."""
+    with G.one_thread():
+        return {cell: np.array([G.recall_accuracy(m, g, n=n) for g in RECALL_GAPS]) for cell, m in models.items()}
+
+
+LATEX = [
+    r"\text{LSTM: } \begin{aligned} i_t &= \sigma(W_{ii}x_t + b_{ii} + W_{hi}h_{t-1} + b_{hi}), &"
+    r" f_t &= \sigma(W_{if}x_t + b_{if} + W_{hf}h_{t-1} + b_{hf}),\\"
+    r" g_t &= \tanh(W_{ig}x_t + b_{ig} + W_{hg}h_{t-1} + b_{hg}), &"
+    r" o_t &= \sigma(W_{io}x_t + b_{io} + W_{ho}h_{t-1} + b_{ho}),\\"
+    r" c_t &= f_t \odot c_{t-1} + i_t \odot g_t, & h_t &= o_t \odot \tanh(c_t) \end{aligned}",
+    r"\text{GRU: } \begin{aligned} r_t &= \sigma(W_{ir}x_t + b_{ir} + W_{hr}h_{t-1} + b_{hr}), &"
+    r" z_t &= \sigma(W_{iz}x_t + b_{iz} + W_{hz}h_{t-1} + b_{hz}),\\"
+    r" n_t &= \tanh(W_{in}x_t + b_{in} + r_t \odot (W_{hn}h_{t-1} + b_{hn})), &"
+    r" h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1} \end{aligned}",
+    r"\hat y_t = \operatorname{softmax}(W_{out} h_t + b_{out}),\qquad x_t = \text{one-hot}(\text{character}_t)",
+    r"\left.\frac{\partial c_T}{\partial c_t}\right|_{\text{cell path}} = \prod_{k=t+1}^{T} f_k"
+    r"\quad(\text{GRU: } \textstyle\prod_{k=t+1}^{T} z_k)"
+    r"\qquad\text{vs.}\qquad \Big\|\frac{\partial h_T}{\partial h_t}\Big\|_2"
+    r" = \Big\|\prod_{k=t+1}^{T} \operatorname{diag}\big(1 - h_k^2\big)\, W_{hh}\Big\|_2",
+    r"b_f \leftarrow b_f + \Delta,\qquad \text{horizon} = \min\{T - t : \tfrac{1}{H}\textstyle\sum_j"
+    r" \prod_{k=t+1}^{T} f_{k,j} < e^{-1}\}",
+]
+"""The equations shown under "The equations behind the plots"."""

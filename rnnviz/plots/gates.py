@@ -1,0 +1,265 @@
+"""Figures and the coloured-text HTML of the gates page (pure: arrays in, figures/strings out).
+
+The input characters run along the x axis of every time plot (``t = 1..T``, tick labels are
+the characters; a space is shown as ``␣`` and a newline as ``↵``).
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from rnnviz.i18n import t
+from rnnviz.plots.style import ACCENT, CELL_COLORS, DIVERGING, GATE, apply_style
+
+GATE_NAMES = ("i", "f", "o", "r", "z")
+"""Quantities in [0, 1] (sigmoid gates): the GATE colour scale on [0, 1]."""
+UNIT_COLORS = {"i": "#1f77b4", "f": "#2ca02c", "g": "#9467bd", "o": "#ff7f0e", "r": "#8c564b", "z": "#2ca02c",
+               "n": "#9467bd", "c": "#17becf", "h": "#d62728"}
+
+SHOW_CHAR = {" ": "␣", "\n": "↵", "\t": "⇥"}
+
+
+def show_char(c: str) -> str:
+    """A visible stand-in for whitespace characters."""
+    return SHOW_CHAR.get(c, c)
+
+
+def _char_axis(fig: go.Figure, text: str, lang: str, *, row=None, col=None, title: bool = True) -> None:
+    """x ticks at t = 1..T labelled by the characters (every k-th when the text is long)."""
+    T = len(text)
+    step = 1 if T <= 70 else int(np.ceil(T / 70))
+    ticks = list(range(1, T + 1, step))
+    kw = {} if row is None else dict(row=row, col=col)
+    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[show_char(text[k - 1]) for k in ticks],
+                     tickangle=0, tickfont=dict(size=16 if T <= 40 else 13, family="DejaVu Sans Mono, monospace"), title_text=t("gates.axis_char", lang) if title else None,
+                     range=[0.5, T + 0.5], **kw)
+
+
+def _style(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
+    """:func:`apply_style`, plus explicit axis fonts on every axis (subplots included): seen here,
+    the shared template's axis fonts did not reach the subplot axes in the browser (grey 12 px ticks)."""
+    apply_style(fig, title=title, height=height)
+    axis = dict(tickfont=dict(size=16, color="#222222"), title_font=dict(size=18, color="#111111"))
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    fig.update_layout(legend=dict(font=dict(size=16, color="#111111")), font=dict(color="#111111"))
+    return fig
+
+
+def _finite(a: np.ndarray) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    return np.where(np.isfinite(a), a, np.nan)
+
+
+def _scale(name: str, v: np.ndarray) -> dict:
+    """Colour scale of a quantity: gates on [0, 1]; g, n, h on [-1, 1]; c symmetric about 0."""
+    if name in GATE_NAMES:
+        return dict(colorscale=GATE, zmin=0.0, zmax=1.0)
+    if name == "c":
+        m = float(np.nanmax(np.abs(v))) if np.any(np.isfinite(v)) else 1.0
+        return dict(colorscale=DIVERGING, zmid=0.0, zmin=-max(m, 1e-9), zmax=max(m, 1e-9))
+    return dict(colorscale=DIVERGING, zmid=0.0, zmin=-1.0, zmax=1.0)
+
+
+def gates_figure(quantities: dict[str, np.ndarray], text: str, lang: str = "en") -> go.Figure:
+    """Every gate, ``c`` and ``h`` as (unit x time) heatmaps stacked on one shared character axis.
+
+    Args:
+        quantities: name -> ``(T, H)`` (names ``i f g o c h`` or ``r z n h``); trace ``k`` of the
+            figure is quantity ``k`` (``name`` = the quantity's name, ``z`` = its transpose).
+        text: the ``T`` input characters.
+    Gates in [0, 1] use ``GATE`` on [0, 1]; ``g``, ``n``, ``h`` use ``DIVERGING`` on [-1, 1]; ``c``
+    uses ``DIVERGING`` symmetric about 0 (``zmid=0``). Each row has its own colour bar.
+    """
+    from plotly.subplots import make_subplots
+
+    names = list(quantities)
+    n = len(names)
+    T, H = next(iter(quantities.values())).shape
+    row_px = 150 if H <= 16 else 230
+    gap = 0.05 if n > 4 else 0.07
+    fig = make_subplots(rows=n, cols=1, shared_xaxes=True, vertical_spacing=gap,
+                        subplot_titles=[t("gates.fig_heat", lang, name=k, desc=t(f"gates.desc_{k}", lang))
+                                        for k in names])
+    chars = np.array([[show_char(c) for c in text]] * H)  # (H, T) for the hover
+    for r, name in enumerate(names, start=1):
+        v = _finite(quantities[name])  # (T, H)
+        dom = fig.layout[f"yaxis{'' if r == 1 else r}"].domain
+        fig.add_trace(go.Heatmap(
+            z=v.T, x=np.arange(1, T + 1), y=np.arange(H), customdata=chars, name=name,
+            hovertemplate=t("gates.hover_heat", lang) + "<extra>" + name + "</extra>",
+            colorbar=dict(thickness=14, len=(dom[1] - dom[0]) * 0.95, y=(dom[0] + dom[1]) / 2, yanchor="middle",
+                          tickfont=dict(size=15, color="#222222"), x=1.01), **_scale(name, v),
+        ), row=r, col=1)
+        fig.update_yaxes(title_text=t("gates.axis_unit", lang) if r == (n + 1) // 2 else None,
+                         autorange="reversed", row=r, col=1, nticks=5)
+    _style(fig, height=int(row_px * n + 120))
+    fig.update_annotations(font=dict(size=18, color="#222"), x=0.0, xanchor="left")
+    for r in range(1, n + 1):  # the characters under the first and the last row
+        _char_axis(fig, text, lang, row=r, col=1, title=r == n)
+        fig.update_xaxes(showticklabels=r == n, row=r, col=1)
+    fig.update_layout(margin=dict(t=40, b=60, r=70))
+    return fig
+
+
+def unit_lines(quantities: dict[str, np.ndarray], unit: int, text: str, lang: str = "en") -> go.Figure:
+    """Every gate, ``c`` and ``h`` of one unit against time."""
+    fig = go.Figure()
+    T = len(text)
+    ts = np.arange(1, T + 1)
+    chars = [show_char(c) for c in text]
+    for name, arr in quantities.items():
+        fig.add_trace(go.Scatter(
+            x=ts, y=_finite(arr[:, unit]), name=name, mode="lines+markers" if T <= 80 else "lines",
+            line=dict(color=UNIT_COLORS.get(name, ACCENT), width=4 if name in ("c", "h") else 2.5,
+                      dash="solid" if name in ("c", "h") else "dot" if name == "g" or name == "n" else "solid"),
+            marker=dict(size=6), customdata=chars,
+            hovertemplate=f"{name}<br>t=%{{x}} '%{{customdata}}'<br>%{{y:.3f}}<extra></extra>",
+        ))
+    _style(fig, title=t("gates.fig_unit", lang, unit=unit), height=420)
+    _char_axis(fig, text, lang)
+    fig.update_yaxes(title_text=t("gates.axis_value", lang))
+    return fig
+
+
+def _positive(a: np.ndarray) -> np.ndarray:
+    a = np.asarray(a, dtype=np.float64)
+    return np.where(np.isfinite(a) & (a > 0), a, np.nan)
+
+
+def gradient_path(carry: np.ndarray, unit: int, rnn_path: np.ndarray, text: str, cell: str,
+                  lang: str = "en") -> go.Figure:
+    r"""The product of carry gates (one unit, and the mean over units) and the vanilla RNN's
+    :math:`\|\partial h_T/\partial h_t\|_2`, against ``t`` on a log y axis."""
+    gate = "f" if cell == "LSTM" else "z"
+    T = len(text)
+    ts = np.arange(1, T + 1)
+    chars = [show_char(c) for c in text]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=ts, y=_positive(carry[:, unit]), name=t("gates.trace_unit_prod", lang, cell=cell, gate=gate, unit=unit),
+        mode="lines", line=dict(color=CELL_COLORS[cell], width=4), customdata=chars,
+        hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
+    best = int(np.argmax(carry[0]))  # the unit that keeps the most of step 1
+    if best != unit:
+        fig.add_trace(go.Scatter(
+            x=ts, y=_positive(carry[:, best]),
+            name=t("gates.trace_best_prod", lang, cell=cell, gate=gate, unit=best),
+            mode="lines", line=dict(color=CELL_COLORS[cell], width=2.5, dash="dot"), customdata=chars,
+            hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=ts, y=_positive(carry.mean(axis=1)), name=t("gates.trace_mean_prod", lang, cell=cell, gate=gate),
+        mode="lines", line=dict(color=CELL_COLORS[cell], width=2.5, dash="dash"), customdata=chars,
+        hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=ts, y=_positive(rnn_path), name=t("gates.trace_rnn", lang), mode="lines",
+        line=dict(color=CELL_COLORS["RNN"], width=4), customdata=chars,
+        hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
+    _style(fig, title=t("gates.fig_path", lang), height=440)
+    _char_axis(fig, text, lang)
+    fig.update_yaxes(type="log", title_text=t("gates.axis_path", lang), exponentformat="power")
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
+    return fig
+
+
+def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta: float, text: str, cell: str,
+                lang: str = "en") -> go.Figure:
+    r"""Unit-averaged :math:`\prod_{k>t} f_k` for the trained model (Δ = 0 and Δ) and a fresh one (Δ)."""
+    gate = "f" if cell == "LSTM" else "z"
+    T = len(text)
+    ts = np.arange(1, T + 1)
+    fig = go.Figure()
+    for arr, label, color, dash in (
+        (base, t("gates.trace_base", lang), "#7f7f7f", "dash"),
+        (trained, t("gates.trace_trained", lang, delta=delta), CELL_COLORS[cell], "solid"),
+        (fresh, t("gates.trace_fresh", lang, delta=delta), ACCENT, "solid"),
+    ):
+        fig.add_trace(go.Scatter(x=ts, y=_positive(arr.mean(axis=1)), name=label, mode="lines",
+                                 line=dict(color=color, width=4 if dash == "solid" else 2.5, dash=dash),
+                                 hovertemplate="t=%{x}<br>%{y:.3e}<extra></extra>"))
+    fig.add_hline(y=float(np.exp(-1)), line=dict(color="#444", width=1, dash="dot"),
+                  annotation_text="1/e", annotation_position="bottom left")
+    _style(fig, title=t("gates.fig_bias", lang, gate=gate), height=420)
+    _char_axis(fig, text, lang)
+    fig.update_yaxes(type="log", title_text=t("gates.axis_path", lang), exponentformat="power")
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
+    return fig
+
+
+def recall_curve_figure(gaps, curves: dict[str, np.ndarray], gap: int, lang: str = "en") -> go.Figure:
+    """Recall accuracy against the gap, one line per cell; chance (1/4) dotted; the chosen gap marked."""
+    fig = go.Figure()
+    for cell, acc in curves.items():
+        fig.add_trace(go.Scatter(x=list(gaps), y=acc, name=cell, mode="lines+markers",
+                                 line=dict(color=CELL_COLORS[cell], width=4 if cell != "GRU" else 3,
+                                           dash="dash" if cell == "GRU" else "solid"),
+                                 marker=dict(size=10 if cell == "LSTM" else 7),
+                                 hovertemplate=f"{cell}<br>gap=%{{x}}<br>%{{y:.3f}}<extra></extra>"))
+    fig.add_hline(y=0.25, line=dict(color="#444", width=1.5, dash="dot"), annotation_text=t("gates.chance", lang),
+                  annotation_position="bottom right")
+    fig.add_vline(x=gap, line=dict(color=ACCENT, width=2, dash="dash"))
+    _style(fig, title=t("gates.fig_recall", lang), height=380)
+    fig.update_xaxes(title_text=t("gates.axis_gap", lang))
+    fig.update_yaxes(title_text=t("gates.axis_acc", lang), range=[0, 1.05])
+    return fig
+
+
+def depth_figure(true: np.ndarray, pred: np.ndarray, text: str, cell: str, lang: str = "en") -> go.Figure:
+    """True and predicted bracket depth per step."""
+    T = len(text)
+    ts = np.arange(1, T + 1)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=ts, y=true, name=t("gates.true", lang), mode="lines",
+                             line=dict(color="#444", width=5, shape="hv")))
+    fig.add_trace(go.Scatter(x=ts, y=pred, name=t("gates.pred", lang, cell=cell), mode="lines+markers",
+                             line=dict(color=CELL_COLORS[cell], width=2.5, shape="hv"), marker=dict(size=7)))
+    _style(fig, title=t("gates.fig_depth", lang), height=360)
+    _char_axis(fig, text, lang)
+    fig.update_yaxes(title_text=t("gates.axis_depth", lang), dtick=1)
+    return fig
+
+
+# ---------------------------------------------------------------- coloured text
+def _text_colour(rgb: str) -> str:
+    """Black or white, whichever reads better on the background ``rgb(r, g, b)``."""
+    r, g, b = (float(v) for v in rgb[rgb.index("(") + 1: rgb.index(")")].split(","))
+    return "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#fff"
+
+
+def colored_text_html(text: str, values: np.ndarray, name: str) -> str:
+    """The text as HTML, each character on a background coloured by ``values[t]``.
+
+    User text is data, never markup: every character (and the hover title) goes through
+    :func:`html.escape` (``quote=True``) before it is placed in the HTML. Gates (``name`` in
+    ``GATE_NAMES``) use ``GATE`` on [0, 1]; other quantities ``DIVERGING`` on ``[-m, m]``,
+    ``m = max|values|`` (at least 1 for ``h``, ``g``, ``n``). Non-finite values get a grey background.
+
+    Args:
+        text: ``T`` characters; values: ``(T,)``.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != (len(text),):
+        raise ValueError(f"need one value per character: {len(text)} characters, values of shape {values.shape}")
+    finite = np.isfinite(values)
+    if name in GATE_NAMES:
+        lo, hi, scale = 0.0, 1.0, GATE
+    else:
+        m = float(np.max(np.abs(values[finite]))) if finite.any() else 1.0
+        m = max(m, 1.0) if name in ("h", "g", "n") else max(m, 1e-9)
+        lo, hi, scale = -m, m, DIVERGING
+    pos = np.clip((np.where(finite, values, lo) - lo) / (hi - lo), 0.0, 1.0)
+    colours = sample_colorscale(scale, list(pos), colortype="rgb")
+    parts = []
+    for k, c in enumerate(text):
+        bg = colours[k] if finite[k] else "rgb(160, 160, 160)"
+        shown = "↵" if c == "\n" else c
+        title = html.escape(f"t={k + 1} {show_char(c)!r}: {values[k]:.3f}", quote=True)
+        parts.append(f'<span title="{title}" style="background:{bg};color:{_text_colour(bg)};'
+                     f'padding:2px 0;border-radius:2px">{html.escape(shown, quote=True)}</span>')
+        if c == "\n":
+            parts.append("<br>")
+    return ('<div style="font-family:\'DejaVu Sans Mono\',monospace;font-size:22px;line-height:1.9;'
+            'white-space:pre-wrap;word-break:break-all">' + "".join(parts) + "</div>")
