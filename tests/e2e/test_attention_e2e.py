@@ -1,0 +1,86 @@
+"""The attention page in Debian Chromium: the heatmap renders with hover values, typing a new
+date redraws it, the step slider moves with the keyboard, bad input shows a message.
+Screenshots: screenshots/attention_*.png (1280x720)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_rerun
+
+pytestmark = pytest.mark.e2e
+
+HEAT = """() => {
+  const gds = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
+  const gd = gds.find(g => g.data && g.data[0] && g.data[0].type === 'heatmap' && g.layout && g.layout.title
+                           && /Attention weights|注意力权重/.test(g.layout.title.text || ''));
+  if (!gd) return null;
+  return {title: gd.layout.title.text, ticks: gd.layout.xaxis.ticktext, rows: gd.layout.yaxis.ticktext,
+          y0: (gd.layout.shapes || [{}])[0].y0};
+}"""
+
+
+def _heat(page):
+    page.wait_for_function(f"({HEAT})() !== null", timeout=60_000)
+    return page.evaluate(HEAT)
+
+
+def test_attention_heatmap_renders_hovers_and_follows_the_input(app_url, page):
+    goto(page, f"{app_url}/attention")
+    h = _heat(page)
+    assert no_errors(page) == []
+    assert "Wednesday, March 3rd 2021 → 2021-03-03" in h["title"]
+    assert len(h["ticks"]) == len("Wednesday, March 3rd 2021") and len(h["rows"]) == 10
+    heat = page.locator('[data-testid="stPlotlyChart"]').filter(has=page.locator(".heatmaplayer")).first
+    heat.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    screenshot(page, "attention_1_heatmap")
+    # hover over the heatmap: a label with the weight appears
+    box = heat.locator(".nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.1)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=10_000)
+    assert "a = " in (page.locator(".hoverlayer .hovertext").first.text_content() or "")
+    screenshot(page, "attention_2_hover")
+    # type a Chinese date: the heatmap is redrawn for it
+    box_in = page.get_by_role("textbox", name="Type a date")
+    box_in.fill("2021年3月3日")
+    box_in.press("Enter")
+    wait_for_rerun(page)
+    page.wait_for_function(f"(() => {{ const h = ({HEAT})(); return h && h.title.includes('2021年3月3日'); }})()",
+                           timeout=30_000)
+    h2 = page.evaluate(HEAT)
+    assert h2["ticks"] == list("2021年3月3日") and "→ 2021-03-03" in h2["title"]
+    assert "att_text=" in page.url
+    assert no_errors(page) == []
+
+
+def test_attention_step_slider_moves_the_outlined_row(app_url, page):
+    goto(page, f"{app_url}/attention?att_score=concat")
+    assert _heat(page)["y0"] == pytest.approx(0.5)
+    assert "Model 'concat'" in page.locator("body").inner_text()
+    page.get_by_role("tab", name="Step through decoding").click()
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    slider.focus()
+    slider.press("ArrowRight")
+    wait_for_rerun(page)
+    page.wait_for_function(f"(() => {{ const h = ({HEAT})(); return h && h.y0 === 1.5; }})()", timeout=30_000)
+    assert "att_step=2" in page.url
+    page.wait_for_timeout(500)
+    screenshot(page, "attention_3_step")
+    assert no_errors(page) == []
+
+
+def test_attention_bad_input_and_other_tabs(app_url, page):
+    goto(page, f"{app_url}/attention?att_text=3%20M%C3%A4rz%202021")
+    page.wait_for_selector('[data-testid="stAlert"]', timeout=30_000)
+    assert "Unknown characters" in page.locator('[data-testid="stAlert"]').first.inner_text()
+    assert no_errors(page) == []
+    goto(page, f"{app_url}/attention?att_score=none&att_decay=linear&att_n_eval=500")
+    assert "Model 'none'" in page.locator("body").inner_text()  # the URL selects the model
+    page.get_by_role("tab", name="Bottleneck").click()
+    page.wait_for_timeout(800)
+    screenshot(page, "attention_4_bottleneck")
+    page.get_by_role("tab", name="Teacher forcing").click()
+    page.wait_for_timeout(800)
+    assert "linear decay" in page.locator("body").inner_text()
+    screenshot(page, "attention_5_teacher_forcing")
+    assert no_errors(page) == []

@@ -1,0 +1,138 @@
+"""rnnviz.attention: the three scores against hand computations, softmax weights, context, shapes."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rnnviz import attention as A
+
+T = lambda a: torch.tensor(a, dtype=torch.float64)  # noqa: E731
+
+
+def test_dot_score_by_hand():
+    s = T([[1.0, 2.0]])
+    H = T([[[3.0, 4.0], [-1.0, 0.5], [0.0, 0.0]]])
+    np.testing.assert_allclose(A.score_dot(s, H).numpy(), [[11.0, 0.0, 0.0]])
+
+
+def test_general_score_by_hand():
+    s = T([[1.0, -1.0]])
+    R = T([[2.0, 0.0, 1.0], [1.0, 3.0, 0.0]])  # (D_s=2, D_h=3)
+    H = T([[[1.0, 1.0, 1.0], [0.0, 2.0, -1.0]]])
+    # s^T R = [2 - 1, 0 - 3, 1 - 0] = [1, -3, 1]; . h1 = 1 - 3 + 1 = -1; . h2 = 0 - 6 - 1 = -7
+    np.testing.assert_allclose(A.score_general(s, H, R).numpy(), [[-1.0, -7.0]])
+
+
+def test_general_with_identity_is_dot():
+    g = torch.Generator().manual_seed(0)
+    s, H = torch.randn(3, 4, generator=g, dtype=torch.float64), torch.randn(3, 5, 4, generator=g, dtype=torch.float64)
+    np.testing.assert_allclose(A.score_general(s, H, torch.eye(4, dtype=torch.float64)).numpy(),
+                               A.score_dot(s, H).numpy(), rtol=1e-12)
+
+
+def test_concat_score_by_hand():
+    s = T([[1.0]])  # D_s = 1
+    H = T([[[2.0], [-1.0]]])  # D_h = 1, N = 2
+    R = T([[1.0, 0.5], [0.0, -1.0]])  # (A=2, 2)
+    v = T([2.0, 3.0])
+    # h1: R [1; 2] = [2, -2] -> 2 tanh 2 + 3 tanh(-2); h2: R [1; -1] = [0.5, 1] -> 2 tanh .5 + 3 tanh 1
+    want = [2 * math.tanh(2) + 3 * math.tanh(-2), 2 * math.tanh(0.5) + 3 * math.tanh(1)]
+    np.testing.assert_allclose(A.score_concat(s, H, R, v).numpy(), [want], rtol=1e-12)
+
+
+def test_concat_against_a_loop_over_positions():
+    g = torch.Generator().manual_seed(1)
+    B, N, Ds, Dh, Aw = 2, 4, 3, 5, 6
+    s = torch.randn(B, Ds, generator=g, dtype=torch.float64)
+    H = torch.randn(B, N, Dh, generator=g, dtype=torch.float64)
+    R = torch.randn(Aw, Ds + Dh, generator=g, dtype=torch.float64)
+    v = torch.randn(Aw, generator=g, dtype=torch.float64)
+    want = np.array([[float(v @ torch.tanh(R @ torch.cat([s[b], H[b, i]]))) for i in range(N)] for b in range(B)])
+    np.testing.assert_allclose(A.score_concat(s, H, R, v).numpy(), want, rtol=1e-12)
+
+
+def test_weights_and_context_by_hand():
+    e = T([[0.0, math.log(3.0)]])  # softmax -> [1/4, 3/4]
+    w = A.attention_weights(e)
+    np.testing.assert_allclose(w.numpy(), [[0.25, 0.75]], rtol=1e-12)
+    H = T([[[4.0, 0.0], [0.0, 8.0]]])
+    np.testing.assert_allclose(A.context(w, H).numpy(), [[1.0, 6.0]], rtol=1e-12)
+
+
+def test_mask_gives_zero_weight_and_sums_to_one():
+    e = T([[1.0, 2.0, 3.0], [5.0, -1.0, 100.0]])
+    mask = torch.tensor([[True, True, True], [True, True, False]])
+    w = A.attention_weights(e, mask).numpy()
+    assert w[1, 2] == 0.0
+    np.testing.assert_allclose(w.sum(1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(w[1, :2], np.exp([5, -1]) / np.exp([5, -1]).sum(), rtol=1e-12)
+    with pytest.raises(ValueError):
+        A.attention_weights(e, torch.zeros(2, 3, dtype=torch.bool))
+
+
+@settings(max_examples=40, deadline=None)
+@given(B=st.integers(1, 3), N=st.integers(1, 7), D=st.integers(1, 6), kind=st.sampled_from(A.SCORES),
+       seed=st.integers(0, 10_000), scale=st.floats(0.01, 30.0))
+def test_module_shapes_sum_to_one_and_convex_context(B, N, D, kind, seed, scale):
+    torch.manual_seed(seed)
+    att = A.Attention(kind, D, D).double()
+    s = scale * torch.randn(B, D, dtype=torch.float64)
+    H = torch.randn(B, N, D, dtype=torch.float64)
+    with torch.no_grad():
+        e, w, c = att(s, H)
+    assert e.shape == (B, N) and w.shape == (B, N) and c.shape == (B, D)
+    np.testing.assert_allclose(w.sum(1).numpy(), 1.0, rtol=1e-12)
+    assert (w >= 0).all()
+    np.testing.assert_allclose(c.numpy(), np.einsum("bn,bnd->bd", w.numpy(), H.numpy()), rtol=1e-10, atol=1e-12)
+    # the context lies inside the box spanned by the encoder states
+    assert (c <= H.max(1).values + 1e-12).all() and (c >= H.min(1).values - 1e-12).all()
+
+
+def test_module_uses_the_function_of_its_kind():
+    torch.manual_seed(0)
+    s, H = torch.randn(2, 3, dtype=torch.float64), torch.randn(2, 4, 3, dtype=torch.float64)
+    g = A.Attention("general", 3, 3).double()
+    with torch.no_grad():
+        np.testing.assert_allclose(g.score(s, H).numpy(), A.score_general(s, H, g.R).numpy())
+    c = A.Attention("concat", 3, 3, attn_size=5).double()
+    assert c.R.shape == (5, 6) and c.v.shape == (5,)
+    with torch.no_grad():
+        np.testing.assert_allclose(c.score(s, H).numpy(), A.score_concat(s, H, c.R, c.v).numpy())
+    assert len(list(A.Attention("dot", 3, 3).parameters())) == 0
+
+
+@pytest.mark.parametrize("kind", A.SCORES)
+def test_gradients_match_finite_differences(kind):
+    torch.manual_seed(3)
+    att = A.Attention(kind, 3, 3).double()
+    s = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
+    H = torch.randn(2, 4, 3, dtype=torch.float64, requires_grad=True)
+    mask = torch.tensor([[True] * 4, [True, True, True, False]])
+    assert torch.autograd.gradcheck(lambda s, H, *p: att(s, H, mask)[2], (s, H, *att.parameters()))
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError):
+        A.Attention("cosine", 2, 2)
+    with pytest.raises(ValueError):
+        A.Attention("dot", 2, 3)
+    with pytest.raises(ValueError):
+        A.score_dot(torch.zeros(1, 2), torch.zeros(1, 3, 4))
+    with pytest.raises(ValueError):
+        A.score_dot(torch.zeros(2), torch.zeros(1, 3, 2))
+
+
+def test_precomputed_concat_keys_give_the_same_scores():
+    torch.manual_seed(4)
+    att = A.Attention("concat", 3, 5, attn_size=4).double()
+    s, H = torch.randn(2, 3, dtype=torch.float64), torch.randn(2, 6, 5, dtype=torch.float64)
+    with torch.no_grad():
+        k = att.keys(H)
+        assert k.shape == (2, 6, 4)
+        np.testing.assert_allclose(att.score(s, H, k).numpy(), att.score(s, H).numpy(), rtol=1e-12)
+    assert A.Attention("dot", 3, 3).keys(H[..., :3]) is None
