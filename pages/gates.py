@@ -155,21 +155,21 @@ if not res.trace.finite:
 
 # ---- heatmaps
 st.subheader(tr("gates.sec_heatmaps"))
-st.plotly_chart(plots.gates_figure(res.quantities, res.text, lang), width="stretch", key="gt_fig_gates")
+sh.chart(plots.gates_figure(res.quantities, res.text, lang), width="stretch", key="gt_fig_gates")
 
 # ---- one unit
 st.subheader(tr("gates.sec_unit"))
-st.plotly_chart(plots.unit_lines(res.quantities, unit, res.text, lang), width="stretch", key="gt_fig_unit")
+sh.chart(plots.unit_lines(res.quantities, unit, res.text, lang), width="stretch", key="gt_fig_unit")
 
 # ---- gradient path
 st.subheader(tr("gates.sec_path"))
-st.plotly_chart(plots.gradient_path(res.carry, unit, res.rnn_path, res.text, cell, lang), width="stretch",
+sh.chart(plots.gradient_path(res.carry, unit, res.rnn_path, res.text, cell, lang), width="stretch",
                 key="gt_fig_path")
 st.caption(tr("gates.path_note" if cell == "LSTM" else "gates.path_note_gru", best=int(res.carry[0].argmax())))
 
 # ---- forget-gate bias
 st.subheader(tr("gates.sec_bias"))
-st.plotly_chart(plots.bias_figure(res.carry_base, res.carry, res.carry_fresh, fbias, res.text, cell, lang),
+sh.chart(plots.bias_figure(res.carry_base, res.carry, res.carry_fresh, fbias, res.text, cell, lang),
                 width="stretch", key="gt_fig_bias")
 
 
@@ -198,10 +198,10 @@ acc = accuracies(task, models)
 st.markdown(tr("gates.accuracy_caption", what=tr(f"gates.acc_{task}"),
                table=", ".join(f"{c} {a:.1%}" for c, a in acc.items())))
 if task == "recall":
-    st.plotly_chart(plots.recall_curve_figure(lab.RECALL_GAPS, recall_curve(models), int(gap), lang), width="stretch",
+    sh.chart(plots.recall_curve_figure(lab.RECALL_GAPS, recall_curve(models), int(gap), lang), width="stretch",
                     key="gt_fig_recall")
 elif task == "depth":
-    st.plotly_chart(plots.depth_figure(s["true_depth"], s["pred_depth"], res.text, cell, lang), width="stretch",
+    sh.chart(plots.depth_figure(s["true_depth"], s["pred_depth"], res.text, cell, lang), width="stretch",
                     key="gt_fig_depth")
 
 sh.explain("gates.what", lab.LATEX)

@@ -205,7 +205,7 @@ def step_view() -> None:
     t = lab.clamp_step(t, n)
     if st.session_state.get(PLAYING):
         st.caption(tr("stepthrough.playing", t=t, n=n))
-    st.plotly_chart(plots.diagram(res, t, phase, lang), width="stretch", key="st_fig_diagram")
+    sh.chart(plots.diagram(res, t, phase, lang), width="stretch", key="st_fig_diagram")
     if phase == "forward":
         st.markdown(f"**{tr('stepthrough.forward_eqs', t=t)}**")
         lines = lab.forward_latex(res, t)
@@ -219,12 +219,12 @@ def step_view() -> None:
             st.latex(line)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(plots.hidden_heatmap(res, t, lang), width="stretch", key="st_fig_heat")
+        sh.chart(plots.hidden_heatmap(res, t, lang), width="stretch", key="st_fig_heat")
     with right:
         if phase == "forward":
-            st.plotly_chart(plots.outputs_figure(res, t, lang), width="stretch", key="st_fig_out")
+            sh.chart(plots.outputs_figure(res, t, lang), width="stretch", key="st_fig_out")
         else:
-            st.plotly_chart(plots.grad_figure(res, t, lang), width="stretch", key="st_fig_grad")
+            sh.chart(plots.grad_figure(res, t, lang), width="stretch", key="st_fig_grad")
 
 
 tab_step, tab_check, tab_scalar, tab_trunc = st.tabs([tr("stepthrough.tab_step"), tr("stepthrough.tab_check"),
@@ -272,9 +272,9 @@ with tab_trunc:
     if res.k is None:
         st.info(tr("stepthrough.trunc_off"))
     else:
-        st.plotly_chart(plots.grad_figure(res, lab.clamp_step(st.session_state.get("st_t", 1), n), sh.lang()),
+        sh.chart(plots.grad_figure(res, lab.clamp_step(st.session_state.get("st_t", 1), n), sh.lang()),
                         width="stretch", key="st_fig_grad_trunc")
-        st.plotly_chart(plots.truncation_figure(res, sh.lang()), width="stretch", key="st_fig_trunc")
+        sh.chart(plots.truncation_figure(res, sh.lang()), width="stretch", key="st_fig_trunc")
         rows = lab.truncation_rows(res)
         st.dataframe(pd.DataFrame({
             tr("stepthrough.col_param"): [r["param"] for r in rows],

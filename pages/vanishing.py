@@ -72,7 +72,7 @@ with sh.user_errors():
     cfg.validate()
     res = compute(key)
 
-st.plotly_chart(plots.grad_norm_figure(res, sh.lang()), width="stretch", theme=None, key="vg_fig_grad")
+sh.chart(plots.grad_norm_figure(res, sh.lang()), width="stretch", key="vg_fig_grad")
 for line in lab.readout_sentences(res, sh.lang()):
     st.markdown(line)
 if res.alphabet is not None:
@@ -82,7 +82,7 @@ st.subheader(tr("vanishing.heatmaps"))
 tabs = st.tabs(list(res.cells))
 for tab, (cell, cr) in zip(tabs, res.cells.items()):
     with tab:
-        st.plotly_chart(plots.grad_heatmap_figure(cr, sh.lang()), width="stretch", theme=None, key=f"vg_fig_heat_{cell}")
+        sh.chart(plots.grad_heatmap_figure(cr, sh.lang()), width="stretch", key=f"vg_fig_heat_{cell}")
 
 cheap = all(lab.jacobian_cost(cfg, c, res.T) <= lab.JACOBIAN_AUTO_FLOPS for c in res.cells)
 asked = st.session_state.get("vg_jac_for") == key
@@ -94,7 +94,7 @@ if not cheap and not asked:
 if cheap or asked:
     with st.spinner(tr("vanishing.computing")):
         jacs = {c: compute_jacobians(key, c) for c in res.cells}
-    st.plotly_chart(plots.jacobian_figure(jacs, res, sh.lang()), width="stretch", theme=None, key="vg_fig_jac")
+    sh.chart(plots.jacobian_figure(jacs, res, sh.lang()), width="stretch", key="vg_fig_jac")
     if "LSTM" in res.cells:
         st.caption(tr("vanishing.jacobian_lstm_note"))
 

@@ -83,6 +83,17 @@ def preset_buttons(presets: Mapping[str, tuple[str, str, Mapping[str, Any]]], *,
         )
 
 
+def chart(fig, **kwargs) -> None:
+    """``st.plotly_chart`` with the app's own look: full width and ``theme=None``.
+
+    Streamlit's default plotly theme overrides the figure's fonts and colours (grey 12 px tick
+    labels, too small for a projector); ``theme=None`` keeps :data:`rnnviz.plots.style.TEMPLATE`.
+    """
+    kwargs.setdefault("width", "stretch")
+    kwargs.setdefault("theme", None)
+    st.plotly_chart(fig, **kwargs)
+
+
 def show_error(exc: BaseException) -> None:
     """Show a user-facing error (a ``ValueError`` from the compute layer) as a red box."""
     st.error(f"{tr('common.error_prefix')}: {exc}", icon=":material/error:")
