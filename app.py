@@ -17,11 +17,15 @@ from rnnviz import streamlit_helpers as sh
 
 st.set_page_config(page_title="rnnviz", page_icon=":material/timeline:", layout="wide")
 
+# url_path is always the file's name: on a fresh server Streamlit first routes by pages/*.py
+# file names (see rnnviz.streamlit_helpers._leave_pages_directory_mode), so only then does a
+# bookmarked lab URL land on its page (tests/unit/test_app_shell.py checks this).
 PAGES = [
     st.Page("pages/home.py", title=sh.tr("home.nav_title"), icon=":material/home:", url_path="home", default=True),
     st.Page("pages/vanishing.py", title=sh.tr("vanishing.nav_title"), icon=":material/trending_down:", url_path="vanishing"),
     st.Page("pages/stepthrough.py", title=sh.tr("stepthrough.nav_title"), icon=":material/footprint:", url_path="stepthrough"),
     st.Page("pages/gates.py", title=sh.tr("gates.nav_title"), icon=":material/memory:", url_path="gates"),
+    st.Page("pages/train_live.py", title=sh.tr("train_live.nav_title"), icon=":material/model_training:", url_path="train_live"),
     st.Page("pages/attention.py", title=sh.tr("attention.nav_title"), icon=":material/grid_on:", url_path="attention"),
 ]
 
