@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -41,6 +40,7 @@ import torch
 from torch import nn
 
 from rnnviz import tasks as tk
+from rnnviz._blas import torch_one_thread
 from rnnviz.models import build, load_state_dict_safely
 
 TASKS = ("recall", "depth", "lm")
@@ -142,18 +142,8 @@ def new_model(task: str, cell: str, seed: int = 0) -> SeqModel:
 
 
 # ---------------------------------------------------------------- training
-@contextmanager
-def one_thread():
-    """Run torch on one intra-op thread, then restore the previous setting.
-
-    Measured here on the shared 2-core machine under load: 60 GRU training steps took 12.7 s
-    with 2 threads and 0.8 s with 1 (these models are far too small to gain from threads)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+one_thread = torch_one_thread
+"""Training and evaluation run on one torch thread (see :func:`rnnviz._blas.torch_one_thread`)."""
 
 
 @dataclass

@@ -244,16 +244,21 @@ def load_state_dict_safely(module: nn.Module, data: bytes, *, max_bytes: int = M
         state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file becomes a user error
         raise ValueError(f"not a readable PyTorch state_dict ({type(exc).__name__}: {exc})") from None
+    check_state_dict(module, state)
+    module.load_state_dict(state)
+    return module
+
+
+def check_state_dict(module: nn.Module, state) -> None:
+    """``ValueError`` unless ``state`` is a dict with exactly ``module``'s keys and tensor shapes."""
     if not isinstance(state, dict):
         raise ValueError("the file does not contain a state_dict (a dict of tensors)")
     own = module.state_dict()
     missing = sorted(set(own) - set(state))
     unexpected = sorted(set(state) - set(own))
     if missing or unexpected:
-        raise ValueError(f"keys do not match: missing {missing}, unexpected {unexpected}")
+        raise ValueError(f"weights do not fit the model: missing {missing}, unexpected {unexpected}")
     for k, v in state.items():
         if not isinstance(v, torch.Tensor) or v.shape != own[k].shape:
             shape = tuple(v.shape) if isinstance(v, torch.Tensor) else type(v).__name__
-            raise ValueError(f"{k}: expected shape {tuple(own[k].shape)}, got {shape}")
-    module.load_state_dict(state)
-    return module
+            raise ValueError(f"weights do not fit the model: {k} has shape {shape}, expected {tuple(own[k].shape)}")

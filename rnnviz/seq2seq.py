@@ -41,7 +41,6 @@ from __future__ import annotations
 import math
 import random
 import time
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -51,8 +50,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnviz._blas import torch_one_thread
 from rnnviz.attention import SCORES, Attention
 from rnnviz.data import dates as D
+from rnnviz.models import check_state_dict
 
 MODEL_KINDS = SCORES + ("none",)
 """Score functions with a trained model each, plus the no-attention baseline."""
@@ -208,20 +209,8 @@ def epsilon(kind: str, i: int, steps: int) -> float:
 
 
 # ---------------------------------------------------------------------- threads
-@contextmanager
-def single_thread():
-    """Run torch on one intra-op thread inside the block (restored after).
-
-    These models are tiny: on this shared 2-core machine two threads made a training run 7x
-    slower than one (measured: 51 s vs 7.5 s for the same 60 steps while other jobs ran), because
-    the threads spin waiting for each other. Note ``torch.set_num_threads`` is process-wide.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+single_thread = torch_one_thread
+"""Training and decoding run on one torch thread (see :func:`rnnviz._blas.torch_one_thread`)."""
 
 
 # ---------------------------------------------------------------------- data, evaluation
@@ -340,14 +329,7 @@ def weights_path(kind: str) -> Path:
 def load_state_dict(sd: dict, cfg: ModelConfig) -> Seq2Seq:
     """A model of ``cfg`` with the weights ``sd``; a clear ``ValueError`` on a missing key or a shape mismatch."""
     model = Seq2Seq(cfg)
-    want = model.state_dict()
-    missing = sorted(set(want) - set(sd))
-    extra = sorted(set(sd) - set(want))
-    if missing or extra:
-        raise ValueError(f"weights do not fit the model: missing {missing}, unexpected {extra}")
-    for k, v in want.items():
-        if tuple(sd[k].shape) != tuple(v.shape):
-            raise ValueError(f"weights do not fit the model: {k} has shape {tuple(sd[k].shape)}, expected {tuple(v.shape)}")
+    check_state_dict(model, sd)
     model.load_state_dict(sd)
     model.eval()
     return model
