@@ -28,11 +28,11 @@ st.set_page_config(page_title="rnnviz", page_icon=":material/timeline:", layout=
 # bookmarked lab URL land on its page (tests/unit/test_app_shell.py checks this).
 PAGES = [
     st.Page("pages/home.py", title=sh.tr("home.nav_title"), icon=":material/home:", url_path="home", default=True),
-    st.Page("pages/vanishing.py", title=sh.tr("vanishing.nav_title"), icon=":material/trending_down:", url_path="vanishing"),
     st.Page("pages/stepthrough.py", title=sh.tr("stepthrough.nav_title"), icon=":material/footprint:", url_path="stepthrough"),
+    st.Page("pages/vanishing.py", title=sh.tr("vanishing.nav_title"), icon=":material/trending_down:", url_path="vanishing"),
     st.Page("pages/gates.py", title=sh.tr("gates.nav_title"), icon=":material/memory:", url_path="gates"),
-    st.Page("pages/train_live.py", title=sh.tr("train_live.nav_title"), icon=":material/model_training:", url_path="train_live"),
     st.Page("pages/attention.py", title=sh.tr("attention.nav_title"), icon=":material/grid_on:", url_path="attention"),
+    st.Page("pages/train_live.py", title=sh.tr("train_live.nav_title"), icon=":material/model_training:", url_path="train_live"),
 ]
 
 nav = st.navigation(PAGES)

@@ -7,8 +7,8 @@ from rnnviz import streamlit_helpers as sh
 
 # (page file, title key, one-line blurb key); pages whose file is missing are skipped.
 LABS = [
-    ("pages/vanishing.py", "vanishing.nav_title", "home.blurb_vanishing"),
     ("pages/stepthrough.py", "stepthrough.nav_title", "home.blurb_stepthrough"),
+    ("pages/vanishing.py", "vanishing.nav_title", "home.blurb_vanishing"),
     ("pages/gates.py", "gates.nav_title", "home.blurb_gates"),
     ("pages/attention.py", "attention.nav_title", "home.blurb_attention"),
     ("pages/train_live.py", "train_live.nav_title", "home.blurb_train_live"),

@@ -33,3 +33,9 @@ def test_start_page_lists_every_lab():
     for path, _ in pages_in_app():
         if not path.endswith("home.py"):
             assert f'"{path}"' in text, path
+
+
+def test_start_page_lists_labs_in_navigation_order():
+    text = (ROOT / "pages" / "home.py").read_text(encoding="utf-8")
+    labs = [p for p, _ in pages_in_app() if not p.endswith("home.py")]
+    assert sorted(labs, key=lambda p: text.index(f'"{p}"')) == labs
