@@ -225,24 +225,37 @@ _PHI_OUT = {"tanh": _tanh_out, "relu": _relu_out, "sigmoid": _sigmoid_out, "iden
 
 def _forward_lstm(p, x, h0, c0):
     T, H = x.shape[0], p.H
-    Ax = x @ p.W_ih.T + (p.b_ih + p.b_hh)  # (T, 4H)
-    pre = np.empty((T, 4 * H))
+    # sigma(a) = (1 + tanh(a/2)) / 2: with every pre-activation scaled by 1/2 (1 for the g block),
+    # all four gates are one tanh and one affine map per step. The scale is folded into W_hh and
+    # the input projection once, so the loop has no temporaries (out= everywhere).
+    scale = np.full(4 * H, 0.5)
+    scale[2 * H:3 * H] = 1.0
+    shift = np.full(4 * H, 0.5)
+    shift[2 * H:3 * H] = 0.0
+    Ax = (x @ p.W_ih.T + (p.b_ih + p.b_hh)) * scale  # (T, 4H), scaled pre-activations from x
+    W = p.W_hh * scale[:, None]  # (4H, H)
+    Z = np.empty((T, 4 * H))  # scaled pre-activations
     act = np.empty((T, 4 * H))
     h = np.empty((T, H))
     c = np.empty((T, H))
     tc = np.empty((T, H))
+    buf = np.empty(4 * H)
+    ig = np.empty(H)
     hp, cp = h0, c0
-    W = p.W_hh
     for t in range(T):
-        a = Ax[t] + W @ hp
-        pre[t] = a
-        s = 1.0 / (1.0 + np.exp(-a))  # sigmoid of all blocks; the g block is replaced by tanh
-        s[2 * H:3 * H] = np.tanh(a[2 * H:3 * H])
-        act[t] = s
-        c[t] = s[H:2 * H] * cp + s[:H] * s[2 * H:3 * H]
-        tc[t] = np.tanh(c[t])
-        h[t] = s[3 * H:] * tc[t]
+        np.dot(W, hp, out=buf)
+        np.add(buf, Ax[t], out=Z[t])
+        s = act[t]
+        np.tanh(Z[t], out=s)
+        s *= scale
+        s += shift  # now [i, f, g, o]
+        np.multiply(s[H:2 * H], cp, out=c[t])
+        np.multiply(s[:H], s[2 * H:3 * H], out=ig)
+        c[t] += ig
+        np.tanh(c[t], out=tc[t])
+        np.multiply(s[3 * H:], tc[t], out=h[t])
         hp, cp = h[t], c[t]
+    pre = Z / scale
     return Forward(x, h0, c0, h, c, pre, act, {"tanh_c": tc})
 
 
@@ -337,29 +350,26 @@ def _backward_lstm(p, fw, g):
     i, f, gg, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
     c_prev = fw.c_prev
     A = o * (1.0 - tc * tc)  # dh_t/dc_t (diagonal), (T, H)
-    # dpre = [dc, dc, dc, dh] * K, with K the local derivative of each gate's pre-activation.
-    Ki = gg * i * (1.0 - i)
-    Kf = c_prev * f * (1.0 - f)
-    Kg = i * (1.0 - gg * gg)
+    # dpre = [dc, dc, dc, dh] * K, with K the local derivative of each gate's pre-activation;
+    # the i, f, g blocks are one broadcast multiply of dc with K3 (T, 3, H).
+    K3 = np.stack([gg * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - gg * gg)], axis=1)
     Ko = tc * o * (1.0 - o)
     grad_h = np.empty((T, H))
     grad_c = np.empty((T, H))
     dpre = np.empty((T, 4 * H))
+    d3 = dpre[:, :3 * H].reshape(T, 3, H)  # a view: writing d3[t] fills dpre[t, :3H]
     carry_h = np.zeros(H)  # W_hh^T dpre_{t+1}
     carry_c = np.zeros(H)  # dL/dc_{t+1} * f_{t+1}
     WT = p.W_hhT
     for t in range(T - 1, -1, -1):
-        dh = g[t] + carry_h
-        dc = dh * A[t] + carry_c
-        grad_h[t] = dh
-        grad_c[t] = dc
-        d = dpre[t]
-        d[:H] = dc * Ki[t]
-        d[H:2 * H] = dc * Kf[t]
-        d[2 * H:3 * H] = dc * Kg[t]
-        d[3 * H:] = dh * Ko[t]
-        carry_h = WT @ d
-        carry_c = dc * f[t]
+        dh, dc = grad_h[t], grad_c[t]
+        np.add(g[t], carry_h, out=dh)
+        np.multiply(dh, A[t], out=dc)
+        dc += carry_c
+        np.multiply(dc, K3[t], out=d3[t])
+        np.multiply(dh, Ko[t], out=dpre[t, 3 * H:])
+        np.dot(WT, dpre[t], out=carry_h)
+        np.multiply(dc, f[t], out=carry_c)
     return grad_h, grad_c, dpre, dpre, carry_h, carry_c
 
 
