@@ -40,7 +40,6 @@ with st.sidebar:
     opts = dict(bind="query-params")
     cells = st.multiselect(tr("vanishing.cells"), ["RNN", "LSTM", "GRU"], default=list(D.cells), key="vg_cells",
                            help=tr("vanishing.cells_help"), **opts)
-    radius = st.slider(tr("vanishing.radius"), 0.0, 3.0, D.radius, 0.05, key="vg_radius", help=tr("vanishing.radius_help"), **opts)
     T = st.slider(tr("vanishing.T"), 1, lab.T_MAX, D.T, key="vg_T", help=tr("vanishing.T_help"), **opts)
     H = st.slider(tr("vanishing.H"), 1, lab.H_MAX, D.H, key="vg_H", help=tr("vanishing.H_help"), **opts)
     activation = st.selectbox(tr("vanishing.activation"), ["tanh", "relu", "sigmoid", "identity"], key="vg_activation",
@@ -63,39 +62,48 @@ with st.sidebar:
     seed = st.number_input(tr("common.seed"), 0, 2**31 - 1, D.seed, 1, key="vg_seed", help=tr("common.seed_help"), **opts)
     st.caption(tr("common.share_hint"))
 
-cfg = lab.VanishingConfig(cells=tuple(c for c in ["RNN", "LSTM", "GRU"] if c in cells), T=T, H=H, radius=radius,
-                          activation=activation, init=init, forget_bias=forget_bias, input_kind=input_kind,
-                          input_scale=input_scale, input_size=D.input_size, text=text, loss=loss, clip=clip, seed=int(seed))
-key = astuple(cfg)
-assert len(key) == len(fields(cfg))
-with sh.user_errors():
-    cfg.validate()
-    res = compute(key)
 
-sh.chart(plots.grad_norm_figure(res, sh.lang()), width="stretch", key="vg_fig_grad")
-for line in lab.readout_sentences(res, sh.lang()):
-    st.markdown(line)
-if res.alphabet is not None:
-    st.caption(tr("vanishing.text_info", T=res.T, V=len(res.alphabet)))
+@st.fragment
+def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale, text, loss, clip, seed):
+    """The radius slider and everything it drives. A fragment: dragging the slider reruns only this
+    part, not the router, the sidebar and the page header (measured in bench/bench_ui.py)."""
+    radius = st.slider(tr("vanishing.radius"), 0.0, 3.0, D.radius, 0.05, key="vg_radius", help=tr("vanishing.radius_help"),
+                       bind="query-params")
+    cfg = lab.VanishingConfig(cells=tuple(c for c in ["RNN", "LSTM", "GRU"] if c in cells), T=T, H=H, radius=radius,
+                              activation=activation, init=init, forget_bias=forget_bias, input_kind=input_kind,
+                              input_scale=input_scale, input_size=D.input_size, text=text, loss=loss, clip=clip, seed=int(seed))
+    key = astuple(cfg)
+    assert len(key) == len(fields(cfg))
+    with sh.user_errors():
+        cfg.validate()
+        res = compute(key)
 
-st.subheader(tr("vanishing.heatmaps"))
-tabs = st.tabs(list(res.cells))
-for tab, (cell, cr) in zip(tabs, res.cells.items()):
-    with tab:
-        sh.chart(plots.grad_heatmap_figure(cr, sh.lang()), width="stretch", key=f"vg_fig_heat_{cell}")
+    sh.chart(plots.grad_norm_figure(res, sh.lang()), width="stretch", key="vg_fig_grad")
+    for line in lab.readout_sentences(res, sh.lang()):
+        st.markdown(line)
+    if res.alphabet is not None:
+        st.caption(tr("vanishing.text_info", T=res.T, V=len(res.alphabet)))
 
-cheap = all(lab.jacobian_cost(cfg, c, res.T) <= lab.JACOBIAN_AUTO_FLOPS for c in res.cells)
-asked = st.session_state.get("vg_jac_for") == key
-if not cheap and not asked:
-    st.info(tr("vanishing.jacobian_costly", T=res.T, H=cfg.H, cells=", ".join(res.cells)))
-    if st.button(tr("vanishing.jacobian_button"), help=tr("vanishing.jacobian_button_help"), key="vg_jac_button"):
-        st.session_state["vg_jac_for"] = key
-        asked = True
-if cheap or asked:
-    with st.spinner(tr("vanishing.computing")):
-        jacs = {c: compute_jacobians(key, c) for c in res.cells}
-    sh.chart(plots.jacobian_figure(jacs, res, sh.lang()), width="stretch", key="vg_fig_jac")
-    if "LSTM" in res.cells:
-        st.caption(tr("vanishing.jacobian_lstm_note"))
+    st.subheader(tr("vanishing.heatmaps"))
+    tabs = st.tabs(list(res.cells))
+    for tab, (cell, cr) in zip(tabs, res.cells.items()):
+        with tab:
+            sh.chart(plots.grad_heatmap_figure(cr, sh.lang()), width="stretch", key=f"vg_fig_heat_{cell}")
 
+    cheap = all(lab.jacobian_cost(cfg, c, res.T) <= lab.JACOBIAN_AUTO_FLOPS for c in res.cells)
+    asked = st.session_state.get("vg_jac_for") == key
+    if not cheap and not asked:
+        st.info(tr("vanishing.jacobian_costly", T=res.T, H=cfg.H, cells=", ".join(res.cells)))
+        if st.button(tr("vanishing.jacobian_button"), help=tr("vanishing.jacobian_button_help"), key="vg_jac_button"):
+            st.session_state["vg_jac_for"] = key
+            asked = True
+    if cheap or asked:
+        with st.spinner(tr("vanishing.computing")):
+            jacs = {c: compute_jacobians(key, c) for c in res.cells}
+        sh.chart(plots.jacobian_figure(jacs, res, sh.lang()), width="stretch", key="vg_fig_jac")
+        if "LSTM" in res.cells:
+            st.caption(tr("vanishing.jacobian_lstm_note"))
+
+
+lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale, text, loss, clip, seed)
 sh.explain("vanishing.what", lab.LATEX)
