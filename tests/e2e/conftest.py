@@ -108,6 +108,20 @@ def goto(page, url: str, timeout: float = 60.0) -> None:
     wait_for_rerun(page, timeout)
 
 
+def wait_for_router(page, timeout: float = 30.0) -> None:
+    """Wait until app.py's router has drawn the sidebar (its language switch is there).
+
+    On a fresh server the first request runs in Streamlit's pages-directory mode and is restarted
+    through app.py (see rnnviz.streamlit_helpers._leave_pages_directory_mode); between the two runs
+    the page can look finished for a moment."""
+    page.wait_for_function(
+        """() => { const sb = document.querySelector('[data-testid="stSidebar"]');
+                   return !!sb && sb.innerText.includes('Language') || !!sb && sb.innerText.includes('语言'); }""",
+        timeout=timeout * 1000,
+    )
+    wait_for_rerun(page, timeout)
+
+
 def no_errors(page) -> list[str]:
     """Texts of Streamlit exception/error elements and JS page errors on the page (should be empty)."""
     found = [el.inner_text()[:500] for el in page.query_selector_all('[data-testid="stException"]')]

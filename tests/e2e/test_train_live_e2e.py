@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import _free_port, goto, no_errors, screenshot, start_server, wait_for_rerun
+from tests.e2e.conftest import _free_port, goto, no_errors, screenshot, start_server, wait_for_rerun, wait_for_router
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +51,8 @@ def test_first_load_of_train_url_after_fresh_server(browser):
         ctx = browser.new_context(viewport={"width": 1280, "height": 720})
         pg = ctx.new_page()
         goto(pg, f"http://127.0.0.1:{port}/train_live")
-        pg.wait_for_timeout(1000)
+        wait_for_router(pg)
+        pg.wait_for_timeout(500)
         not_found = pg.get_by_text("Page not found").count()
         sidebar = pg.locator('[data-testid="stSidebar"]').inner_text()
         title = pg.locator("h1").first.inner_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import _free_port, goto, no_errors, screenshot, start_server, wait_for_rerun
+from tests.e2e.conftest import _free_port, goto, no_errors, screenshot, start_server, wait_for_rerun, wait_for_router
 
 pytestmark = pytest.mark.e2e
 
@@ -28,6 +28,7 @@ def test_first_load_after_fresh_server_start(page):
     proc = start_server(port)
     try:
         goto(page, f"http://127.0.0.1:{port}/vanishing")
+        wait_for_router(page)
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
         assert no_errors(page) == []
         assert page.locator("h1").first.inner_text().startswith("Vanishing")
