@@ -76,7 +76,7 @@ sh.explain("attention.what", [
     r"\text{scheduled sampling: } y_{t-1}^{\text{in}} = \begin{cases} y_{t-1} & \text{with probability } \epsilon_i \\"
     r" \arg\max p(y_{t-1}) & \text{otherwise}\end{cases},\quad \epsilon_i^{\text{lin}} = \max(0, 1 - i/n),\ "
     r"\epsilon_i^{\exp} = k^i,\ \epsilon_i^{\text{inv-sig}} = \frac{k}{k + e^{i/k}}",
-])
+], expanded=False)
 
 # ----------------------------------------------------------------------------- sidebar
 with st.sidebar:

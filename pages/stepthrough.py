@@ -64,7 +64,7 @@ sh.explain("stepthrough.what", [
     r"\frac{\partial L}{\partial W_{xh}} = \sum_t g_t x_t^\top,\quad \frac{\partial L}{\partial W_{hh}} = \sum_t g_t h_{t-1}^\top,"
     r"\quad \frac{\partial L}{\partial b} = \sum_t g_t,\quad g_t = \tanh'(a_t) \odot \delta_t,\quad"
     r"\frac{\partial L}{\partial W_{ho}} = \sum_t (\hat y_t - e_{y_t}) h_t^\top",
-])
+], expanded=False)
 
 # ----------------------------------------------------------------------------- sidebar
 with st.sidebar:

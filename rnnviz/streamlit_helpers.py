@@ -112,9 +112,13 @@ def user_errors() -> Iterator[None]:
         st.stop()
 
 
-def explain(what_key: str, latex: list[str] | tuple[str, ...] = ()) -> None:
-    """The "what you are seeing" paragraph and the equations of what is plotted."""
-    with st.expander(tr("common.what_you_see"), expanded=True):
+def explain(what_key: str, latex: list[str] | tuple[str, ...] = (), *, expanded: bool = True) -> None:
+    """The "what you are seeing" paragraph and the equations of what is plotted.
+
+    Pages that put it above their main figure pass ``expanded=False``, so the figure is on the
+    first screen of a 1280x720 projector; the title of the expander stays visible.
+    """
+    with st.expander(tr("common.what_you_see"), expanded=expanded):
         st.markdown(tr(what_key))
     if latex:
         with st.expander(tr("common.equations"), expanded=False):

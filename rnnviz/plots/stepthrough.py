@@ -134,7 +134,7 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     fig.update_xaxes(range=[-0.7, n - 0.3], showgrid=False, zeroline=False, tickmode="array",
                      tickvals=list(range(n)), ticktext=[str(j + 1) for j in range(n)],
                      title_text=_t("stepthrough.axis_step", lang))
-    fig.update_yaxes(range=[-0.6, rows["L"] + 0.7], showgrid=False, zeroline=False, showticklabels=False)
+    fig.update_yaxes(range=[-0.6, rows["L"] + 0.7], showgrid=False, zeroline=False, showticklabels=False, ticks="", showline=False)
     title = _t("stepthrough.diagram_title", lang, t=cur + 1, n=n,
                phase=_t(f"stepthrough.phase_{'forward' if fwd else 'backward'}", lang))
     return apply_style(fig, title=title, height=430 if p.pattern != "bidirectional" else 500)

@@ -123,7 +123,7 @@ def test_orthogonal_identity_and_forget_bias():
     np.testing.assert_allclose(W.T @ W, np.eye(6), atol=1e-12)
     irnn = build("RNN", 2, 6, nonlinearity="relu", init="identity")
     np.testing.assert_array_equal(irnn.weight_hh_l0.detach().numpy(), np.eye(6))
-    assert float(irnn.bias_hh_l0.abs().sum()) == 0 and float(irnn.bias_ih_l0.abs().sum()) == 0
+    assert float(irnn.bias_hh_l0.detach().abs().sum()) == 0 and float(irnn.bias_ih_l0.detach().abs().sum()) == 0
     lstm = build("LSTM", 2, 5, forget_bias=1.0, seed=0)
     b = (lstm.bias_ih_l0 + lstm.bias_hh_l0).detach().numpy()
     np.testing.assert_array_equal(b[5:10], np.ones(5))
