@@ -1,5 +1,5 @@
 """Page: vanishing & exploding gradients. Widgets -> VanishingConfig -> rnnviz.labs.vanishing -> figures."""
-from dataclasses import astuple, fields
+from dataclasses import astuple
 
 import streamlit as st
 
@@ -73,7 +73,6 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
                               activation=activation, init=init, forget_bias=forget_bias, input_kind=input_kind,
                               input_scale=input_scale, input_size=D.input_size, text=text, loss=loss, clip=clip, seed=int(seed))
     key = astuple(cfg)
-    assert len(key) == len(fields(cfg))
     with sh.user_errors():
         cfg.validate()
         res = compute(key)

@@ -50,21 +50,17 @@ import torch
 from torch import nn
 
 from rnnviz._blas import one_blas_thread
-from rnnviz.models import GATE_NAMES, cell_type, nonlinearity_of
+from rnnviz.models import cell_type, nonlinearity_of
 
-# Activation -> (phi(a), phi'(a) given a and h = phi(a)).
-_PHI = {
-    "tanh": (np.tanh, lambda a, h: 1.0 - h * h),
-    "relu": (lambda a: np.maximum(a, 0.0), lambda a, h: (a > 0).astype(np.float64)),
-    "sigmoid": (lambda a: _sigmoid(a), lambda a, h: h * (1.0 - h)),
-    "identity": (lambda a: a.copy(), lambda a, h: np.ones_like(a)),
+# phi'(a), given a and h = phi(a); phi itself is applied in place by _PHI_OUT (below).
+_PHI_PRIME = {
+    "tanh": lambda a, h: 1.0 - h * h,
+    "relu": lambda a, h: (a > 0).astype(np.float64),
+    "sigmoid": lambda a, h: h * (1.0 - h),
+    "identity": lambda a, h: np.ones_like(a),
 }
 PHI_PRIME_MAX = {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25, "identity": 1.0}
 r"""``max |phi'|`` over the real line, for the bound :math:`(\|W_{hh}\|_2 \max|\phi'|)^{T-k}`."""
-
-
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-a))
 
 
 def safe_norm(v: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -332,7 +328,7 @@ def backward(p: Params, fw: Forward, dL_dh: np.ndarray) -> Backward:
 
 def _backward_rnn(p, fw, g):
     T, H = g.shape
-    dphi = _PHI[p.nonlinearity][1](fw.pre, fw.h)  # (T, H)
+    dphi = _PHI_PRIME[p.nonlinearity](fw.pre, fw.h)  # (T, H)
     delta = np.empty((T, H))
     da = np.empty((T, H))
     carry = np.zeros(H)  # W_hh^T (delta_{t+1} * phi'(a_{t+1}))
@@ -413,7 +409,7 @@ def step_jacobian(p: Params, fw: Forward, t: int) -> np.ndarray:
     W = p.W_hh
     with np.errstate(all="ignore"):
         if p.kind == "RNN":
-            d = _PHI[p.nonlinearity][1](fw.pre[t], fw.h[t])
+            d = _PHI_PRIME[p.nonlinearity](fw.pre[t], fw.h[t])
             return d[:, None] * W
         if p.kind == "GRU":
             r, z, n = fw.act[t, :H], fw.act[t, H:2 * H], fw.act[t, 2 * H:]
@@ -513,5 +509,3 @@ def clip_grad_norm(grads: dict[str, np.ndarray], max_norm: float) -> tuple[dict[
         coef = min(1.0, max_norm / (total + 1e-6)) if np.isfinite(total) else (0.0 if np.isinf(total) else np.nan)
         return {k: v * coef for k, v in grads.items()}, total, float(coef)
 
-
-GATES = GATE_NAMES
