@@ -22,6 +22,7 @@ import torch
 
 from rnnviz import gates as G
 from rnnviz import tasks as tk
+from rnnviz.models import GATE_NAMES
 from rnnviz.trace import Trace, trace
 
 PRECISION = 3
@@ -238,10 +239,8 @@ def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int) -> tuple[d
     j, t = int(unit), int(step) - 1  # t: 0-based row of the trace
     ch = vocab.index(text[t])
     h_prev = tr.h[t - 1] if t > 0 else np.zeros(H)
-    names = {"LSTM": ("i", "f", "g", "o"), "GRU": ("r", "z", "n"), "RNN": ("h",)}[tr.kind]
-    W_ih, W_hh = np.asarray(p.W_ih), np.asarray(p.W_hh)
-    b_ih = np.asarray(p.b_ih) if p.b_ih is not None else np.zeros(W_ih.shape[0])
-    b_hh = np.asarray(p.b_hh) if p.b_hh is not None else np.zeros(W_hh.shape[0])
+    names = GATE_NAMES[tr.kind] or ("h",)  # the vanilla RNN has one block, shown as "h"
+    W_ih, W_hh, b_ih, b_hh = p.W_ih, p.W_hh, p.b_ih, p.b_hh  # Params holds zero biases when there are none
     num: dict[str, float] = {}
     for k, g in enumerate(names):
         row = k * H + j
@@ -251,16 +250,20 @@ def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int) -> tuple[d
     sym = {" ": r"\text{\textvisiblespace}", "\n": r"\hookleftarrow"}
     shown = sym.get(text[t], r"\text{" + _latex_char(text[t]) + "}")
     lines = [rf"t = {t + 1},\ j = {j},\ x_t = \text{{one-hot}}(\,{shown}\,)"]
+
+    def gate(g: str, fn, fname: str) -> None:
+        """``g_t = fn(input part + recurrent part)``: record the numbers and the LaTeX line."""
+        num[f"a_{g}"] = num[f"x_{g}"] + num[f"h_{g}"]
+        num[g] = fn(num[f"a_{g}"])
+        lines.append(
+            rf"{g}_t = {fname}(\underbrace{{{fmt(num[f'x_{g}'])}}}_{{W_{{i{g}}}x_t+b_{{i{g}}}}}"
+            rf" + \underbrace{{{_paren(num[f'h_{g}'])}}}_{{W_{{h{g}}}h_{{t-1}}+b_{{h{g}}}}})"
+            rf" = {fname}({fmt(num[f'a_{g}'])}) = {fmt(num[g])}")
+
     if tr.kind == "LSTM":
         c_prev = tr.c[t - 1, j] if t > 0 else 0.0
-        for g, fn, fname in (("i", _sig, r"\sigma"), ("f", _sig, r"\sigma"), ("g", math.tanh, r"\tanh"),
-                             ("o", _sig, r"\sigma")):
-            num[f"a_{g}"] = num[f"x_{g}"] + num[f"h_{g}"]
-            num[g] = fn(num[f"a_{g}"])
-            lines.append(
-                rf"{g}_t = {fname}(\underbrace{{{fmt(num[f'x_{g}'])}}}_{{W_{{i{g}}}x_t+b_{{i{g}}}}}"
-                rf" + \underbrace{{{_paren(num[f'h_{g}'])}}}_{{W_{{h{g}}}h_{{t-1}}+b_{{h{g}}}}})"
-                rf" = {fname}({fmt(num[f'a_{g}'])}) = {fmt(num[g])}")
+        for g in ("i", "f", "g", "o"):  # torch's order
+            gate(g, *((math.tanh, r"\tanh") if g == "g" else (_sig, r"\sigma")))
         num["c_prev"] = float(c_prev)
         num["c"] = num["f"] * num["c_prev"] + num["i"] * num["g"]
         num["h"] = num["o"] * math.tanh(num["c"])
@@ -269,12 +272,7 @@ def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int) -> tuple[d
         lines.append(rf"h_t = o_t \tanh(c_t) = {fmt(num['o'])}\cdot\tanh({fmt(num['c'])}) = {fmt(num['h'])}")
     elif tr.kind == "GRU":
         for g in ("r", "z"):
-            num[f"a_{g}"] = num[f"x_{g}"] + num[f"h_{g}"]
-            num[g] = _sig(num[f"a_{g}"])
-            lines.append(
-                rf"{g}_t = \sigma(\underbrace{{{fmt(num[f'x_{g}'])}}}_{{W_{{i{g}}}x_t+b_{{i{g}}}}}"
-                rf" + \underbrace{{{_paren(num[f'h_{g}'])}}}_{{W_{{h{g}}}h_{{t-1}}+b_{{h{g}}}}})"
-                rf" = \sigma({fmt(num[f'a_{g}'])}) = {fmt(num[g])}")
+            gate(g, _sig, r"\sigma")
         num["a_n"] = num["x_n"] + num["r"] * num["h_n"]
         num["n"] = math.tanh(num["a_n"])
         lines.append(rf"n_t = \tanh(\underbrace{{{fmt(num['x_n'])}}}_{{W_{{in}}x_t+b_{{in}}}} + r_t"
