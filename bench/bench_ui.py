@@ -17,11 +17,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, goto, start_server, wait_for_rerun  # noqa: E402
-
-CHART_SIG = """() => { const gd = document.querySelector('.js-plotly-plot');
-  return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data[0].y).slice(0, 400) : null; }"""
-
+from tests.e2e.conftest import (  # noqa: E402
+    CHART_SIG, CHROMIUM, CHROMIUM_ARGS, _free_port, goto, start_server, wait_for_chart_change, wait_for_rerun)
 
 def press_latencies(page, slider_label: str, presses: int) -> list[float]:
     """ms from key press to a redrawn first chart, for ``presses`` ArrowRight presses (every value new)."""
@@ -32,12 +29,19 @@ def press_latencies(page, slider_label: str, presses: int) -> list[float]:
         sig = page.evaluate(CHART_SIG)
         t0 = time.perf_counter()
         page.keyboard.press("ArrowRight")
-        page.wait_for_function(f"() => {{ const s = ({CHART_SIG})(); return s !== null && s !== {sig!r}; }}",
-                               polling="raf", timeout=30_000)
+        wait_for_chart_change(page, sig)
         out.append((time.perf_counter() - t0) * 1e3)
         wait_for_rerun(page)
         slider.focus()
     return out
+
+
+def load_to_first_chart(page, url: str) -> float:
+    """ms from navigation to the first plotted chart."""
+    t0 = time.perf_counter()
+    page.goto(url)
+    wait_for_chart_change(page, None, timeout=120)
+    return (time.perf_counter() - t0) * 1e3
 
 
 def summary(name: str, ms: list[float]) -> str:
@@ -60,18 +64,10 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            t0 = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{port_app}/vanishing")
-            page.wait_for_function("() => { const gd = document.querySelector('.js-plotly-plot'); return gd && gd._fullLayout; }",
-                                   polling="raf", timeout=120_000)
-            cold = (time.perf_counter() - t0) * 1e3
+            cold = load_to_first_chart(page, f"http://127.0.0.1:{port_app}/vanishing")
             wait_for_rerun(page)
             page2 = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            t0 = time.perf_counter()
-            page2.goto(f"http://127.0.0.1:{port_app}/vanishing")
-            page2.wait_for_function("() => { const gd = document.querySelector('.js-plotly-plot'); return gd && gd._fullLayout; }",
-                                    polling="raf", timeout=120_000)
-            warm = (time.perf_counter() - t0) * 1e3
+            warm = load_to_first_chart(page2, f"http://127.0.0.1:{port_app}/vanishing")
             page2.close()
 
             van = press_latencies(page, "Spectral radius", args.presses)

@@ -7,6 +7,7 @@ Helpers: :func:`wait_for_rerun`, :func:`goto`, :func:`screenshot`, :func:`no_err
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -106,6 +107,19 @@ def goto(page, url: str, timeout: float = 60.0) -> None:
     page.goto(url, timeout=timeout * 1000)
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stVerticalBlock"]', timeout=timeout * 1000)
     wait_for_rerun(page, timeout)
+
+
+CHART_SIG = """() => { const gd = document.querySelector('.js-plotly-plot');
+  return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data[0].y).slice(0, 400) : null; }"""
+"""JS: a signature of the first chart's drawn data, null until it is plotted. Streamlit re-mounts the
+plotly element when a figure changes, so compare what is drawn (plotly 7 ships arrays as
+{dtype, bdata}) rather than counting plotly events."""
+
+
+def wait_for_chart_change(page, before: str | None, timeout: float = 30.0) -> None:
+    """Wait until the first chart is plotted with data different from the signature ``before``."""
+    page.wait_for_function(f"() => {{ const s = ({CHART_SIG})(); return s !== null && s !== {json.dumps(before)}; }}",
+                           polling="raf", timeout=timeout * 1000)
 
 
 def wait_for_router(page, timeout: float = 30.0) -> None:

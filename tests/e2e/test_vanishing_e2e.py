@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import _free_port, goto, no_errors, screenshot, start_server, wait_for_rerun, wait_for_router
+from tests.e2e.conftest import (CHART_SIG, _free_port, goto, no_errors, screenshot, start_server, wait_for_chart_change,
+                                wait_for_rerun, wait_for_router)
 
 pytestmark = pytest.mark.e2e
-
-# Signature of the first chart's data. Streamlit re-mounts the plotly element when the figure changes,
-# so compare what is drawn (plotly 7 ships arrays as {dtype, bdata}) rather than counting events.
-CHART_SIG = """() => { const gd = document.querySelector('.js-plotly-plot');
-  return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data[0].y).slice(0, 400) : null; }"""
-
 
 def readout_text(page) -> str:
     return page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="t=1").first.inner_text()
@@ -57,7 +52,7 @@ def test_page_renders_and_slider_redraws(page, app_url):
     for _ in range(4):  # 0.90 -> 1.10 in steps of 0.05
         page.keyboard.press("ArrowRight")
         wait_for_rerun(page)
-    page.wait_for_function(f"() => ({CHART_SIG})() !== {sig!r}", timeout=20_000)
+    wait_for_chart_change(page, sig, timeout=20)
     after = readout_text(page)
     assert after != before, "the readout did not change after the slider moved"
     assert "radius=1.1" in page.url or "vg_radius=1.1" in page.url  # the URL keeps the setting
