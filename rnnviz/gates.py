@@ -41,7 +41,8 @@ from torch import nn
 
 from rnnviz import tasks as tk
 from rnnviz._blas import torch_one_thread
-from rnnviz.models import build, load_state_dict_safely
+from rnnviz import zoo
+from rnnviz.models import build
 
 TASKS = ("recall", "depth", "lm")
 CELLS = ("LSTM", "GRU", "RNN")
@@ -309,11 +310,12 @@ def save(model: SeqModel, path: Path) -> None:
 
 
 def load(task: str, cell: str, path: Path | None = None) -> SeqModel:
-    """Load shipped weights (``weights_only=True``, size cap, shape checks); ``FileNotFoundError`` if absent."""
+    """Shipped weights through :func:`rnnviz.zoo.load` (the one safe loader); ``FileNotFoundError`` if absent.
+
+    Raises :class:`rnnviz.checkpoint.CheckpointError` (a ``ValueError``) if the file does not fit.
+    """
     path = weights_path(task, cell) if path is None else Path(path)
-    model = new_model(task, cell)
-    load_state_dict_safely(model, path.read_bytes(), max_bytes=2 * 1024 * 1024)
-    return model.eval()
+    return zoo.load(f"gates_{task}_{cell.lower()}.pt", path)
 
 
 def get_model(task: str, cell: str, progress: ProgressFn | None = None) -> tuple[SeqModel, str]:

@@ -16,12 +16,13 @@ Initialisations of the recurrent matrix ``W_hh`` (per gate block ``W_h*`` for LS
 """
 from __future__ import annotations
 
-import io
 import math
 
 import numpy as np
 import torch
 from torch import nn
+
+from rnnviz.checkpoint import MAX_CHECKPOINT_BYTES, check_state_dict, load_checkpoint  # noqa: F401 (re-exported)
 
 CELLS = ("RNN", "LSTM", "GRU")
 NONLINEARITIES = ("tanh", "relu", "sigmoid", "identity")
@@ -229,36 +230,6 @@ def build(cell: str, input_size: int, hidden_size: int, *, nonlinearity: str = "
     return module.eval()
 
 
-MAX_CHECKPOINT_BYTES = 50 * 1024 * 1024
-
-
 def load_state_dict_safely(module: nn.Module, data: bytes, *, max_bytes: int = MAX_CHECKPOINT_BYTES) -> nn.Module:
-    """Load a ``state_dict`` from bytes with ``weights_only=True``, a size cap and shape checks.
-
-    Raises ``ValueError`` with a readable message on a too-large file, an unreadable file,
-    missing or unexpected keys, or a shape mismatch. The module is changed only on success.
-    """
-    if len(data) > max_bytes:
-        raise ValueError(f"checkpoint is {len(data) / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.0f} MB")
-    try:
-        state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file becomes a user error
-        raise ValueError(f"not a readable PyTorch state_dict ({type(exc).__name__}: {exc})") from None
-    check_state_dict(module, state)
-    module.load_state_dict(state)
-    return module
-
-
-def check_state_dict(module: nn.Module, state) -> None:
-    """``ValueError`` unless ``state`` is a dict with exactly ``module``'s keys and tensor shapes."""
-    if not isinstance(state, dict):
-        raise ValueError("the file does not contain a state_dict (a dict of tensors)")
-    own = module.state_dict()
-    missing = sorted(set(own) - set(state))
-    unexpected = sorted(set(state) - set(own))
-    if missing or unexpected:
-        raise ValueError(f"weights do not fit the model: missing {missing}, unexpected {unexpected}")
-    for k, v in state.items():
-        if not isinstance(v, torch.Tensor) or v.shape != own[k].shape:
-            shape = tuple(v.shape) if isinstance(v, torch.Tensor) else type(v).__name__
-            raise ValueError(f"weights do not fit the model: {k} has shape {shape}, expected {tuple(own[k].shape)}")
+    """``load_checkpoint(data, module, max_bytes=max_bytes)``: kept for existing callers (see :mod:`rnnviz.checkpoint`)."""
+    return load_checkpoint(data, module, max_bytes=max_bytes)

@@ -53,7 +53,8 @@ from torch import nn
 from rnnviz._blas import torch_one_thread
 from rnnviz.attention import SCORES, Attention
 from rnnviz.data import dates as D
-from rnnviz.models import check_state_dict
+from rnnviz import zoo
+from rnnviz.checkpoint import check_state_dict
 
 MODEL_KINDS = SCORES + ("none",)
 """Score functions with a trained model each, plus the no-attention baseline."""
@@ -61,7 +62,6 @@ SCHEDULES = ("teacher", "free", "linear", "exponential", "inverse_sigmoid")
 """Teacher-forcing schedules: always, never, and the three decays of epsilon."""
 DECAYS = ("linear", "exponential", "inverse_sigmoid")
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
-MAX_WEIGHTS_BYTES = 4_000_000
 HELDOUT_SEED = 20210303
 """Seed of the fixed held-out set (test dates only) used for every accuracy figure."""
 
@@ -335,15 +335,15 @@ def load_state_dict(sd: dict, cfg: ModelConfig) -> Seq2Seq:
     return model
 
 
+def shipped_module(kind: str) -> Seq2Seq:
+    """The untrained model a shipped file of ``kind`` fits (the registry's builder)."""
+    weights_path(kind)  # validates kind
+    return Seq2Seq(SHIPPED[kind].model)
+
+
 def load_shipped(kind: str, path: Path | None = None) -> Seq2Seq:
-    """The shipped model of ``kind`` (``FileNotFoundError`` if the file is missing)."""
-    path = Path(path) if path is not None else weights_path(kind)
-    if not path.exists():
-        raise FileNotFoundError(path)
-    if path.stat().st_size > MAX_WEIGHTS_BYTES:
-        raise ValueError(f"{path.name} is larger than {MAX_WEIGHTS_BYTES} bytes")
-    sd = torch.load(path, map_location="cpu", weights_only=True)
-    return load_state_dict(sd, SHIPPED[kind].model)
+    """The shipped model of ``kind`` through :func:`rnnviz.zoo.load` (``FileNotFoundError`` if the file is missing)."""
+    return zoo.load(weights_path(kind).name, path if path is not None else weights_path(kind))
 
 
 # ---------------------------------------------------------------------- one decoding, recorded

@@ -722,26 +722,26 @@ def train_next_letter(hidden: int, *, epochs: int = 600, lr: float = 0.05, seed:
                 "seconds": time.perf_counter() - t0}
 
 
-def load_trained(hidden: int, path=None) -> dict:
-    """Load the shipped state_dict (``weights_only=True``, size cap, key/shape checks).
-
-    Raises ``FileNotFoundError`` if the file is missing, ``ValueError`` if it does not fit.
-    """
+def expected_module(hidden: int):
+    """The modules a shipped file fits: ``{"rnn": nn.RNN(8, H), "head": nn.Linear(H, 8)}``, float64."""
     import torch
 
+    V = len(VOCAB)
+    return torch.nn.ModuleDict({"rnn": torch.nn.RNN(V, int(hidden), dtype=torch.float64),
+                                "head": torch.nn.Linear(int(hidden), V, dtype=torch.float64)})
+
+
+def load_trained(hidden: int, path=None) -> dict:
+    """The shipped state_dict, read by the one safe loader (:func:`rnnviz.checkpoint.load_state`).
+
+    Raises ``FileNotFoundError`` if the file is missing, :class:`rnnviz.checkpoint.CheckpointError`
+    (a ``ValueError``) if it does not fit.
+    """
+    from rnnviz.checkpoint import load_state
+    from rnnviz.zoo import MAX_SHIPPED_BYTES
+
     path = weights_path(hidden) if path is None else path
-    if path.stat().st_size > 2_000_000:
-        raise ValueError(f"{path.name} is larger than 2 MB; refusing to load it.")
-    sd = torch.load(path, map_location="cpu", weights_only=True)
-    H, V = int(hidden), len(VOCAB)
-    expected = {"rnn.weight_ih_l0": (H, V), "rnn.weight_hh_l0": (H, H), "rnn.bias_ih_l0": (H,),
-                "rnn.bias_hh_l0": (H,), "head.weight": (V, H), "head.bias": (V,)}
-    if not isinstance(sd, dict) or set(sd) != set(expected):
-        raise ValueError(f"{path.name}: unexpected keys {sorted(sd) if isinstance(sd, dict) else type(sd)}")
-    for k, shp in expected.items():
-        if tuple(sd[k].shape) != shp:
-            raise ValueError(f"{path.name}: {k} has shape {tuple(sd[k].shape)}, expected {shp}")
-    return sd
+    return load_state(path, expected_module(hidden), max_bytes=MAX_SHIPPED_BYTES)
 
 
 def next_letter_accuracy(sd: dict, words=WORDS) -> float:

@@ -55,6 +55,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from rnnviz.data import names as names_data
+from rnnviz.zoo import MAX_SHIPPED_BYTES as MAX_WEIGHTS_BYTES, WEIGHTS_DIR  # noqa: F401 (re-exported)
 
 TASKS = ("lm", "names")
 CELLS = ("RNN", "LSTM", "GRU")
@@ -758,7 +759,6 @@ class TrainingRunner:
 # --------------------------------------------------------------------------------------------
 # shipped pretrained weights
 # --------------------------------------------------------------------------------------------
-WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 PRETRAINED = {
     # task -> (file, config used by scripts/train_charrnn.py)
     "lm": ("sonnets_lstm.pt", TrainConfig(task="lm", cell="LSTM", hidden_size=128, layers=1, bptt=64,
@@ -768,7 +768,22 @@ PRETRAINED = {
                                           lr=0.003, optimizer="Adam", clip=1.0, seed=0, max_steps=6000,
                                           probe_every=10**9, eval_every=500)),
 }
-MAX_WEIGHTS_BYTES = 2 * 1024 * 1024
+
+
+def _pretrained_alphabet(task: str) -> tuple[str, tuple[str, ...]]:
+    """``(vocab, classes)`` of the reference model of ``task``."""
+    if task == "lm":
+        from rnnviz.data import load_sonnets
+
+        return "".join(sorted(set(load_sonnets()))), ()
+    return names_data.ALPHABET, names_data.LANGUAGES
+
+
+def pretrained_module(task: str) -> CharRNN:
+    """The untrained :class:`CharRNN` the shipped file of ``task`` fits (the registry's builder)."""
+    _, cfg = PRETRAINED[task]
+    vocab, classes = _pretrained_alphabet(task)
+    return CharRNN(cfg.cell, len(vocab), cfg.hidden_size, cfg.layers, len(classes) or len(vocab))
 
 
 def train_pretrained(task: str, progress: Callable[[float, str], None] | None = None,
@@ -791,23 +806,16 @@ def load_pretrained(task: str, progress: Callable[[float, str], None] | None = N
                     path: Path | None = None, max_steps: int | None = None) -> dict:
     """The shipped reference model of ``task`` as a :func:`trained_model_record` dict.
 
-    Loads ``rnnviz/weights/<file>`` with ``torch.load(..., weights_only=True)``, a size cap and
-    shape checks; if the file is missing, trains the model now (reporting ``progress``;
-    ``max_steps`` shortens that training, for tests).
+    Loads ``rnnviz/weights/<file>`` through :func:`rnnviz.zoo.load` (the one safe loader); if the
+    file is missing, trains the model now (reporting ``progress``; ``max_steps`` shortens that training, for tests).
     """
     fname, cfg = PRETRAINED[task]
     path = path or WEIGHTS_DIR / fname
     if path.exists():
-        from rnnviz.models import load_state_dict_safely
+        from rnnviz import zoo
 
-        if task == "lm":
-            from rnnviz.data import load_sonnets
-
-            vocab, classes = "".join(sorted(set(load_sonnets()))), ()
-        else:
-            vocab, classes = names_data.ALPHABET, names_data.LANGUAGES
-        model = CharRNN(cfg.cell, len(vocab), cfg.hidden_size, cfg.layers, len(classes) or len(vocab))
-        load_state_dict_safely(model, path.read_bytes(), max_bytes=MAX_WEIGHTS_BYTES)
+        vocab, classes = _pretrained_alphabet(task)
+        model = zoo.load(fname, path)
         if progress:
             progress(1.0, "loaded")
         return trained_model_record(model, cfg, vocab, classes, cfg.max_steps)

@@ -177,6 +177,9 @@ def test_shipped_attention_models_reach_95_percent(kind):
     res = S.evaluate(model, S.heldout(2000))
     assert res["n"] == 2000
     assert res["accuracy"] >= 0.95, res["accuracy"]
+    from rnnviz import zoo  # the registry's figure is the one measured here
+
+    assert res["accuracy"] == pytest.approx(zoo.entry(f"attn_{kind}.pt").metric("exact_match"), abs=5e-4)
 
 
 def test_shipped_baseline_loads_and_decodes():
