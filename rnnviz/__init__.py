@@ -16,6 +16,7 @@ size cap, keys/shapes/dtypes, finite values; every failure a :class:`CheckpointE
 from rnnviz import bptt, inputs, models
 from rnnviz.bptt import clip_grad_norm, safe_norm
 from rnnviz.checkpoint import CheckpointError, CheckpointNotFound, load_checkpoint, read_checkpoint
+from rnnviz.hidden import connectivity, pca
 from rnnviz.models import ElmanRNN, build, set_forget_bias, set_spectral_radius, spectral_radius
 from rnnviz.trace import Trace, every_step_loss, last_step_loss, trace
 
@@ -23,5 +24,6 @@ __all__ = [
     "Trace", "trace", "last_step_loss", "every_step_loss", "build", "ElmanRNN", "set_forget_bias",
     "set_spectral_radius", "spectral_radius", "clip_grad_norm", "safe_norm", "bptt", "models", "inputs",
     "CheckpointError", "CheckpointNotFound", "load_checkpoint", "read_checkpoint",
+    "connectivity", "pca",
 ]
 __version__ = "0.1.0"
