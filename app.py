@@ -31,6 +31,7 @@ PAGES = [
     st.Page("pages/stepthrough.py", title=sh.tr("stepthrough.nav_title"), icon=":material/footprint:", url_path="stepthrough"),
     st.Page("pages/vanishing.py", title=sh.tr("vanishing.nav_title"), icon=":material/trending_down:", url_path="vanishing"),
     st.Page("pages/gates.py", title=sh.tr("gates.nav_title"), icon=":material/memory:", url_path="gates"),
+    st.Page("pages/hidden.py", title=sh.tr("hidden.nav_title"), icon=":material/neurology:", url_path="hidden"),
     st.Page("pages/attention.py", title=sh.tr("attention.nav_title"), icon=":material/grid_on:", url_path="attention"),
     st.Page("pages/train_live.py", title=sh.tr("train_live.nav_title"), icon=":material/model_training:", url_path="train_live"),
 ]

@@ -10,6 +10,7 @@ LABS = [
     ("pages/stepthrough.py", "stepthrough.nav_title", "home.blurb_stepthrough"),
     ("pages/vanishing.py", "vanishing.nav_title", "home.blurb_vanishing"),
     ("pages/gates.py", "gates.nav_title", "home.blurb_gates"),
+    ("pages/hidden.py", "hidden.nav_title", "home.blurb_hidden"),
     ("pages/attention.py", "attention.nav_title", "home.blurb_attention"),
     ("pages/train_live.py", "train_live.nav_title", "home.blurb_train_live"),
 ]

@@ -1,0 +1,134 @@
+"""AppTest for the hidden-state page: loads; every control changed once without exception and
+with a visible effect; what is drawn equals the compute layer (states, ranking, connectivity);
+typed text is data; bad input gives a readable error; Chinese UI; session-model hook."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rnnviz.hidden import models as HM
+from rnnviz.labs import hidden as lab
+from tests.pages.plotly_data import decode, figures
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "hidden.py")
+
+
+def ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def fresh(**state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=600)
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    return at
+
+
+def snapshot(at) -> list:
+    return [str(f["data"])[:20000] for f in figures(at)] + [m.value for m in at.markdown] + \
+        [c.value for c in at.caption] + [str(x.proto) for x in at.get("html")]
+
+
+def widget(at, key):
+    for kind in ("slider", "number_input", "selectbox", "radio", "text_area", "text_input"):
+        for w in getattr(at, kind):
+            if w.key == key:
+                return w
+    raise AssertionError(f"no widget {key}")
+
+
+def test_defaults_draw_the_engine_states_and_every_control_changes_something():
+    at = fresh()
+    ok(at)
+    text = lab.sonnet_text(18)
+    model = HM.shipped("lstm")
+    S = lab.states(model, text)
+    heat = [f for f in figures(at) if f["data"][0]["type"] == "heatmap"][0]
+    np.testing.assert_allclose(decode(heat["data"][0]["z"]), S.h.T, rtol=1e-6, atol=1e-9)
+    # the ranking caption names the best unit of the compute layer
+    rank = lab.ranking(S, "line_pos")
+    assert any(f"unit {int(rank.top[0])} correlates best" in c.value for c in at.caption)
+    # the connectivity caption: the argmax of row t of the compute layer
+    inf = lab.influence(model, text, "top")
+    k = int(np.nanargmax(inf.C[39, :40]))
+    assert any(f"is character {k + 1}" in m.value for m in at.markdown)
+
+    changes = [
+        ("hd_unit", 5), ("hd_pattern", "vowel"), ("hd_span_start", 7), ("hd_span_end", 7), ("hd_threshold", 0.1),
+        ("hd_t", 12), ("hd_readout", "next"), ("hd_dims", 3), ("hd_color", "pattern"), ("hd_sonnet", 1),
+        ("hd_model", "gru"), ("hd_model", "lstm128"), ("hd_model", "rnn"),
+    ]
+    for key, value in changes:
+        before = snapshot(at)
+        widget(at, key).set_value(value).run()
+        ok(at)
+        assert snapshot(at) != before, key
+    # the unit buttons of the ranking colour the text by their unit
+    buttons = [b for b in at.button if b.key and b.key.startswith("hd_pick_")]
+    assert len(buttons) == lab.TOP_UNITS
+    target = buttons[-1]
+    target.click().run()
+    ok(at)
+    assert at.session_state["hd_unit"] == int(target.key.rsplit("_", 1)[1])
+
+
+def test_regex_and_typed_text_are_data():
+    at = fresh(hd_source="typed", hd_text='<b>bold</b> & "quoted (x)" $x$ `tick`\nline two', hd_pattern="regex",
+               hd_regex="[a-z]+", hd_t=5, hd_span_start=1, hd_span_end=3)
+    # the model does not know '<', '>', '&', '$', '`': a readable error, no traceback
+    assert not at.exception
+    assert at.error and "does not know" in at.error[0].value
+    at = fresh(hd_source="typed", hd_text="And (so) 'tis: I <3 thee?\nO me!", hd_model="lstm")
+    assert not at.exception and at.error
+    at = fresh(hd_source="typed", hd_text="And (so, my love) 'tis sweet' thee;\nO me!", hd_pattern="regex",
+               hd_regex="[a-z]+", hd_model="gru")
+    ok(at)
+    html = "".join(str(x.proto) for x in at.get("html"))
+    assert "&#x27;tis" in html or "&#39;tis" in html  # the quote is escaped, not raw HTML
+    widget(at, "hd_regex").set_value("(").run()
+    assert not at.exception
+    assert any("regular expression" in e.value for e in at.error)
+    widget(at, "hd_pattern").set_value("bracket").run()
+    ok(at)
+    widget(at, "hd_source").set_value("sonnet").run()
+    ok(at)
+    assert widget(at, "hd_text").disabled
+
+
+def test_empty_and_too_long_text():
+    at = fresh(hd_source="typed", hd_text="   ")
+    assert not at.exception and at.error
+    at = fresh(hd_source="typed", hd_text="ab")
+    ok(at)
+
+
+def test_session_model_hook_lists_a_model_trained_here():
+    from rnnviz import train
+
+    cfg = train.TrainConfig(task="lm", cell="GRU", hidden_size=16, max_steps=1)
+    vocab = "".join(sorted(set(lab.sonnets()[0])))
+    model = train.CharRNN("GRU", len(vocab), 16, 1, len(vocab))
+    rec = train.trained_model_record(model, cfg, vocab, (), 1)
+    at = fresh(trained_model=rec, hd_model="session")
+    ok(at)
+    assert "session" in widget(at, "hd_model").options or any("session" in str(o) for o in widget(at, "hd_model").options)
+    heat = [f for f in figures(at) if f["data"][0]["type"] == "heatmap"][0]
+    assert decode(heat["data"][0]["z"]).shape[0] == 16
+    names = dict(rec, task="names")
+    at = fresh(trained_model=names)
+    ok(at)
+    assert any("names" in i.value for i in at.info)
+
+
+def test_chinese():
+    at = AppTest.from_file(PAGE, default_timeout=600)
+    at.session_state["lang"] = "zh"
+    at.run()
+    ok(at)
+    assert at.title[0].value == "隐藏状态内部"
+    assert any("相关性最强" in c.value for c in at.caption)
