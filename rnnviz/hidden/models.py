@@ -75,17 +75,21 @@ def check(model: CharLM) -> CharLM:
     return model
 
 
+FILES = {"lstm": "gates_lm_lstm.pt", "gru": "gates_lm_gru.pt", "rnn": "gates_lm_rnn.pt", "lstm128": "sonnets_lstm.pt"}
+"""The weights file of each shipped model (rows of :data:`rnnviz.zoo.REGISTRY`)."""
+
+
 def shipped(key: str) -> CharLM:
-    """A shipped sonnet model (see :data:`SHIPPED`); loaded with the safe loaders of its lab."""
+    """A shipped sonnet model (see :data:`SHIPPED`), loaded by :func:`rnnviz.zoo.load` (the one safe loader)."""
     if key not in SHIPPED:
         raise ValueError(f"unknown model {key!r}; choose one of {SHIPPED}")
-    if key == "lstm128":
-        from rnnviz import train
+    from rnnviz import zoo
 
-        return from_record(train.load_pretrained("lm"), key=key, source="shipped")
-    from rnnviz import gates
+    m = zoo.load(FILES[key])
+    if key == "lstm128":  # rnnviz.train.CharRNN: alphabet of the sonnets, readout `decoder`
+        from rnnviz.data import load_sonnets
 
-    m = gates.load("lm", key.upper())
+        return check(CharLM(key, m.cell, "".join(sorted(set(load_sonnets()))), m.rnn, m.decoder, "shipped"))
     return check(CharLM(key, m.cell, m.vocab, m.rnn, m.readout, "shipped"))
 
 
