@@ -147,7 +147,7 @@ STRINGS = {
     },
     "hidden.fig_conn": {"en": "log₁₀ ‖∂y_t/∂x_k‖₂ on the first {T} characters", "zh": "前 {T} 个字符上的 log₁₀ ‖∂y_t/∂x_k‖₂"},
     "hidden.hover_conn": {"en": "t=%{y} '%{customdata[1]}'<br>k=%{x} '%{customdata[0]}'<br>log₁₀ C = %{z:.2f}",
-                          "zh": "t=%{y} '%{customdata[1]}'<br>k=%{x} '%{customdata[0]}'<br>log₁₀ C = %{z:.2f}"},
+                          "zh": "预测 t=%{y} '%{customdata[1]}'<br>输入 k=%{x} '%{customdata[0]}'<br>log₁₀ C = %{z:.2f}"},
     "hidden.axis_k": {"en": "input character k", "zh": "输入字符 k"},
     "hidden.axis_t": {"en": "prediction after character t", "zh": "读完字符 t 后的预测"},
     "hidden.side_by_side": {"en": "The same text, RNN vs LSTM vs GRU (H = 64): influence on the prediction after character {t}",
