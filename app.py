@@ -11,6 +11,7 @@ import pandas  # noqa: F401
 import plotly.graph_objects  # noqa: F401
 import torch
 
+from pathlib import Path
 
 import streamlit as st
 
@@ -21,7 +22,11 @@ from rnnviz import streamlit_helpers as sh
 # once here, concurrent sessions never change it under each other's feet.
 torch.set_num_threads(1)
 
-st.set_page_config(page_title="rnnviz", page_icon=":material/timeline:", layout="wide")
+# The favicon is a file of this app, sent inline as a data: URL: a ":material/...:" page icon makes
+# the browser fetch an SVG from fonts.gstatic.com (Streamlit's frontend), which fails offline.
+# The ":material/...:" page icons below are drawn from the Material Symbols font that Streamlit
+# itself serves (tests/e2e/test_offline_e2e.py checks that no request leaves this server).
+st.set_page_config(page_title="rnnviz", page_icon=str(Path(__file__).parent / "static" / "favicon.svg"), layout="wide")
 
 # url_path is always the file's name: on a fresh server Streamlit first routes by pages/*.py
 # file names (see rnnviz.streamlit_helpers._leave_pages_directory_mode), so only then does a

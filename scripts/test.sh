@@ -1,19 +1,45 @@
 #!/usr/bin/env bash
-# Install everything the tests need, then run the whole suite (unit, page and browser tests).
-# Usage: bash scripts/test.sh [extra pytest args]
+# Set up everything the tests need, then run the whole suite (unit, page and browser tests).
+#
+#   bash scripts/test.sh [extra pytest args]
+#
+# 1. a virtual environment in .venv (created once, reused by later runs; RNNVIZ_VENV=path to move it);
+# 2. the pinned packages (requirements-test.txt) and the rnnviz package itself (`pip install .`,
+#    so tests/unit/test_packaging.py can import the installed package from another directory);
+# 3. Debian's chromium for the browser tests where it is missing (apt-get, as root or with sudo);
+# 4. pytest, with a progress line per test file.
+# First run on a fresh machine: a few minutes of installing (torch is ~200 MB), then the tests
+# (see README, "Tests", for the time they take).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+T0=$SECONDS
+step() { printf '\n== scripts/test.sh [%s, %ss] %s\n' "$(date +%H:%M:%S)" "$((SECONDS - T0))" "$*"; }
 
-python3 -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+VENV="${RNNVIZ_VENV:-.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  step "1/4 creating the virtual environment $VENV (python3 -m venv)"
+  python3 -m venv "$VENV"
+else
+  step "1/4 reusing the virtual environment $VENV"
+fi
+PY="$VENV/bin/python"
+
+step "2/4 installing the pinned packages and rnnviz into $VENV (first time: a few minutes)"
+# pip prints each package as it is collected, downloaded and installed; the lines for packages
+# that are already there are dropped. pipefail keeps pip's exit status.
+"$PY" -m pip install --disable-pip-version-check -r requirements-test.txt . 2>&1 \
+  | { grep -v -e '^Requirement already satisfied' -e '^Looking in' || true; }
 
 CHROMIUM="${RNNVIZ_CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
-  echo "scripts/test.sh: installing Debian's chromium for the browser tests"
+  step "3/4 installing Debian's chromium for the browser tests (apt-get)"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
+else
+  step "3/4 chromium found at $CHROMIUM"
 fi
 
 MARK=()
@@ -26,4 +52,6 @@ if [ ! -x "$CHROMIUM" ]; then
   MARK=(-m "not e2e")
 fi
 
-exec python3 -m pytest "${MARK[@]}" "$@"
+step "4/4 running the tests (pytest: one dot per passed test, percentage per file)"
+export RNNVIZ_TEST_INSTALLED=1   # tests/unit/test_packaging.py: rnnviz was just installed into $VENV
+exec "$PY" -m pytest "${MARK[@]}" "$@"

@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 FONT_SIZE = 18
 TITLE_SIZE = 22
 FONT_FAMILY = ("'Source Sans 3', 'Source Sans Pro', 'Helvetica Neue', Arial, 'DejaVu Sans', "
-               "'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif")
+               "'rnnviz-cjk', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif")
 """Latin fonts first (a CJK font used for Latin text widens symbols such as ‖ and ∂), then
+the Chinese subset the app serves itself (static/fonts, declared in .streamlit/config.toml), then
 the common Chinese UI fonts of macOS, Windows and Linux."""
 
 SEQUENTIAL = "Viridis"
