@@ -173,8 +173,13 @@ class Result:
         return self.traces[name].grad_h if self.k is None else self.bw.parts[name].delta
 
     def from_out(self, name: str) -> np.ndarray:
-        """The direct part of dL/dh_t (the engine's ``grad_direct``; it does not depend on k)."""
-        return self.traces[name].grad_direct
+        """The direct part of dL/dh_t: the engine's ``grad_direct`` (full BPTT) or the hand truncated one.
+
+        It depends on k where a cell's direct gradient comes through another cell: the
+        encoder's last step receives the decoder's gradient into its initial state, which
+        truncation changes. ``delta = from_out + from_next`` holds for both.
+        """
+        return self.traces[name].grad_direct if self.k is None else self.bw.parts[name].from_out
 
     def from_next(self, name: str) -> np.ndarray:
         return self.bw.parts[name].from_next

@@ -428,3 +428,44 @@ def test_many_to_one_has_one_output_everywhere():
     fig = P.outputs_figure(res, 4)
     assert list(fig.data[0].x) == [4] and np.asarray(fig.data[0].z).shape == (8, 1)
     assert list(fig.data[2].x) == [4]  # one loss bar
+
+
+# --------------------------------------------------------------------------- every shown delta line adds up
+_BMAT = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}")
+
+
+def _numbers(bmatrix_body: str) -> np.ndarray:
+    return np.array([float(re.sub(r"\\textcolor\{[^}]*\}\{([^}]*)\}", r"\1", v).strip())
+                     for v in re.split(r"\\\\|&", bmatrix_body)])
+
+
+def _random_configs(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    for pattern in S.PATTERNS:  # every pattern, several k (0 = full BPTT), seeds and both weight kinds
+        for _ in range(n):
+            kind = str(rng.choice(S.INPUT_KINDS))
+            yield L.StepConfig(st_input=kind, st_pattern=pattern, st_word=str(rng.choice(["hello", "hotel", "ate"])),
+                               st_length=int(rng.integers(1, 9)), st_hidden=int(rng.integers(1, S.MAX_HIDDEN + 1)),
+                               st_weights=str(rng.choice(["trained", "random"])), st_seed=int(rng.integers(0, 1000)),
+                               st_scale=float(rng.choice([0.5, 1.0, 2.5])), st_k=int(rng.integers(0, 5)))
+
+
+def test_every_displayed_delta_line_adds_up():
+    """delta = (direct part) + (from the next step) on every slot of the backward phase, for random
+    settings of every pattern and truncation k: the arrays exactly, the shown 3-decimal numbers up to
+    the rounding of three numbers (at most one unit of the last decimal). Regression: with enc-dec
+    and k > 0 the encoder's direct part came from the full-BPTT trace (issue 10)."""
+    lines = 0
+    for cfg in _random_configs(8):
+        res = L.compute(cfg, S.load_trained(cfg.st_hidden) if L.uses_trained(cfg) else None)
+        for name in res.bw.parts:
+            np.testing.assert_allclose(res.from_out(name) + res.from_next(name), res.delta(name), rtol=0, atol=1e-12)
+            np.testing.assert_allclose(res.delta(name), res.ref["delta"][name], rtol=0, atol=1e-10)  # autograd
+        for t in range(1, len(res.slots) + 1):
+            for line in L.backward_latex(res, t):
+                if r"\underbrace" not in line:
+                    continue
+                fo, fn, d = (_numbers(m) for m in _BMAT.findall(line))
+                assert np.all(np.abs(fo + fn - d) <= 1e-3 + 1e-9), (cfg, t, line)
+                lines += 1
+    assert lines > 150
