@@ -434,7 +434,7 @@ def test_many_to_one_has_one_output_everywhere():
 _BMAT = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}")
 
 
-def _numbers(bmatrix_body: str) -> np.ndarray:
+def _bmatrix_values(bmatrix_body: str) -> np.ndarray:
     return np.array([float(re.sub(r"\\textcolor\{[^}]*\}\{([^}]*)\}", r"\1", v).strip())
                      for v in re.split(r"\\\\|&", bmatrix_body)])
 
@@ -465,7 +465,7 @@ def test_every_displayed_delta_line_adds_up():
             for line in L.backward_latex(res, t):
                 if r"\underbrace" not in line:
                     continue
-                fo, fn, d = (_numbers(m) for m in _BMAT.findall(line))
+                fo, fn, d = (_bmatrix_values(m) for m in _BMAT.findall(line))
                 assert np.all(np.abs(fo + fn - d) <= 1e-3 + 1e-9), (cfg, t, line)
                 lines += 1
     assert lines > 150
