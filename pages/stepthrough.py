@@ -227,13 +227,24 @@ def step_view() -> None:
             sh.chart(plots.grad_figure(res, t, lang), width="stretch", key="st_fig_grad")
 
 
+def play_view() -> None:
+    """:func:`step_view` while Play runs, declared as a fragment of its own (another fragment id).
+
+    The browser keeps sending the timer's ticks until the full run that ends Play reaches it;
+    each tick carries the slider value the browser had when it was sent, which may be a step
+    behind. Had the ticks targeted the same fragment as the idle view, one arriving after that
+    full run would redraw the step view at the stale step (URL at T, diagram at T-1). Ticks
+    for this fragment find it gone and are dropped."""
+    step_view()
+
+
 tab_step, tab_check, tab_scalar, tab_trunc = st.tabs([tr("stepthrough.tab_step"), tr("stepthrough.tab_check"),
                                                       tr("stepthrough.tab_scalar"), tr("stepthrough.tab_trunc")])
 with tab_step:
     run_every = float(speed) if st.session_state.get(PLAYING) else None
     st.session_state[TIMER_ON] = run_every is not None
     st.session_state[FULL_RUN] = True
-    st.fragment(step_view, run_every=run_every)()
+    st.fragment(play_view if run_every is not None else step_view, run_every=run_every)()
 
 with tab_check:
     st.markdown(tr("stepthrough.check_what"))

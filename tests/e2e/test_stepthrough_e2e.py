@@ -55,6 +55,8 @@ def test_stepthrough_play_stops_at_T(app_url, page):
     wait_for_rerun(page)
     page.wait_for_timeout(1500)  # several Play intervals: it must have stopped
     assert "step 4 of 4" in _diagram(page)["title"]
+    # the diagram and the URL agree (a late timer tick used to redraw step 3 under ?st_t=4)
+    assert "st_t=4" in page.url
     assert page.get_by_role("button", name="Play", exact=True).is_enabled()
     assert page.get_by_role("button", name="Stop", exact=True).is_disabled()
     assert no_errors(page) == []

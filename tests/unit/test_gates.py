@@ -267,18 +267,33 @@ def test_weights_are_small_and_checked(tmp_path):
         G.load("depth", "LSTM", tmp_path / "missing.pt")
 
 
-def test_training_reproduces_shipped_recall_lstm():
-    """scripts/train_gates.py's recipe (fixed seed, one thread) gives the shipped weights."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        model, rep = G.train("recall", "LSTM")
-    finally:
-        torch.set_num_threads(threads)
-    assert rep.steps == G.SPECS["recall"].steps
-    shipped = G.load("recall", "LSTM").state_dict()
-    for k, v in model.state_dict().items():
-        torch.testing.assert_close(v, shipped[k], atol=1e-4, rtol=1e-4)
+def test_training_recipe_reaches_the_shipped_accuracy_band():
+    """scripts/train_gates.py's recipe for the recall LSTM, checked by behaviour, not by bits.
+
+    Trained weights are not bitwise reproducible across CPUs (AVX2 vs AVX512/AMX kernels round
+    differently and training amplifies it; the exact comparison is scripts/check_gates_reproduction.py).
+    What must hold anywhere:
+
+    - the loss at step 1 (fixed initialisation and first batch: only rounding differs) is
+      1.3895 +- 1e-3, and the mean over the first 50 steps (before learning starts) 1.388 +- 0.01;
+    - learning happens: mean loss over steps 401-500 below 0.05, over the last 100 steps below 2e-3
+      (this machine: 1.5e-4; three runs with the initial weights perturbed by 1e-6 relative, which
+      is what other kernels do, gave 1.1e-4 to 1.9e-4 and 4e-3 to 9e-3 at steps 401-500);
+    - the trained model is in the shipped model's accuracy band: >= 98 % recall at gaps 0, 10, 50
+      and 100 (the shipped one: 100 %), as in test_shipped_recall_lstm_beats_vanilla_rnn.
+
+    No time limit: a loaded machine must not cut the run short.
+    """
+    model, rep = G.train("recall", "LSTM", time_limit=math.inf)
+    assert rep.steps == G.SPECS["recall"].steps == len(rep.history) == 3000
+    h = np.asarray(rep.history)
+    assert h[0] == pytest.approx(1.3895, abs=1e-3)
+    assert h[:50].mean() == pytest.approx(1.388, abs=0.01)
+    assert h[400:500].mean() < 0.05
+    assert h[-100:].mean() < 2e-3
+    for gap in (0, 10, 50, G.GAP_MAX):
+        assert G.recall_accuracy(model, gap, n=1000) >= 0.98, gap
+    assert rep.accuracy >= 0.98
 
 
 def test_train_on_first_use_with_progress(tmp_path, monkeypatch):
