@@ -11,14 +11,7 @@ from rnnviz.labs import gates as lab
 from rnnviz.plots import gates as plots
 
 D = lab.GatesConfig()  # the defaults
-BASE = {"gt_task": "recall", "gt_cell": "LSTM", "gt_source": "example", "gt_gap": 80, "gt_seed": 0,
-        "gt_fbias": 0.0, "gt_unit": 0, "gt_step": 3, "gt_color_by": "h"}
-PRESETS = {
-    "recall": ("gates.presets_recall", "gates.presets_recall_help", BASE),
-    "forget": ("gates.presets_forget", "gates.presets_forget_help", {**BASE, "gt_fbias": -4.0}),
-    "lm": ("gates.presets_lm", "gates.presets_lm_help",
-           {**BASE, "gt_task": "lm", "gt_cell": "GRU", "gt_seed": 3, "gt_unit": 5, "gt_step": 10}),
-}
+PRESETS = lab.PRESETS  # every preset sets the seed; captions checked over seeds 0-9 (tests/unit/test_gates.py)
 
 
 @st.cache_resource(show_spinner=False)
@@ -165,7 +158,11 @@ sh.chart(plots.unit_lines(res.quantities, unit, res.text, lang), width="stretch"
 st.subheader(tr("gates.sec_path"))
 sh.chart(plots.gradient_path(res.carry, unit, res.rnn_path, res.text, cell, lang), width="stretch",
                 key="gt_fig_path")
-st.caption(tr("gates.path_note" if cell == "LSTM" else "gates.path_note_gru", best=int(res.carry[0].argmax())))
+ps = lab.path_summary(res.carry, res.rnn_path)
+st.caption(tr("gates.path_note" if cell == "LSTM" else "gates.path_note_gru") + " "
+           + tr("gates.path_numbers", cell=cell, gate="f" if cell == "LSTM" else "z", best=ps["best"],
+                kept=lab.sci(ps["kept"]), rnn=lab.sci(ps["rnn"]))
+           + " " + tr(f"gates.path_more_{ps['more']}", cell=cell))
 
 # ---- forget-gate bias
 st.subheader(tr("gates.sec_bias"))
@@ -174,7 +171,7 @@ sh.chart(plots.bias_figure(res.carry_base, res.carry, res.carry_fresh, fbias, re
 
 
 def _h(v: float) -> str:
-    return tr("gates.beyond") if math.isinf(v) else f"{v:.0f}"
+    return tr("gates.beyond") if math.isinf(v) else tr("gates.n_steps", n=f"{v:.0f}")
 
 
 st.markdown(tr("gates.horizon", delta=fbias, state="c" if cell == "LSTM" else "h", **{k: _h(v) for k, v in res.horizons.items()}))

@@ -88,13 +88,14 @@ STRINGS = {
     },
     "gates.presets_forget": {"en": "Weaken the forget gate", "zh": "削弱遗忘门"},
     "gates.presets_forget_help": {
-        "en": "Same, with the forget-gate bias lowered by 4: the memory horizon collapses and recall fails.",
-        "zh": "同上，但遗忘门偏置降低 4：记忆跨度崩塌，回忆失败。",
+        "en": "Same, with the forget-gate bias lowered by 4: the memory horizon shortens and the recall accuracy at "
+              "gap 80 drops (the numbers are under the forget-gate chart).",
+        "zh": "同上，但遗忘门偏置降低 4：记忆跨度变短，间隔 80 时的回忆准确率下降（数值见遗忘门图下方）。",
     },
     "gates.presets_lm": {"en": "Sonnets, GRU", "zh": "十四行诗，GRU"},
     "gates.presets_lm_help": {
-        "en": "The GRU language model on a line of the sonnets.",
-        "zh": "GRU 语言模型作用在十四行诗的一行上。",
+        "en": "The GRU language model on a passage of the sonnets.",
+        "zh": "GRU 语言模型作用在十四行诗的一段文字上。",
     },
     # status
     "gates.training": {"en": "Training {cell} on {task} (first use, weights file missing)...",
@@ -128,31 +129,44 @@ STRINGS = {
     },
     "gates.horizon": {
         "en": "Memory horizon (steps until the average unit keeps less than 1/e of its {state}): trained, Δ = 0: {base}; "
-              "trained, Δ = {delta:+.1f}: {trained}; fresh, Δ = {delta:+.1f}: {fresh}. Longest-memory unit: "
-              "{trained_max} (trained) vs {fresh_max} (fresh).",
+              "trained, Δ = {delta:+.1f}: {trained}; fresh, Δ = {delta:+.1f}: {fresh}. Longest memory of a "
+              "single unit: {trained_max} (trained) vs {fresh_max} (fresh).",
         "zh": "记忆跨度（平均单元保留的 {state} 少于 1/e 之前的步数）：训练好的模型，Δ = 0：{base}；训练好的模型，Δ = {delta:+.1f}："
-              "{trained}；新模型，Δ = {delta:+.1f}：{fresh}。记忆最长的单元：{trained_max}（训练好的）对 {fresh_max}（新的）。",
+              "{trained}；新模型，Δ = {delta:+.1f}：{fresh}。单个单元的最长记忆：{trained_max}（训练好的）对 {fresh_max}（新的）。",
     },
     "gates.beyond": {"en": "beyond the text", "zh": "超出文本长度"},
+    "gates.n_steps": {"en": "{n} steps", "zh": "{n} 步"},
     # sections
     "gates.sec_heatmaps": {"en": "Gates and states, per character and unit", "zh": "每个字符、每个单元的门与状态"},
     "gates.sec_unit": {"en": "One unit over time", "zh": "单个单元随时间的变化"},
-    "gates.sec_path": {"en": "The gradient path: why the LSTM does not forget", "zh": "梯度路径：LSTM 为什么不会遗忘"},
+    "gates.sec_path": {"en": "The gradient path: a product of gates against the RNN's product of Jacobians",
+                       "zh": "梯度路径：门的连乘与普通 RNN 的雅可比连乘"},
     "gates.path_note": {
         "en": "Along the cell state the gradient is multiplied by the forget gates only (no weight matrix, no "
               "squashing derivative): a unit whose f stays near 1 carries it across the whole text. The vanilla RNN "
-              "multiplies by tanh'(a) W_hh at every step and its gradient shrinks geometrically. On this input the "
-              "longest-memory unit is j = {best}.",
+              "multiplies it by tanh'(a) W_hh at every step, which can shrink or grow it.",
         "zh": "沿细胞状态，梯度只被遗忘门相乘（没有权重矩阵，也没有压缩函数的导数）：f 接近 1 的单元可以把梯度带过整段文本。"
-              "普通 RNN 每一步都要乘以 tanh'(a) W_hh，梯度按几何级数衰减。在该输入上记忆最长的单元是 j = {best}。",
+              "普通 RNN 每一步都要乘以 tanh'(a) W_hh，梯度可能因此缩小，也可能增大。",
     },
     "gates.path_note_gru": {
         "en": "GRU: h_t = (1 - z_t) n_t + z_t h_(t-1), so along the direct path the gradient is multiplied by the "
               "update gates z only: a unit whose z stays near 1 carries it across the whole text. The vanilla RNN "
-              "multiplies by tanh'(a) W_hh at every step. On this input the longest-memory unit is j = {best}.",
+              "multiplies it by tanh'(a) W_hh at every step, which can shrink or grow it.",
         "zh": "GRU：h_t = (1 - z_t) n_t + z_t h_(t-1)，因此沿直接路径梯度只被更新门 z 相乘：z 接近 1 的单元可以把梯度带过整段文本。"
-              "普通 RNN 每一步都要乘以 tanh'(a) W_hh。在该输入上记忆最长的单元是 j = {best}。",
+              "普通 RNN 每一步都要乘以 tanh'(a) W_hh，梯度可能因此缩小，也可能增大。",
     },
+    "gates.path_numbers": {
+        "en": "On this input, from step 1 to the end: the {cell} unit that keeps the most (j = {best}) keeps "
+              "∏ {gate} = {kept}; the trained vanilla RNN keeps ‖∂h_T/∂h_1‖ = {rnn}.",
+        "zh": "在该输入上，从第 1 步到最后：保留最多的 {cell} 单元（j = {best}）保留 ∏ {gate} = {kept}；"
+              "训练好的普通 RNN 保留 ‖∂h_T/∂h_1‖ = {rnn}。",
+    },
+    "gates.path_more_gated": {"en": "Here the {cell} path keeps more.", "zh": "这里 {cell} 的通路保留得更多。"},
+    "gates.path_more_rnn": {
+        "en": "Here the vanilla RNN keeps more.",
+        "zh": "这里普通 RNN 保留得更多。",
+    },
+    "gates.path_more_equal": {"en": "Both keep the same.", "zh": "两者保留得一样多。"},
     "gates.sec_bias": {"en": "Forget-gate bias and memory horizon", "zh": "遗忘门偏置与记忆跨度"},
     "gates.sec_step": {"en": "One unit, one step, numbers substituted", "zh": "单个单元、单个时间步：代入数值"},
     "gates.sec_color": {"en": "Your text, coloured by the unit", "zh": "按该单元着色的文本"},

@@ -49,6 +49,18 @@ class GatesConfig:
     gt_color_by: str = "h"  # what colours the text: "h", "c" (LSTM) or a gate name
 
 
+PRESET_BASE = {"gt_task": "recall", "gt_cell": "LSTM", "gt_source": "example", "gt_gap": 80, "gt_seed": 0,
+               "gt_fbias": 0.0, "gt_unit": 0, "gt_step": 3, "gt_color_by": "h"}
+PRESETS = {
+    "recall": ("gates.presets_recall", "gates.presets_recall_help", PRESET_BASE),
+    "forget": ("gates.presets_forget", "gates.presets_forget_help", {**PRESET_BASE, "gt_fbias": -4.0}),
+    "lm": ("gates.presets_lm", "gates.presets_lm_help",
+           {**PRESET_BASE, "gt_task": "lm", "gt_cell": "GRU", "gt_seed": 3, "gt_unit": 5, "gt_step": 10}),
+}
+"""The page's presets: ``{name: (label key, help key, {widget key: value})}``; every one sets the seed.
+Their captions are checked over seeds 0-9 in tests/unit/test_gates.py."""
+
+
 def fmt(v: float, p: int = PRECISION) -> str:
     """``v`` with ``p`` decimals; ``-0.000`` shown as ``0.000``; non-finite as text."""
     v = float(v)
@@ -193,6 +205,25 @@ def analyse(cfg: GatesConfig, models: dict[str, G.SeqModel], fresh: G.SeqModel) 
         rnn_path=G.rnn_path_norm(tr_rnn),
         summary=summarise(cfg.gt_task, text, probs, classes),
     )
+
+
+def sci(v: float) -> str:
+    """``4.6e-03``-style for the gradient-path numbers (tiny and huge values alike)."""
+    v = float(v)
+    return f"{v:.2g}" if math.isfinite(v) and 0.01 <= abs(v) < 100 else f"{v:.1e}"
+
+
+def path_summary(carry: np.ndarray, rnn_path: np.ndarray) -> dict:
+    r"""What the gradient-path chart shows at ``t = 1``, for its caption.
+
+    Returns ``best`` (the unit with the largest :math:`\prod_{k>1} f_k`), ``kept`` (that product),
+    ``rnn`` (:math:`\|\partial h_T/\partial h_1\|_2` of the vanilla RNN) and ``more``: ``"gated"``,
+    ``"rnn"`` or ``"equal"`` (which of the two is larger on this input).
+    """
+    best = int(np.argmax(carry[0]))
+    kept, rnn = float(carry[0, best]), float(rnn_path[0])
+    more = "gated" if kept > rnn else "rnn" if rnn > kept else "equal"
+    return {"best": best, "kept": kept, "rnn": rnn, "more": more}
 
 
 def _horizons(products: dict[str, np.ndarray]) -> dict[str, float]:

@@ -6,6 +6,7 @@ the characters; a space is shown as ``␣`` and a newline as ``↵``).
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import plotly.graph_objects as go
@@ -172,16 +173,19 @@ def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta:
     T = len(text)
     ts = np.arange(1, T + 1)
     fig = go.Figure()
-    for arr, label, color, dash in (
-        (base, t("gates.trace_base", lang), "#7f7f7f", "dash"),
-        (trained, t("gates.trace_trained", lang, delta=delta), CELL_COLORS[cell], "solid"),
-        (fresh, t("gates.trace_fresh", lang, delta=delta), ACCENT, "solid"),
-    ):
+    lines = [(trained, t("gates.trace_trained", lang, delta=delta), CELL_COLORS[cell], "solid"),
+             (fresh, t("gates.trace_fresh", lang, delta=delta), ACCENT, "solid")]
+    if delta != 0:  # at Δ = 0 the shifted model is the trained one: one line, one legend entry
+        lines.insert(0, (base, t("gates.trace_base", lang), "#7f7f7f", "dash"))
+    for arr, label, color, dash in lines:
         fig.add_trace(go.Scatter(x=ts, y=_positive(arr.mean(axis=1)), name=label, mode="lines",
                                  line=dict(color=color, width=4 if dash == "solid" else 2.5, dash=dash),
                                  hovertemplate="t=%{x}<br>%{y:.3e}<extra></extra>"))
-    fig.add_hline(y=float(np.exp(-1)), line=dict(color="#444", width=1, dash="dot"),
-                  annotation_text="1/e", annotation_position="bottom left")
+    fig.add_hline(y=float(np.exp(-1)), line=dict(color="#444", width=1, dash="dot"))
+    # the label sits just above the line at the right end (y in log10 units on a log axis)
+    fig.add_annotation(x=1, xref="paper", xanchor="right", y=-1.0 / math.log(10), yref="y", yanchor="bottom",
+                       yshift=2, text="1/e", showarrow=False, font=dict(color="#444"),
+                       bgcolor="rgba(255,255,255,0.85)")
     _style(fig, title=t("gates.fig_bias", lang, gate=gate), height=420)
     _char_axis(fig, text, lang)
     fig.update_yaxes(type="log", title_text=t("gates.axis_path", lang), exponentformat="power")

@@ -346,3 +346,78 @@ def test_colored_text_colours():
         P.colored_text_html("abc", np.zeros(2), "h")
     out = P.colored_text_html("ab", np.array([np.nan, 1.0]), "h")
     assert "rgb(160, 160, 160)" in out
+
+
+# ---------------------------------------------------------------- presets and captions: what they claim holds
+SEEDS = range(10)
+
+
+def _preset(name: str, seed: int) -> L.GatesConfig:
+    values = {**L.PRESETS[name][2], "gt_seed": seed}
+    return L.GatesConfig(**values)
+
+
+def test_every_preset_sets_the_seed():
+    for name, (_, _, values) in L.PRESETS.items():
+        assert "gt_seed" in values, name
+
+
+def test_preset_recall_is_the_lstm_at_gap_80_over_seeds(shipped):
+    """Caption: "LSTM on the recall task with a gap of 80 distractors"."""
+    fresh = G.new_model("recall", "LSTM", seed=100)
+    for seed in SEEDS:
+        cfg = _preset("recall", seed)
+        assert (cfg.gt_task, cfg.gt_cell, cfg.gt_fbias) == ("recall", "LSTM", 0.0)
+        res = L.analyse(cfg, shipped["recall"], fresh)
+        assert len(res.text) - res.text.index("*") - 3 == 80  # flag, flagged symbol, 80 distractors, "?"
+        assert res.text.endswith("?") and res.summary["truth"] is not None
+
+
+def test_preset_forget_shortens_the_horizon_and_lowers_recall_over_seeds(shipped):
+    """Caption: "forget-gate bias lowered by 4: the memory horizon shortens and the recall accuracy at gap 80
+    drops" (the page shows both numbers: gates.horizon and gates.recall_at_gap)."""
+    fresh = G.new_model("recall", "LSTM", seed=100)
+    for seed in SEEDS:
+        cfg = _preset("forget", seed)
+        assert cfg.gt_fbias == -4.0 and cfg.gt_gap == 80
+        res = L.analyse(cfg, shipped["recall"], fresh)
+        assert res.horizons["trained"] < res.horizons["base"], seed
+    lstm = shipped["recall"]["LSTM"]
+    weak = G.recall_accuracy(G.shift_carry_bias(lstm, -4.0), 80, n=400)  # what the page computes (recall_at)
+    assert weak < G.recall_accuracy(lstm, 80, n=400) - 0.2
+
+
+def test_preset_lm_is_the_gru_on_a_passage_of_the_sonnets_over_seeds(shipped):
+    """Caption: "The GRU language model on a passage of the sonnets"."""
+    from rnnviz.data import load_sonnets
+
+    sonnets = load_sonnets()
+    for seed in SEEDS:
+        cfg = _preset("lm", seed)
+        assert (cfg.gt_task, cfg.gt_cell) == ("lm", "GRU")
+        text = L.input_text(cfg)
+        assert len(text) == L.LM_EXAMPLE_LEN and text in sonnets
+
+
+@pytest.mark.parametrize("task", G.TASKS)
+@pytest.mark.parametrize("cell", ["LSTM", "GRU"])
+def test_gradient_path_caption_is_computed_from_the_chart(shipped, task, cell):
+    """The caption's numbers are the chart's values at t = 1 and its verdict follows from them: on the
+    recall task the gated path keeps more, on bracket depth the trained vanilla RNN does (issue 10)."""
+    res = L.analyse(L.GatesConfig(gt_task=task, gt_cell=cell), shipped[task], G.new_model(task, cell, seed=100))
+    s = L.path_summary(res.carry, res.rnn_path)
+    assert s["kept"] == res.carry[0].max() == res.carry[0, s["best"]]
+    assert s["rnn"] == res.rnn_path[0]
+    assert s["more"] == ("gated" if s["kept"] > s["rnn"] else "rnn" if s["rnn"] > s["kept"] else "equal")
+    if task == "recall":
+        assert s["more"] == "gated"
+    if task == "depth":
+        assert s["more"] == "rnn"
+
+
+def test_bias_figure_has_one_legend_entry_per_line():
+    P0 = np.full((5, 2), 0.5)
+    names = [tr.name for tr in P.bias_figure(P0, P0, P0, 0.0, "abcde", "LSTM").data]
+    assert len(names) == len(set(names)) == 2  # at Δ = 0 "trained, Δ = 0" and "trained, Δ = +0.0" are one line
+    names = [tr.name for tr in P.bias_figure(P0, P0, P0, -2.0, "abcde", "LSTM").data]
+    assert len(names) == len(set(names)) == 3
