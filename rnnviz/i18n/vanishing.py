@@ -40,8 +40,8 @@ STRINGS = {
     "vanishing.init_identity": {"en": "identity (IRNN)", "zh": "单位矩阵 (IRNN)"},
     "vanishing.forget_bias": {"en": "LSTM forget-gate bias", "zh": "LSTM 遗忘门偏置"},
     "vanishing.forget_bias_help": {
-        "en": "Bias of the LSTM forget gate f_t = σ(… + b_f). A bias of 1 or more keeps f_t near 1, so the cell state c_t (and its gradient) is carried across many steps.",
-        "zh": "LSTM 遗忘门 f_t = σ(… + b_f) 的偏置。取 1 或更大时 f_t 接近 1，细胞状态 c_t（及其梯度）能跨越许多时间步传递。",
+        "en": "Bias of the LSTM forget gate f_t = σ(… + b_f). A larger bias pushes f_t towards 1 (σ(1) ≈ 0.73, σ(3) ≈ 0.95), so more of the cell state c_t, and of its gradient, is carried from one step to the next; the readout under the chart gives the rate.",
+        "zh": "LSTM 遗忘门 f_t = σ(… + b_f) 的偏置。偏置越大，f_t 越接近 1（σ(1) ≈ 0.73，σ(3) ≈ 0.95），细胞状态 c_t 及其梯度从一步传到下一步时保留得越多；图下方的读数给出速率。",
     },
     "vanishing.input_kind": {"en": "Input x_t", "zh": "输入 x_t"},
     "vanishing.input_kind_help": {
@@ -75,7 +75,7 @@ STRINGS = {
     },
     # presets
     "vanishing.preset_vanish": {"en": "Vanishing (tanh, ρ = 0.9)", "zh": "梯度消失（tanh，ρ = 0.9）"},
-    "vanishing.preset_vanish_help": {"en": "Vanilla tanh RNN with spectral radius 0.9: the gradient dies within a few dozen steps.", "zh": "谱半径 0.9 的 tanh RNN：梯度在几十步内消失。"},
+    "vanishing.preset_vanish_help": {"en": "Vanilla tanh RNN with spectral radius 0.9 (seed 0): within 40 steps back the gradient falls below 1/1000 of its value at t=T.", "zh": "谱半径 0.9 的 tanh RNN（种子 0）：回溯不到 40 步，梯度就降到 t=T 处的 1/1000 以下。"},
     "vanishing.preset_explode": {"en": "Exploding (ρ = 1.5)", "zh": "梯度爆炸（ρ = 1.5）"},
     "vanishing.preset_explode_help": {
         "en": "A linear RNN (φ = identity) with an orthogonal W_hh scaled to 1.5: every step back multiplies the gradient by exactly 1.5, right on the dashed bound. Switch φ to tanh and watch saturation tame the explosion.",
@@ -83,11 +83,11 @@ STRINGS = {
     },
     "vanishing.preset_lstm": {"en": "LSTM, forget bias 1", "zh": "LSTM，遗忘门偏置 1"},
     "vanishing.preset_lstm_help": {
-        "en": "A vanilla RNN next to an LSTM with forget-gate bias 1, same radius 0.9: the LSTM keeps about 10^4 times more gradient at t=1. Drag the forget bias to 2 or 3 and it hardly decays at all.",
-        "zh": "谱半径同为 0.9 的普通 RNN 与遗忘门偏置为 1 的 LSTM 对比：LSTM 在 t=1 处保留的梯度约多 10^4 倍。把遗忘门偏置拖到 2 或 3，梯度几乎不再衰减。",
+        "en": "A vanilla RNN next to an LSTM with forget-gate bias 1, same radius 0.9 (seed 0): relative to t=T, the LSTM keeps over 100 times more gradient at t=1 (the readout under the chart gives the factor). Drag the forget bias to 3: the LSTM's gradient at t=1 then stays within a factor of 20 of its value at t=T.",
+        "zh": "谱半径同为 0.9 的普通 RNN 与遗忘门偏置为 1 的 LSTM 对比（种子 0）：相对于 t=T，LSTM 在 t=1 处保留的梯度多 100 倍以上（图下方的读数给出具体倍数）。把遗忘门偏置拖到 3：LSTM 在 t=1 处的梯度与 t=T 处相差不超过 20 倍。",
     },
     "vanishing.preset_irnn": {"en": "IRNN (ReLU, identity init)", "zh": "IRNN（ReLU，单位矩阵初始化）"},
-    "vanishing.preset_irnn_help": {"en": "ReLU RNN with W_hh = I and zero biases (Le et al., 2015): the gradient neither vanishes nor explodes quickly.", "zh": "W_hh = I、偏置为零的 ReLU RNN（Le 等，2015）：梯度既不迅速消失也不迅速爆炸。"},
+    "vanishing.preset_irnn_help": {"en": "ReLU RNN with W_hh = I and zero biases (Le et al., 2015), seed 0: over 200 steps the gradient at t=1 stays within a factor of 10 of its value at t=T.", "zh": "W_hh = I、偏置为零的 ReLU RNN（Le 等，2015），种子 0：经过 200 步，t=1 处的梯度与 t=T 处相差不超过 10 倍。"},
     # readouts
     "vanishing.read_vanish": {
         "en": "**{cell}**: the gradient at t=1 is **{ratio}** of its value at t=T; each step back multiplies it by about **{factor}**: it halves every **{steps}** steps.",
@@ -100,6 +100,10 @@ STRINGS = {
     "vanishing.read_flat": {
         "en": "**{cell}**: the gradient at t=1 is **{ratio}** times its value at t=T: it neither vanishes nor explodes on this scale.",
         "zh": "**{cell}**：t=1 处的梯度是 t=T 处的 **{ratio}** 倍：在此尺度上既不消失也不爆炸。",
+    },
+    "vanishing.read_compare": {
+        "en": "Relative to t=T, the **{cell}** keeps **{factor}** times as much gradient at t=1 as the vanilla RNN.",
+        "zh": "相对于 t=T，**{cell}** 在 t=1 处保留的梯度是普通 RNN 的 **{factor}** 倍。",
     },
     "vanishing.read_single": {"en": "**{cell}**: T = 1, there is no step to travel back through.", "zh": "**{cell}**：T = 1，没有可以反向传播的时间步。"},
     "vanishing.read_nonfinite": {
@@ -155,7 +159,7 @@ STRINGS = {
             "Going back one step multiplies the gradient by the transposed step Jacobian diag(φ'(a_t)) W_hh, so its size changes "
             "roughly geometrically: with ‖W_hh‖ small or φ saturated it shrinks (vanishing: early inputs get no learning signal); "
             "with ‖W_hh‖ large in the linear range it grows (exploding: one update can wreck the weights, which clipping prevents). "
-            "The LSTM's cell state adds a path c_(t-1) → c_t with factor f_t: with a forget bias near 1 that path keeps the gradient alive. "
+            "The LSTM's cell state adds a path c_(t-1) → c_t with factor f_t: the larger the forget bias, the closer f_t gets to 1 and the more gradient this path carries back (the readout gives the rate for the current setting). "
             "The dashed line is the textbook bound, the heatmap shows every unit, and ‖∂h_T/∂h_k‖ is the product of Jacobians itself. "
             "Every number is computed in float64 by the hand-derived recursion and checked against PyTorch autograd in the tests."
         ),
@@ -163,7 +167,7 @@ STRINGS = {
             "一个单层循环网络读入 x_1…x_T。损失 L（最后一个隐藏状态之和，或所有隐藏状态之和）沿时间反向传播，上图显示到达每个时间步的梯度大小 ‖∂L/∂h_t‖。"
             "每向前回溯一步，梯度都要乘以单步雅可比的转置 diag(φ'(a_t)) W_hh，因此其大小大致按几何级数变化："
             "‖W_hh‖ 较小或 φ 饱和时梯度缩小（梯度消失：早期输入得不到学习信号）；‖W_hh‖ 较大且处于线性区时梯度增长（梯度爆炸：一次更新就可能破坏权重，梯度裁剪可以防止）。"
-            "LSTM 的细胞状态提供了一条 c_(t-1) → c_t、系数为 f_t 的通路：遗忘门偏置接近 1 时，这条通路让梯度得以保持。"
+            "LSTM 的细胞状态提供了一条 c_(t-1) → c_t、系数为 f_t 的通路：遗忘门偏置越大，f_t 越接近 1，这条通路带回的梯度就越多（读数给出当前设置下的速率）。"
             "虚线是教科书中的上界，热力图显示每个单元，‖∂h_T/∂h_k‖ 就是雅可比连乘本身。"
             "所有数值都由手工推导的递推公式以 float64 计算，并在测试中与 PyTorch 自动求导逐一核对。"
         ),

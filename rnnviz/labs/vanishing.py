@@ -31,6 +31,29 @@ SPECTRAL_STEPS = 80
 """The spectral norm (an SVD) is computed at this many steps k; the Frobenius norm at all."""
 
 
+PRESET_BASE = {"vg_cells": ["RNN"], "vg_T": 100, "vg_H": 64, "vg_radius": 0.9, "vg_activation": "tanh",
+               "vg_init": "default", "vg_forget_bias": 0.0, "vg_input_kind": "random", "vg_input_scale": 1.0,
+               "vg_loss": "last", "vg_clip": 0.0, "vg_seed": 0}
+PRESETS = {
+    "vanish": ("vanishing.preset_vanish", "vanishing.preset_vanish_help", PRESET_BASE),
+    "explode": ("vanishing.preset_explode", "vanishing.preset_explode_help",
+                {**PRESET_BASE, "vg_radius": 1.5, "vg_activation": "identity", "vg_init": "orthogonal"}),
+    "lstm": ("vanishing.preset_lstm", "vanishing.preset_lstm_help",
+             {**PRESET_BASE, "vg_cells": ["RNN", "LSTM"], "vg_forget_bias": 1.0}),
+    "irnn": ("vanishing.preset_irnn", "vanishing.preset_irnn_help",
+             {**PRESET_BASE, "vg_activation": "relu", "vg_init": "identity", "vg_radius": 1.0, "vg_T": 200}),
+}
+"""The page's presets ``{name: (label key, help key, {widget key: value})}``; every one sets the seed.
+What their captions claim is checked over seeds 0-9 in tests/unit/test_vanishing_presets.py."""
+
+
+def preset_config(name: str, **changes) -> "VanishingConfig":
+    """The :class:`VanishingConfig` a preset sets (``changes``: fields to override, e.g. ``seed=3``)."""
+    values = {k.removeprefix("vg_"): v for k, v in PRESETS[name][2].items()}
+    values["cells"] = tuple(values["cells"])
+    return VanishingConfig(**{**values, **changes})
+
+
 @dataclass(frozen=True)
 class VanishingConfig:
     cells: tuple[str, ...] = ("RNN",)  # cell types drawn on top of each other: "RNN", "LSTM", "GRU"
@@ -239,6 +262,14 @@ def readout_sentences(res: VanishingResult, lang: str = "en") -> list[str]:
         else:
             parts.append(t("vanishing.read_noclip", lang, norm=norm, clip=f"{clip:g}"))
         out.append(" ".join(parts))
+    rnn = res.cells.get("RNN")
+    for cell in ("LSTM", "GRU"):
+        gated = res.cells.get(cell)
+        if rnn is None or gated is None or res.T == 1:
+            continue
+        r_rnn, r_gated = rnn.readout.ratio, gated.readout.ratio
+        if np.isfinite(r_rnn) and np.isfinite(r_gated) and r_rnn > 0 and r_gated > 0:
+            out.append(t("vanishing.read_compare", lang, cell=cell, factor=fmt_sci(r_gated / r_rnn)))
     return out
 
 
