@@ -183,6 +183,7 @@ st.subheader(tr("gates.sec_step"))
 _, lines = lab.unit_step(res.trace, res.text, G.SPECS[task].vocab, unit, min(step, T))
 for line in lines:
     st.latex(line)
+st.caption(tr("gates.conv_lstm" if cell == "LSTM" else "gates.conv_gru"))
 
 # ---- coloured text
 st.subheader(tr("gates.sec_color"))

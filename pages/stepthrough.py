@@ -110,6 +110,8 @@ n = len(res.slots)
 
 for note in res.notes:
     st.info(tr(f"stepthrough.note_{note}"), icon=":material/info:")
+if cfg.st_pattern in ("one_to_many", "enc_dec"):  # what feeds the steps without an input of their own
+    st.caption(tr(f"stepthrough.conv_{cfg.st_pattern}"))
 if res.trained:
     st.caption(tr("stepthrough.trained_caption", H=cfg.st_hidden, acc=trained_accuracy(cfg.st_hidden), n=len(S.WORDS)))
 

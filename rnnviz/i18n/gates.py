@@ -169,6 +169,21 @@ STRINGS = {
     "gates.path_more_equal": {"en": "Both keep the same.", "zh": "两者保留得一样多。"},
     "gates.sec_bias": {"en": "Forget-gate bias and memory horizon", "zh": "遗忘门偏置与记忆跨度"},
     "gates.sec_step": {"en": "One unit, one step, numbers substituted", "zh": "单个单元、单个时间步：代入数值"},
+    "gates.conv_lstm": {
+        "en": "Notation elsewhere (deeplearning.ai): their update gate Γ_u is i_t here, Γ_f is f_t, Γ_o is o_t, "
+              "their candidate (c̃_t) is g_t and their a_t is h_t.",
+        "zh": "其他资料中的记号（deeplearning.ai）：他们的更新门 Γ_u 即这里的 i_t，Γ_f 即 f_t，Γ_o 即 o_t，"
+              "他们的候选值（c̃_t）即 g_t，他们的 a_t 即 h_t。",
+    },
+    "gates.conv_gru": {
+        "en": "Convention: PyTorch's GRU, h_t = (1 - z_t) n_t + z_t h_(t-1), with r_t applied after W_hn h_(t-1) + b_hn. "
+              "Cho et al. / Chung et al. and deeplearning.ai write the update gate the other way round "
+              "(Γ_u = 1 - z_t: h_t = Γ_u h̃_t + (1 - Γ_u) h_(t-1)) and apply r_t to h_(t-1) before the product "
+              "with the weights.",
+        "zh": "约定：本页使用 PyTorch 的 GRU，h_t = (1 - z_t) n_t + z_t h_(t-1)，r_t 作用在 W_hn h_(t-1) + b_hn 之后。"
+              "Cho 等、Chung 等以及 deeplearning.ai 的更新门方向相反（Γ_u = 1 - z_t：h_t = Γ_u h̃_t + (1 - Γ_u) h_(t-1)），"
+              "并且在与权重相乘之前就把 r_t 作用在 h_(t-1) 上。",
+    },
     "gates.sec_color": {"en": "Your text, coloured by the unit", "zh": "按该单元着色的文本"},
     "gates.color_note": {
         "en": "Each character's background is the value of unit {unit} ({what}) right after reading it; hover for "

@@ -11,12 +11,14 @@ STRINGS = {
               "to the first: the gradient δ_t = ∂L/∂h_t is the sum of what arrives from the output at t and what "
               "comes back from step t+1 through W_hhᵀ and tanh′. Every number is the value the engine (rnnviz.trace) "
               "computed; the check tab compares the hand BPTT with torch autograd. Entries that changed at the "
-              "current step are shown in orange.",
+              "current step are shown in orange. Convention: L is the sum of the losses over the steps; texts that "
+              "average them (L = (1/T) Σ L_t) get every gradient T times smaller.",
         "zh": "一个小型 tanh RNN（最多 4 个隐藏单元，保证每个数字都能显示）在你的输入上按时间展开。"
               "向前逐步查看每个隐藏状态 h_t 如何由 x_t 和 h_(t-1) 计算得到，再得到输出 o_t、softmax 预测 ŷ_t 和损失 L_t。"
               "切换到反向阶段，从最后一步走回第一步：梯度 δ_t = ∂L/∂h_t 等于来自第 t 步输出的部分，加上从第 t+1 步经 "
               "W_hhᵀ 和 tanh′ 传回的部分。所有数字都是计算引擎（rnnviz.trace）算出的真实值；“核对”标签页把手算的 BPTT "
-              "与 torch 自动求导进行比较。当前步中发生变化的数值以橙色显示。",
+              "与 torch 自动求导进行比较。当前步中发生变化的数值以橙色显示。约定：L 是各步损失之和；"
+              "有些教材取平均（L = (1/T) Σ L_t），那样每个梯度都会小 T 倍。",
     },
     # controls
     "stepthrough.input": {"en": "Input", "zh": "输入"},
@@ -154,9 +156,21 @@ STRINGS = {
     "stepthrough.scalar_what": {
         "en": "One hidden unit, scalar weights U, W, V (no biases), a sigmoid output and binary cross-entropy at every "
               "step, on the numbers x_t above with targets y_t = 1 when x_1 + … + x_t > 0. The textbook derivation at "
-              "step {t}, each line evaluated:",
+              "step {t}, each line evaluated. (Some textbook versions write the recursion with 1 - h_t²; the "
+              "factor is 1 - h_(t+1)², the tanh′ of step t+1 through which h_t reaches the later losses, as here.)",
         "zh": "一个隐藏单元、标量权重 U、W、V（无偏置）、sigmoid 输出、每步都计算二元交叉熵，输入为上面的数字 x_t，"
-              "当 x_1 + … + x_t > 0 时目标 y_t = 1。第 {t} 步的教科书推导，每一行都代入了数值：",
+              "当 x_1 + … + x_t > 0 时目标 y_t = 1。第 {t} 步的教科书推导，每一行都代入了数值。（有些教材在递推式中写作 1 - h_t²；"
+              "正确的因子是 1 - h_(t+1)²，即 h_t 通向后面损失所经过的第 t+1 步的 tanh′，本页即如此。）",
+    },
+    "stepthrough.conv_one_to_many": {
+        "en": "One-to-many here: x_1 is the input and x_2…x_T are zeros. (The decoder-style alternative feeds each "
+              "output back in as the next input.)",
+        "zh": "这里的一对多：x_1 是输入，x_2…x_T 为零。（另一种解码器式做法是把每一步的输出作为下一步的输入。）",
+    },
+    "stepthrough.conv_enc_dec": {
+        "en": "Encoder-decoder with teacher forcing: the decoder's input at each step is the correct previous letter "
+              "(zeros at its first step), not its own prediction.",
+        "zh": "使用教师强制的编码器-解码器：解码器每一步的输入是正确的上一个字母（第一步为零），而不是它自己的预测。",
     },
     "stepthrough.scalar_check": {
         "en": "Totals: ∂L/∂U = {dU:.6f}, ∂L/∂W = {dW:.6f}, ∂L/∂V = {dV:.6f}; torch autograd agrees to {d:.1e}.",

@@ -161,6 +161,7 @@ STRINGS = {
             "with ‖W_hh‖ large in the linear range it grows (exploding: one update can wreck the weights, which clipping prevents). "
             "The LSTM's cell state adds a path c_(t-1) → c_t with factor f_t: the larger the forget bias, the closer f_t gets to 1 and the more gradient this path carries back (the readout gives the rate for the current setting). "
             "The dashed line is the textbook bound, the heatmap shows every unit, and ‖∂h_T/∂h_k‖ is the product of Jacobians itself. "
+            "With the loss on every step, L is their sum (texts that average over T get gradients T times smaller; the decay rates are the same). "
             "Every number is computed in float64 by the hand-derived recursion and checked against PyTorch autograd in the tests."
         ),
         "zh": (
@@ -169,6 +170,7 @@ STRINGS = {
             "‖W_hh‖ 较小或 φ 饱和时梯度缩小（梯度消失：早期输入得不到学习信号）；‖W_hh‖ 较大且处于线性区时梯度增长（梯度爆炸：一次更新就可能破坏权重，梯度裁剪可以防止）。"
             "LSTM 的细胞状态提供了一条 c_(t-1) → c_t、系数为 f_t 的通路：遗忘门偏置越大，f_t 越接近 1，这条通路带回的梯度就越多（读数给出当前设置下的速率）。"
             "虚线是教科书中的上界，热力图显示每个单元，‖∂h_T/∂h_k‖ 就是雅可比连乘本身。"
+            "每步都有损失时，L 是各步之和（按 T 取平均的教材梯度小 T 倍；衰减速率相同）。"
             "所有数值都由手工推导的递推公式以 float64 计算，并在测试中与 PyTorch 自动求导逐一核对。"
         ),
     },
