@@ -192,8 +192,8 @@ def trajectory_figure(pcas: dict, text: str, t_sel: int, dims: int, color: np.nd
     labels = list(pcas)
     n = len(labels)
     spec = [{"type": "scene"} if dims == 3 else {}] * n
-    titles = [t("hidden.traj_title", lang, model=k, r1=100 * p.explained_ratio[0],
-                r2=100 * p.explained_ratio[:dims].sum()) for k, p in pcas.items()]
+    titles = [t("hidden.traj_title", lang, model=html.escape(k), r2=100 * p.explained_ratio[:dims].sum())
+              for k, p in pcas.items()]
     fig = make_subplots(rows=1, cols=n, specs=[spec], subplot_titles=titles, horizontal_spacing=0.06)
     chars = _chars(text)
     T = len(text)
@@ -213,8 +213,8 @@ def trajectory_figure(pcas: dict, text: str, t_sel: int, dims: int, color: np.nd
             fig.add_trace(go.Scatter(x=[xyz[0][sel]], y=[xyz[1][sel]], mode="markers", showlegend=False,
                                      marker=dict(size=18, color="rgba(0,0,0,0)", line=dict(color=ACCENT, width=4)),
                                      hoverinfo="skip"), row=1, col=col)
-            fig.update_xaxes(title_text="PC1", row=1, col=col)
-            fig.update_yaxes(title_text="PC2", row=1, col=col)
+            fig.update_xaxes(title_text=f"PC1 ({100 * p.explained_ratio[0]:.0f}%)", row=1, col=col)
+            fig.update_yaxes(title_text=f"PC2 ({100 * p.explained_ratio[1]:.0f}%)" if d > 1 else "PC2", row=1, col=col)
         else:
             fig.add_trace(go.Scatter3d(x=xyz[0], y=xyz[1], z=xyz[2], mode="lines+markers",
                                        line=dict(color="#c8c8c8", width=2), marker=marker, **common), row=1, col=col)

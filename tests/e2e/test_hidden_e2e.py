@@ -3,6 +3,7 @@ Chinese, the character slider moves the connectivity row and the URL keeps it, a
 colours the text; screenshots of every section at 1280x720."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -57,7 +58,7 @@ def test_page_renders_and_t_slider_moves_the_row(page, app_url):
     assert no_errors(page) == []
 
     # a ranking button colours the text by its unit
-    button = page.locator('[data-testid="stButton"] button').filter(has_text="unit ").nth(1)
+    button = page.get_by_role("button", name=re.compile(r"^unit \d+$")).filter(visible=True).nth(1)
     label = button.inner_text().strip()
     button.click()
     wait_for_rerun(page, 120)
