@@ -59,6 +59,12 @@ def influence_of(tok: str, text: str, readout: str, _model: HM.CharLM) -> lab.In
     return lab.influence(_model, text, readout)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def influence_fig(tok: str, text: str, readout: str, t: int, lang: str, _inf: lab.Influence):
+    """The text coloured by row t of C, with every row in the figure for the in-browser slider."""
+    return plots.influence_figure(text, _inf.C, t, lang)
+
+
 def clamp_state(key: str, lo: int, hi: int) -> None:
     """Keep a stored widget value inside its (text-dependent) range before the widget is drawn."""
     if key in st.session_state and not lo <= st.session_state[key] <= hi:
@@ -223,7 +229,8 @@ else:
     target = inf.targets[tc - 1]
     st.markdown(tr("hidden.conn_caption", t=tc, ch=sh_code(text[tc - 1]), target=sh_code(model.vocab[target]),
                    p=float(np.exp(inf.y[tc - 1])), k=k_max + 1, kch=sh_code(text[k_max]), back=tc - 1 - k_max))
-st.html(plots.influence_html(text[:Tc], row, tc))
+sh.chart(influence_fig(token(model), text, readout, tc, lang, inf), key="hd_fig_influence")
+st.caption(tr("hidden.client_note"))
 sh.chart(plots.connectivity_figure(inf.C, text, tc, lang), key="hd_fig_conn")
 
 compare = [k for k in lab.COMPARE]

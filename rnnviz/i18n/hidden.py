@@ -148,6 +148,13 @@ STRINGS = {
     "hidden.fig_conn": {"en": "log₁₀ ‖∂y_t/∂x_k‖₂ on the first {T} characters", "zh": "前 {T} 个字符上的 log₁₀ ‖∂y_t/∂x_k‖₂"},
     "hidden.hover_conn": {"en": "t=%{y} '%{customdata[1]}'<br>k=%{x} '%{customdata[0]}'<br>log₁₀ C = %{z:.2f}",
                           "zh": "预测 t=%{y} '%{customdata[1]}'<br>输入 k=%{x} '%{customdata[0]}'<br>log₁₀ C = %{z:.2f}"},
+    "hidden.hover_influence": {"en": "k=%{customdata[0]} '%{customdata[1]}'<br>C / max = %{marker.color:.3f}",
+                               "zh": "输入 k=%{customdata[0]} '%{customdata[1]}'<br>C / 最大值 = %{marker.color:.3f}"},
+    "hidden.slider_prefix": {"en": "prediction after character t = ", "zh": "读完字符 t 后的预测，t = "},
+    "hidden.client_note": {
+        "en": "Drag the slider under the text to move t in the browser (no recomputation); the slider above also moves the side-by-side rows and the trajectory markers.",
+        "zh": "拖动文本下方的滑块即可在浏览器中移动 t（无需重新计算）；上方的滑块还会同时移动并排对比行和轨迹标记。",
+    },
     "hidden.axis_k": {"en": "input character k", "zh": "输入字符 k"},
     "hidden.axis_t": {"en": "prediction after character t", "zh": "读完字符 t 后的预测"},
     "hidden.side_by_side": {"en": "The same text, RNN vs LSTM vs GRU (H = 64): influence on the prediction after character {t}",

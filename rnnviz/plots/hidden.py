@@ -227,3 +227,69 @@ def trajectory_figure(pcas: dict, text: str, t_sel: int, dims: int, color: np.nd
     fig.update_annotations(font=dict(size=17, color="#222"))
     fig.update_layout(margin=dict(t=60, b=50, l=60, r=40))
     return fig
+
+
+# ------------------------------------------------------------------ connectivity, t chosen in the browser
+_FADED = "#eeeeee"
+_INFLUENCE_SCALE = [[0.0, _FADED], [0.499, _FADED], [0.5, "rgb(247,251,255)"], [0.75, "rgb(107,174,214)"],
+                    [1.0, "rgb(8,48,107)"]]
+"""Colour of a character: -1 (after t, it cannot influence y_t) is faded grey; 0..1 (C_t,k / max_k C_t,k) white to blue."""
+
+
+def influence_figure(text: str, C: np.ndarray, t_sel: int, lang: str = "en") -> go.Figure:
+    r"""The first ``T`` characters laid out in their lines, coloured by :math:`C_{t,k}/\max_{k} C_{t,k}` for ``k <= t``.
+
+    Every row of ``C`` is in the figure: its slider picks ``t`` in the browser with no server round
+    trip (each step restyles the colours and moves the outline; a step is ``T`` numbers rounded to 3
+    decimals). ``t_sel`` (1-based) is the step shown first. A row with no finite value is all grey.
+    The figure is built with plotly's ``_validate=False`` (its own traces and ``T`` slider steps of
+    known shape): validating ``T x T`` step values took seconds, building it this way a fraction of that.
+    """
+    T = C.shape[0]
+    text = text[:T]
+    rows, cols = np.zeros(T, int), np.zeros(T, int)
+    r = c = 0
+    for k, ch in enumerate(text):
+        rows[k], cols[k] = r, c
+        r, c = (r + 1, 0) if ch == "\n" else (r, c + 1)
+    n_rows = int(rows.max()) + 1
+
+    def colours(t: int) -> list:
+        row = np.asarray(C[t - 1], dtype=np.float64)
+        head = row[:t]
+        m = np.nanmax(head) if np.any(np.isfinite(head)) else np.nan
+        rel = np.where(np.isfinite(head) & (m > 0), head / m if m > 0 else 0.0, 0.0)
+        out = np.full(T, -1.0)
+        out[:t] = rel if np.isfinite(m) else -1.0
+        return np.round(out, 3).tolist()
+
+    def outline(t: int) -> dict:
+        k = t - 1
+        return {"shapes[0].x0": cols[k] - 0.5, "shapes[0].x1": cols[k] + 0.5,
+                "shapes[0].y0": rows[k] - 0.5, "shapes[0].y1": rows[k] + 0.5}
+
+    shown = [safe_char(ch) if ch != " " else " " for ch in text]
+    fig = go.Figure(_validate=False)
+    fig.add_traces([
+        go.Scatter(x=cols, y=rows, mode="markers", customdata=np.stack([np.arange(1, T + 1), shown], axis=-1),
+                   marker=dict(symbol="square", size=22, color=colours(t_sel), colorscale=_INFLUENCE_SCALE, cmin=-1,
+                               cmax=1, line=dict(width=0)),
+                   hovertemplate=t("hidden.hover_influence", lang) + "<extra></extra>", showlegend=False),
+        go.Scatter(x=cols, y=rows, mode="text", text=shown, hoverinfo="skip", showlegend=False,
+                   textfont=dict(family="DejaVu Sans Mono, monospace", size=17, color="#111111")),
+    ])
+    k = t_sel - 1
+    fig.add_shape(type="rect", x0=cols[k] - 0.5, x1=cols[k] + 0.5, y0=rows[k] - 0.5, y1=rows[k] + 0.5,
+                  line=dict(color=ACCENT, width=3))
+    steps = [dict(method="update", label=str(s), args=[{"marker.color": [colours(s)]}, outline(s), [0]])
+             for s in range(1, T + 1)]
+    _style(fig, height=int(26 * n_rows + 190))
+    fig.update_xaxes(visible=False, range=[-0.7, int(cols.max()) + 0.7])
+    fig.update_yaxes(visible=False, autorange="reversed")
+    fig.update_layout(
+        margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
+        sliders=[dict(active=k, steps=steps, pad=dict(t=30, b=10), len=1.0, x=0, ticklen=0,
+                      font=dict(size=1, color="rgba(0,0,0,0)"),
+                      currentvalue=dict(prefix=t("hidden.slider_prefix", lang), font=dict(size=18, color="#111111")))],
+    )
+    return fig

@@ -13,7 +13,7 @@ from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_rerun
 pytestmark = pytest.mark.e2e
 
 MAIN = '[data-testid="stMain"]'
-N_CHARTS = 5  # states heatmap, ranking, connectivity, lag profile, trajectories
+N_CHARTS = 6  # states heatmap, ranking, influence text, connectivity, lag profile, trajectories
 
 
 def main_text(page) -> str:
@@ -55,6 +55,19 @@ def test_page_renders_and_t_slider_moves_the_row(page, app_url):
         "() => document.querySelector('[data-testid=\"stMain\"]').innerText.includes('After character 41')",
         timeout=120_000)
     assert "hd_t=41" in page.url
+    assert no_errors(page) == []
+
+    # the slider inside the influence figure moves t in the browser: no rerun, the URL keeps hd_t
+    gd = page.locator(".js-plotly-plot").filter(has=page.locator(".slider-container")).first
+    gd.scroll_into_view_if_needed()
+    current = gd.locator(".slider-current-value").first
+    before = current.text_content()
+    assert before.strip().endswith("41")
+    box = gd.locator(".slider-rail-touch-rect").first.bounding_box()
+    page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + box["height"] / 2)
+    page.wait_for_function("(el) => !el.textContent.trim().endsWith('41')", arg=current.element_handle(), timeout=10_000)
+    assert page.locator('[data-stale="true"]').count() == 0 and "hd_t=41" in page.url
+    screenshot(page, "hidden_en_influence_slider")
     assert no_errors(page) == []
 
     # a ranking button colours the text by its unit

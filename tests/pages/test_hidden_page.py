@@ -57,6 +57,15 @@ def test_defaults_draw_the_engine_states_and_every_control_changes_something():
     inf = lab.influence(model, text, "top")
     k = int(np.nanargmax(inf.C[39, :40]))
     assert any(f"is character {k + 1}" in m.value for m in at.markdown)
+    # the in-browser slider of the influence text: one step per character, each row C[t] / max C[t, :t]
+    fig = [f for f in figures(at) if f["layout"].get("sliders")][0]
+    steps = fig["layout"]["sliders"][0]["steps"]
+    assert len(steps) == inf.C.shape[0] and fig["layout"]["sliders"][0]["active"] == 39
+    for t in (1, 40, 300):
+        colour = np.array(steps[t - 1]["args"][0]["marker.color"][0])
+        row = inf.C[t - 1, :t]
+        np.testing.assert_allclose(colour[:t], np.round(row / row.max(), 3), atol=1e-12)
+        assert np.all(colour[t:] == -1.0)
 
     changes = [
         ("hd_unit", 5), ("hd_pattern", "vowel"), ("hd_span_start", 7), ("hd_span_end", 7), ("hd_threshold", 0.1),
