@@ -176,3 +176,48 @@ def test_shipped_models_and_record_hook():
         M.from_record(names)
     with pytest.raises(ValueError, match="unknown model"):
         M.shipped("transformer")
+
+
+# ------------------------------------------------------------------ the page logic
+def test_sonnet_passages_and_locate():
+    from rnnviz.labs import hidden as lab
+
+    assert lab.sonnet_text(18).startswith("Shall I compare thee to a summer's day?\n")
+    assert lab.sonnet_text(18).count("\n") == 14
+    assert lab.sonnet_text(154).rstrip().endswith("water cools not love.")
+    text, starts = lab.sonnets()
+    assert len(starts) == 154
+    off = text.index("Shall I compare thee")
+    assert lab.locate(off) == (18, 1) and lab.locate(text.index("Thou art more lovely")) == (18, 2)
+    with pytest.raises(ValueError, match="between 1 and 154"):
+        lab.sonnet_text(155)
+
+
+def test_corpus_states_equal_the_engine(monkeypatch):
+    from rnnviz.labs import hidden as lab
+
+    text, starts = lab.sonnets()
+    monkeypatch.setattr(lab, "sonnets", lambda: (text[:400], starts[:1]))
+    model = M.shipped("gru")
+    np.testing.assert_allclose(lab.corpus_states(model), run(model, text[:400]).h, rtol=1e-10, atol=1e-12)
+
+
+def test_influence_readouts_and_match_in_text():
+    from rnnviz.labs import hidden as lab
+    from rnnviz.hidden.influence import connectivity
+
+    model = M.shipped("rnn")
+    text = lab.sonnet_text(1)[:60]
+    inf = lab.influence(model, text, "next")
+    x = model.encode(text)
+    targets = [model.vocab.index(c) for c in text[1:]] + [0]
+    C = connectivity(model.rnn, x, model.readout, targets=targets)
+    np.testing.assert_allclose(inf.C[:-1], C[:-1], rtol=1e-12)
+    assert np.all(np.isnan(inf.C[-1])) and inf.targets[-1] == -1
+    top = lab.influence(model, text, "top")
+    np.testing.assert_allclose(top.C, connectivity(model.rnn, x, model.readout), rtol=1e-12)
+    st = run(model, text)
+    m = lab.match(st, None, 1, 4, 0.0)
+    for a, b in m.runs:  # other passages only, each with every chosen unit on
+        assert not (a <= 3 and b >= 0)
+        assert np.all(st.h[a:b + 1][:, m.units] > 0.0)
