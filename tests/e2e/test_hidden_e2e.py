@@ -60,7 +60,7 @@ def test_page_renders_and_t_slider_moves_the_row(page, app_url):
     # the slider inside the influence figure moves t in the browser: no rerun, the URL keeps hd_t
     gd = page.locator(".js-plotly-plot").filter(has=page.locator(".slider-container")).first
     gd.scroll_into_view_if_needed()
-    current = gd.locator(".slider-current-value").first
+    current = gd.locator("text.slider-label").filter(has_text="t = ").first  # plotly's current-value label
     before = current.text_content()
     assert before.strip().endswith("41")
     box = gd.locator(".slider-rail-touch-rect").first.bounding_box()

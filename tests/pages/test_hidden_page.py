@@ -110,7 +110,7 @@ def test_regex_and_typed_text_are_data():
     assert [e.value for e in at.error] == [
         "Cannot show this setting: the pattern is off at every character of this text, so no unit can correlate "
         "with it; choose a text where it changes"]
-    assert len(figures(at)) == 4
+    assert len(figures(at)) == 5  # every chart but the ranking
     assert widget(at, "hd_text").disabled
 
 
