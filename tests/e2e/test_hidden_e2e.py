@@ -21,8 +21,8 @@ def main_text(page) -> str:
 
 
 def wait_all_charts(page, n: int = N_CHARTS) -> None:
-    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {n}", timeout=300_000)
-    wait_for_rerun(page, 300)
+    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {n}", timeout=600_000)
+    wait_for_rerun(page, 600)
     page.wait_for_timeout(800)
 
 
@@ -34,7 +34,7 @@ def shoot_sections(page, prefix: str, headings: list[str]) -> None:
 
 
 def test_page_renders_and_t_slider_moves_the_row(page, app_url):
-    goto(page, f"{app_url}/hidden", timeout=300)
+    goto(page, f"{app_url}/hidden", timeout=600)
     wait_all_charts(page)
     assert no_errors(page) == []
     assert page.locator('[data-testid="stAlert"]').filter(has_text="Cannot show").count() == 0
@@ -61,8 +61,9 @@ def test_page_renders_and_t_slider_moves_the_row(page, app_url):
     gd = page.locator(".js-plotly-plot").filter(has=page.locator(".slider-container")).first
     gd.scroll_into_view_if_needed()
     current = gd.locator("text.slider-label").filter(has_text="t = ").first  # plotly's current-value label
-    before = current.text_content()
-    assert before.strip().endswith("41")
+    # the figure is redrawn for t = 41 after the caption: wait for its label
+    page.wait_for_function("(el) => el.textContent.trim().endsWith('= 41')", arg=current.element_handle(),
+                           timeout=120_000)
     box = gd.locator(".slider-rail-touch-rect").first.bounding_box()
     page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + box["height"] / 2)
     page.wait_for_function("(el) => !el.textContent.trim().endsWith('41')", arg=current.element_handle(), timeout=10_000)
@@ -84,7 +85,7 @@ def test_page_renders_and_t_slider_moves_the_row(page, app_url):
 
 
 def test_chinese_and_url_restore(page, app_url):
-    goto(page, f"{app_url}/hidden?" + urlencode({"lang": "中文", "hd_sonnet": 116, "hd_dims": 3, "hd_t": 25}), timeout=300)
+    goto(page, f"{app_url}/hidden?" + urlencode({"lang": "中文", "hd_sonnet": 116, "hd_dims": 3, "hd_t": 25}), timeout=600)
     wait_all_charts(page)
     assert no_errors(page) == []
     text = main_text(page)
