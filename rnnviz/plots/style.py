@@ -34,7 +34,8 @@ WARN = "#b30000"
 
 def _axis() -> dict:
     return dict(gridcolor="#e3e3e3", linecolor="#444444", zeroline=False, ticks="outside", automargin=True,
-                title=dict(font=dict(size=FONT_SIZE, color="#111111")), tickfont=dict(size=FONT_SIZE - 2, color="#222222"))
+                # standoff: a gap between the axis title and the tick labels (they touched on log axes)
+                title=dict(font=dict(size=FONT_SIZE, color="#111111"), standoff=14), tickfont=dict(size=FONT_SIZE - 2, color="#222222"))
 
 
 TEMPLATE = go.layout.Template(layout=dict(

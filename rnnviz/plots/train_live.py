@@ -11,9 +11,23 @@ LINE = "#1f5fbf"
 
 
 def _empty(fig: go.Figure, lang: str) -> go.Figure:
+    """A chart with nothing to show yet: the waiting message and bare axes (no made-up range such as -1..4)."""
     fig.add_annotation(text=t("train_live.fig_waiting", lang), showarrow=False, xref="paper", yref="paper",
                        x=0.5, y=0.5, font=dict(size=20, color="#666"))
+    bare = dict(showticklabels=False, showgrid=False, zeroline=False, range=[0, 1])
+    fig.update_xaxes(**bare)
+    fig.update_yaxes(**bare)
     return fig
+
+
+def _decade_ticks(values: np.ndarray) -> dict:
+    """Log-axis ticks: one label per power of ten when the data span at least a decade (plotly's
+    automatic 2/5 minor labels crowd into each other on a short chart), else plotly's choice."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size and np.log10(v.max()) - np.log10(v.min()) >= 1.0:
+        return dict(dtick=1, exponentformat="power")
+    return dict(exponentformat="power")
 
 
 def loss_figure(v, lang: str = "en", cell: str = "LSTM") -> go.Figure:
@@ -82,6 +96,7 @@ def grad_norm_figure(v, clip: float | None, lang: str = "en") -> go.Figure:
         fig.add_trace(go.Scatter(x=v.nonfinite_steps, y=np.ones(len(v.nonfinite_steps)), mode="markers",
                                  yaxis="y", name=t("train_live.fig_nonfinite", lang, n=len(v.nonfinite_steps)),
                                  marker=dict(symbol="triangle-up", size=12, color=WARN)))
+    ticks = _decade_ticks(np.concatenate([v.grad_norm, [clip] if clip is not None else []])) if len(v.steps) else {}
     if clip is not None and len(v.steps):
         fig.add_hline(y=clip, line=dict(color=WARN, dash="dash", width=2),
                       annotation_text=t("train_live.fig_threshold", lang, c=clip), annotation_position="top left",
@@ -89,7 +104,7 @@ def grad_norm_figure(v, clip: float | None, lang: str = "en") -> go.Figure:
     if not len(v.steps):
         _empty(fig, lang)
     fig.update_xaxes(title_text=t("train_live.fig_step", lang), rangemode="tozero")
-    fig.update_yaxes(title_text=t("train_live.fig_norm_axis", lang), type="log")
+    fig.update_yaxes(title_text=t("train_live.fig_norm_axis", lang), type="log", **ticks)
     apply_style(fig, title=t("train_live.fig_norm_title", lang), height=400)
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
     return fig
@@ -106,14 +121,12 @@ def probe_heatmap(v, lang: str = "en", layer: int = -1) -> go.Figure:
         T = P.shape[0]
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(np.isfinite(P) & (P > 0), np.log10(P), np.nan)
+        # x is the training step itself: plotly picks round, evenly spaced, horizontal labels
         fig.add_trace(go.Heatmap(
-            x=np.arange(P.shape[1]), y=np.arange(1, T + 1), z=z, colorscale=SEQUENTIAL,
-            customdata=np.broadcast_to(v.probe_steps, P.shape),
+            x=np.asarray(v.probe_steps), y=np.arange(1, T + 1), z=z, colorscale=SEQUENTIAL,
             colorbar=dict(title=dict(text="log₁₀‖∂L/∂hₜ‖", side="right"), tickfont=dict(size=16)),
-            hovertemplate="step %{customdata}<br>t=%{y}<br>log₁₀‖∂L/∂h_t‖=%{z:.2f}<extra></extra>"))
-        m = P.shape[1]
-        ticks = np.unique(np.linspace(0, m - 1, min(m, 6)).round().astype(int))
-        fig.update_xaxes(tickvals=ticks, ticktext=[str(int(v.probe_steps[i])) for i in ticks])
+            hovertemplate="step %{x}<br>t=%{y}<br>log₁₀‖∂L/∂h_t‖=%{z:.2f}<extra></extra>"))
+        fig.update_xaxes(tickangle=0, nticks=8)
     layers = 0 if v.probe is None else v.probe.shape[0]
     which = t("train_live.fig_layer", lang, l=(layer % layers) + 1, L=layers) if layers > 1 else ""
     fig.update_xaxes(title_text=t("train_live.fig_probe_x", lang))
