@@ -22,7 +22,7 @@ RUNNER = "tl_runner"
 opts = dict(bind="query-params")
 
 BASE = {"tl_task": "lm", "tl_cell": "LSTM", "tl_hidden": 64, "tl_layers": 1, "tl_bptt": 32, "tl_batch": 32,
-        "tl_lr": 0.003, "tl_optimizer": "Adam", "tl_clip": "1"}
+        "tl_lr": 0.003, "tl_optimizer": "Adam", "tl_clip": "1", "tl_seed": 0}  # every preset sets the seed
 PRESETS = {
     "explode": ("train_live.preset_explode", "train_live.preset_explode_help",
                 {**BASE, "tl_cell": "RNN", "tl_optimizer": "SGD", "tl_lr": 2.0, "tl_clip": "off", "tl_bptt": 64}),
