@@ -24,11 +24,21 @@ else
 fi
 PY="$VENV/bin/python"
 
-step "2/4 installing the pinned packages and rnnviz into $VENV (first time: a few minutes)"
 # pip prints each package as it is collected, downloaded and installed; the lines for packages
-# that are already there are dropped. pipefail keeps pip's exit status.
-"$PY" -m pip install --disable-pip-version-check -r requirements-test.txt . 2>&1 \
-  | { grep -v -e '^Requirement already satisfied' -e '^Looking in' || true; }
+# that are already there are dropped. pipefail keeps pip's exit status. A reused .venv whose
+# requirements files have not changed skips this step (the hash is kept in .venv).
+REQ_HASH="$(cat requirements.txt requirements-test.txt | sha256sum | cut -c1-16)"
+if [ "$(cat "$VENV/.rnnviz-requirements" 2>/dev/null)" != "$REQ_HASH" ]; then
+  step "2/4 installing the pinned packages into $VENV (first time: a few minutes, torch is ~200 MB)"
+  "$PY" -m pip install --disable-pip-version-check -r requirements-test.txt 2>&1 \
+    | { grep -v -e '^Requirement already satisfied' -e '^Looking in' -e 'is ignored: it is neither' || true; }
+  echo "$REQ_HASH" > "$VENV/.rnnviz-requirements"
+else
+  step "2/4 the pinned packages in $VENV are up to date (requirements*.txt unchanged)"
+fi
+# rnnviz itself, as a user's `pip install .` builds it (setuptools comes with requirements-test.txt)
+"$PY" -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation --force-reinstall .
+echo "rnnviz installed into $VENV"
 
 CHROMIUM="${RNNVIZ_CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM" ]; then
