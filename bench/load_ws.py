@@ -291,6 +291,9 @@ def main() -> None:
                   f"{1000 * cpu / max(runs, 1):.0f} ms per script run ({runs} runs: page loads + changes)")
             for e in sorted(set(stats.errors))[:5]:
                 print(f"   error: {e}")
+            if bt and not browser_out:
+                print(f"   + {args.browsers} Chromium pages beside it: no change measured (pages still loading "
+                      f"at the end of the stage{' ' if bt.is_alive() else ', or failed; see above'})")
             if browser_out:
                 ok = [x for x in browser_out if x == x]
                 print(f"   + {args.browsers} Chromium pages beside it: {len(ok)} key -> redrawn chart, "

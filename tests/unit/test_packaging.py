@@ -36,7 +36,9 @@ def test_installed_package_has_every_shipped_file(tmp_path):
                          " if p.is_file() and '__pycache__' not in p.parts)]))", tmp_path)
     assert out.returncode == 0, out.stderr[-3000:]
     where, installed = json.loads(out.stdout.strip().splitlines()[-1])
-    assert not Path(where).resolve().is_relative_to(ROOT), f"imported the checkout, not the installed copy: {where}"
+    # the installed copy (site-packages, maybe of .venv inside the checkout), not the source folder
+    assert Path(where).resolve() != (ROOT / "rnnviz").resolve() and "site-packages" in Path(where).parts, \
+        f"imported the checkout, not the installed copy: {where}"
     shipped = sorted(str(p.relative_to(ROOT / "rnnviz")) for p in (ROOT / "rnnviz").rglob("*")
                      if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
     missing = sorted(set(shipped) - set(installed))
