@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_rerun
+from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_rerun, wait_for_router
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +49,7 @@ def test_stepthrough_renders_and_next_moves_the_highlight(app_url, page):
 
 def test_stepthrough_play_stops_at_T(app_url, page):
     goto(page, f"{app_url}/stepthrough?st_speed=0.3")
+    wait_for_router(page)  # first test of a fresh server: the router's page, not the pages-directory one
     page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 4 of 4'); }})()",
                            timeout=30_000)
