@@ -15,6 +15,7 @@ from rnnviz import streamlit_helpers as sh
 from rnnviz import train as T
 from rnnviz.labs import train_live as lab
 from rnnviz.plots import train_live as plots
+from rnnviz.text import quote
 
 tr = sh.tr
 D = lab.TrainLiveConfig()
@@ -53,6 +54,8 @@ def session_alive_check():
 
 def on_start(cfg: T.TrainConfig | None) -> None:
     runner = st.session_state.get(RUNNER)
+    if runner is not None and runner.state == "stopping":
+        return  # one thread per session: the old run has not ended yet
     if runner is not None and runner.state in ("running", "paused"):
         runner.start()  # resumes a paused run, no-op when running
         return
@@ -149,7 +152,8 @@ except ValueError as exc:
 runner: T.TrainingRunner | None = st.session_state.get(RUNNER)
 c1, c2, c3, c4, _ = st.columns([1, 1, 1, 1, 3])
 c1.button(tr("train_live.start"), key="tl_start", type="primary", help=tr("train_live.start_help"), on_click=on_start,
-          args=(train_cfg,), disabled=train_cfg is None and not (runner and runner.state == "paused"), width="stretch")
+          args=(train_cfg,), disabled=(train_cfg is None and not (runner and runner.state == "paused"))
+          or bool(runner and runner.state == "stopping"), width="stretch")
 c2.button(tr("train_live.pause"), key="tl_pause", help=tr("train_live.pause_help"), on_click=on_pause,
           disabled=not (runner and runner.state == "running"), width="stretch")
 c3.button(tr("train_live.stop"), key="tl_stop", help=tr("train_live.stop_help"), on_click=on_stop,
@@ -157,16 +161,17 @@ c3.button(tr("train_live.stop"), key="tl_stop", help=tr("train_live.stop_help"),
 c4.button(tr("train_live.reset"), key="tl_reset", help=tr("train_live.reset_help"), on_click=on_reset,
           disabled=runner is None, width="stretch")
 
-if cfg_error is not None and runner is None:
+if cfg_error is not None:  # e.g. a pasted text too short for batch x BPTT: said as soon as it is pasted
     sh.show_error(cfg_error)
-    st.stop()
+    if runner is None:
+        st.stop()
 if runner is None:
     st.info(tr("train_live.press_start"), icon=":material/play_circle:")
 elif train_cfg is not None and runner.config != train_cfg:
     st.warning(tr("train_live.settings_changed"), icon=":material/tune:")
 
 run_task = runner.config.task if runner else task
-polling = runner is not None and runner.state in ("running", "paused")
+polling = runner is not None and runner.state in ("running", "paused", "stopping")
 
 
 @st.fragment(run_every=0.5 if polling else None)
@@ -180,10 +185,10 @@ def live() -> None:
     else:
         snap = runner.snapshot()
     v = lab.live_view(snap, run_task)
-    if polling and snap["state"] not in ("running", "paused"):
+    if polling and snap["state"] not in ("running", "paused", "stopping"):
         st.rerun(scope="app")  # the run ended: redraw the buttons and stop polling
     if snap["state"] == "error":
-        st.error(tr("train_live.error_run", msg=snap["error"]), icon=":material/error:")
+        st.error(tr("train_live.error_run", msg=quote(snap["error"], limit=600)), icon=":material/error:")
     st.markdown(tr("train_live.status", state=tr(f"train_live.state_{snap['state']}"), step=v.step,
                    cps=f"{v.chars_per_s:,.0f}", time=f"{v.train_time:.1f}"))
     m1, m2, m3, m4 = st.columns(4)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnviz.text import quote
+
 INPUT_KINDS = ("random", "zeros", "text")
 MAX_TEXT = 500
 
@@ -25,7 +27,7 @@ def one_hot_text(text: str, alphabet: str | None = None) -> tuple[np.ndarray, st
     index = {ch: i for i, ch in enumerate(alphabet)}
     unknown = sorted({ch for ch in text if ch not in index})
     if unknown:
-        raise ValueError(f"characters not in the alphabet: {''.join(unknown)!r}")
+        raise ValueError(f"characters not in the alphabet: {quote(''.join(unknown))}")
     x = np.zeros((len(text), len(alphabet)))
     x[np.arange(len(text)), [index[ch] for ch in text]] = 1.0
     return x, alphabet
@@ -37,7 +39,7 @@ def make_input(kind: str, T: int, input_size: int, seed: int = 0, text: str = ""
     if kind == "text":
         return one_hot_text(text)[0]
     if kind not in INPUT_KINDS:
-        raise ValueError(f"input kind must be one of {INPUT_KINDS}, got {kind!r}")
+        raise ValueError(f"input kind must be one of {INPUT_KINDS}, got {quote(kind)}")
     if T < 1 or input_size < 1:
         raise ValueError("T and input_size must be >= 1")
     if kind == "zeros":

@@ -49,6 +49,8 @@ import re
 
 import numpy as np
 
+from rnnviz.text import quote
+
 PATTERNS = ("many_to_many", "many_to_one", "one_to_many", "enc_dec", "bidirectional")
 """The architecture patterns, in the order the page lists them."""
 
@@ -118,7 +120,7 @@ def parse_word(text: str, *, min_len: int = 2) -> str:
         raise ValueError(f"Type a word using the letters '{VOCAB}'.")
     bad = sorted({c for c in word if c not in VOCAB})
     if bad:
-        shown = ", ".join(repr(c) for c in bad)
+        shown = ", ".join(quote(c) for c in bad)
         raise ValueError(f"Unknown character(s) {shown}: the word may only use the letters '{VOCAB}'.")
     if len(word) < min_len:
         raise ValueError(f"The word needs at least {min_len} letters.")
@@ -135,7 +137,7 @@ def parse_numbers(text: str) -> np.ndarray:
     try:
         vals = np.array([float(p) for p in parts], dtype=np.float64)
     except ValueError:
-        raise ValueError(f"Cannot read {text!r} as numbers: use e.g. 0.5, -1, 2.") from None
+        raise ValueError(f"Cannot read {quote(text)} as numbers: use e.g. 0.5, -1, 2.") from None
     if not np.all(np.isfinite(vals)):
         raise ValueError("The numbers must be finite.")
     if len(vals) > MAX_STEPS:
@@ -161,7 +163,7 @@ def make_problem(kind: str, pattern: str, *, word: str = "hello", target: str = 
     (for numbers/random the decoder emits the targets in reverse order).
     """
     if pattern not in PATTERNS:
-        raise ValueError(f"Unknown pattern {pattern!r}; choose one of {', '.join(PATTERNS)}.")
+        raise ValueError(f"Unknown pattern {quote(pattern)}; choose one of {', '.join(PATTERNS)}.")
     if kind == "word":
         w = parse_word(word)
         X_all = _onehot([VOCAB.index(c) for c in w[:-1]], len(VOCAB))
@@ -180,7 +182,7 @@ def make_problem(kind: str, pattern: str, *, word: str = "hello", target: str = 
         y_all = rng.integers(0, 3, size=int(length))
         x_labels, K, names = [f"x{t + 1}" for t in range(int(length))], 3, ["0", "1", "2"]
     else:
-        raise ValueError(f"Unknown input kind {kind!r}; choose one of {', '.join(INPUT_KINDS)}.")
+        raise ValueError(f"Unknown input kind {quote(kind)}; choose one of {', '.join(INPUT_KINDS)}.")
     T = X_all.shape[0]
     mask = np.ones(T, dtype=bool)
     X = X_all.copy()

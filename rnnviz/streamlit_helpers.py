@@ -20,7 +20,9 @@ from typing import Any, Iterator, Mapping
 
 import streamlit as st
 
-from rnnviz.i18n import LANG_NAMES, LANGS, t
+from rnnviz import urlparams
+from rnnviz.i18n import LANG_NAMES, LANGS, t, variants
+from rnnviz.text import quote
 
 LANG_KEY = "lang"
 
@@ -30,12 +32,13 @@ def lang() -> str:
 
     Before the sidebar switch has been drawn in a session (``app.py`` builds the navigation
     titles first), the language comes from the URL, which stores the switch's visible label
-    (``?lang=中文``), so a shared Chinese link shows Chinese titles from the first run.
+    (``?lang=中文``), or, in a hand-written link, the code (``?lang=zh``), so a
+    shared Chinese link shows Chinese titles from the first run.
     """
     value = st.session_state.get(LANG_KEY)
     if value is None:
         label = st.query_params.get(LANG_KEY)
-        value = {name: code for code, name in LANG_NAMES.items()}.get(label)
+        value = {name: code for code, name in LANG_NAMES.items()}.get(label, label)
     return value if value in LANGS else LANGS[0]
 
 
@@ -95,8 +98,12 @@ def chart(fig, **kwargs) -> None:
 
 
 def show_error(exc: BaseException) -> None:
-    """Show a user-facing error (a ``ValueError`` from the compute layer) as a red box."""
-    st.error(f"{tr('common.error_prefix')}: {exc}", icon=":material/error:")
+    """Show a user-facing error (a ``ValueError`` from the compute layer) as a red box.
+
+    The message is shown as the characters it is (:func:`rnnviz.text.quote`): it may carry text
+    a user typed or a link carried, which must never become a link, an image or formatting.
+    """
+    st.error(f"{tr('common.error_prefix')}: {quote(exc, limit=600)}", icon=":material/error:")
 
 
 @contextmanager
@@ -124,6 +131,81 @@ def explain(what_key: str, latex: list[str] | tuple[str, ...] = (), *, expanded:
         with st.expander(tr("common.equations"), expanded=False):
             for eq in latex:
                 st.latex(eq)
+
+
+# ----------------------------------------------------------------------------- URL values
+def url_spec(metadata) -> urlparams.Spec | None:
+    """What a bound widget accepts, read from its Streamlit 1.67 serde (``None``: not checked).
+
+    The serde is the object whose ``deserialize`` Streamlit calls on the URL value; it holds the
+    widget's range, options and labels exactly as drawn in this run.
+    """
+    serde = getattr(metadata.deserializer, "__self__", None)
+    kind = type(serde).__name__
+    if kind == "NumberInputSerde":  # data_type 0 = INT
+        return urlparams.Spec("int" if serde.data_type == 0 else "float", serde.min_value, serde.max_value)
+    if kind == "SliderSerde":
+        if not serde.single_value or serde.data_type not in (0, 1):  # range/date sliders: Streamlit's own checks
+            return None
+        return urlparams.Spec("int" if serde.data_type == 0 else "float", serde.min_value, serde.max_value)
+    if kind in ("SelectboxSerde", "RadioSerde", "MultiSelectSerde", "SelectSliderSerde"):
+        if kind == "SelectSliderSerde":
+            if len(serde.default_indices) >= 2:
+                return None
+            labels = tuple(sorted(serde.formatted_option_to_index, key=serde.formatted_option_to_index.get))
+        else:
+            labels = tuple(serde.formatted_options)
+        options = list(serde.options)
+        numbers = tuple(float(o) if isinstance(o, (int, float)) and not isinstance(o, bool) else None for o in options)
+        return urlparams.Spec("choices" if kind == "MultiSelectSerde" else "choice", labels=labels,
+                              aliases=urlparams.option_aliases(options, labels, variants), numbers=numbers)
+    if kind in ("TextInputSerde", "TextAreaSerde"):
+        return urlparams.Spec("text", max_chars=serde.max_chars)
+    return None
+
+
+def url_notice(param: str, value, exc: urlparams.BadURLValue) -> None:
+    """The short notice naming a URL parameter whose value was ignored (the values quoted as data)."""
+    shown = value if isinstance(value, str) else "&".join(value)
+    st.warning(tr("url.ignored", param=quote(param), value=quote(shown, limit=40),
+                  why=tr(exc.why, **{k: quote(v) if k == "options" else v for k, v in exc.fmt.items()})),
+               icon=":material/link_off:")
+
+
+def _install_url_guard() -> None:
+    """Check every bound widget's URL value before Streamlit seeds the widget from it.
+
+    Streamlit 1.67 has no hook for this, so its one seeding function,
+    ``SessionState._seed_widget_from_url`` (see :mod:`rnnviz.urlparams` for what it does with
+    ``inf`` and translated labels), is wrapped once per process: a value the widget can take is
+    passed on in the form the widget expects (a raw option name becomes the option's label in
+    the current language); any other value is removed from the URL, named in a notice, and the
+    widget keeps its default. Pages need no change: every widget with ``bind="query-params"``
+    is covered, including those added later. ``tests/pages/test_url_values.py`` walks them all.
+    """
+    from streamlit.runtime.state.query_params import is_empty_url_value
+    from streamlit.runtime.state.session_state import SessionState
+
+    original = SessionState._seed_widget_from_url
+    if getattr(original, "rnnviz_guard", False):
+        return
+
+    def seed_widget_from_url(self, metadata, user_key, widget_id, url_value):
+        spec = url_spec(metadata)
+        if spec is not None and not is_empty_url_value(url_value):
+            try:
+                url_value = urlparams.check(spec, url_value)
+            except urlparams.BadURLValue as exc:
+                self._clear_url_param(user_key)
+                url_notice(user_key, url_value, exc)
+                return False
+        return original(self, metadata, user_key, widget_id, url_value)
+
+    seed_widget_from_url.rnnviz_guard = True
+    SessionState._seed_widget_from_url = seed_widget_from_url
+
+
+_install_url_guard()
 
 
 def _leave_pages_directory_mode() -> None:

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnnviz.text import quote
+
 PAYLOAD = "abcd"
 """Symbols that can be flagged (and that also serve as distractors) in the recall task."""
 MARKER = "*"
@@ -53,10 +55,10 @@ def check_text(text: str, vocab: str, *, what: str = "this model") -> None:
         raise ValueError("the input text is empty: type at least one character")
     unknown = sorted(set(text) - set(vocab))
     if unknown:
-        shown = ", ".join(repr(c) for c in unknown[:12]) + (" ..." if len(unknown) > 12 else "")
+        shown = ", ".join(quote(c) for c in unknown[:12]) + (" ..." if len(unknown) > 12 else "")
         alphabet = "".join(c if c != "\n" else "\u21b5" for c in vocab)
         raise ValueError(
-            f"{what} does not know the character(s) {shown}; it only knows: {alphabet!r}"
+            f"{what} does not know the character(s) {shown}; it only knows: {quote(alphabet, None)}"
         )
 
 

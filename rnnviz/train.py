@@ -55,6 +55,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from rnnviz.data import names as names_data
+from rnnviz.text import quote
 from rnnviz.zoo import MAX_SHIPPED_BYTES as MAX_WEIGHTS_BYTES, WEIGHTS_DIR  # noqa: F401 (re-exported)
 
 TASKS = ("lm", "names")
@@ -92,11 +93,11 @@ class TrainConfig:
     def validate(self) -> "TrainConfig":
         """Raise ``ValueError`` with a readable message on an impossible setting; return self."""
         if self.task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+            raise ValueError(f"task must be one of {TASKS}, got {quote(self.task)}")
         if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {CELLS}, got {self.cell!r}")
+            raise ValueError(f"cell must be one of {CELLS}, got {quote(self.cell)}")
         if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {quote(self.optimizer)}")
         if not 1 <= int(self.hidden_size) <= 1024:
             raise ValueError("hidden size must be between 1 and 1024")
         if self.layers not in (1, 2):
@@ -115,7 +116,28 @@ class TrainConfig:
             raise ValueError("probe_size must be >= 1 and probe_len >= 2")
         if self.task == "lm" and self.text is not None:
             check_text(self.text)
+            need = min_text_length(self.batch_size, self.bptt)
+            if len(self.text) < need:
+                raise ValueError(f"the training text has {len(self.text)} characters; batch size {self.batch_size} x "
+                                 f"BPTT length {self.bptt} needs at least {need}: paste a longer text or use "
+                                 f"smaller values")
         return self
+
+
+def _n_val(n: int, bptt: int) -> int:
+    """Characters of an ``n``-character text held out for validation (the last ones)."""
+    return max(n // 10, 2 * bptt + 2)
+
+
+def min_text_length(batch_size: int, bptt: int) -> int:
+    """The shortest LM text :class:`Trainer` can use: ``B`` streams of ``bptt + 1`` characters
+    after the held-out validation part (:func:`_n_val`), and at least :data:`MIN_TEXT`.
+    """
+    need = batch_size * (bptt + 1)
+    n = max(MIN_TEXT, need + 2 * bptt + 2)
+    while n - _n_val(n, bptt) < need:
+        n += 1
+    return n
 
 
 def check_text(text: str) -> str:
@@ -391,7 +413,7 @@ class Trainer:
             self.vocab = "".join(sorted(set(text)))
             self.classes: tuple[str, ...] = ()
             data = encode_text(text, self.vocab)
-            n_val = max(len(data) // 10, 2 * cfg.bptt + 2)
+            n_val = _n_val(len(data), cfg.bptt)
             self.train_data, self.val_data = data[:-n_val], data[-min(n_val, 4000):]
             if len(self.train_data) < cfg.batch_size * (cfg.bptt + 1):
                 raise ValueError(f"the text is too short for batch size {cfg.batch_size} x BPTT length {cfg.bptt}: "
@@ -402,7 +424,7 @@ class Trainer:
             self.state = None
             n_out = len(self.vocab)
             g = torch.Generator().manual_seed(cfg.seed + 1)
-            T = min(cfg.probe_len, len(self.val_data) - 1)
+            T = min(cfg.probe_len, len(self.val_data) - 2)  # at least one possible start
             starts = torch.randint(0, len(self.val_data) - T - 1, (cfg.probe_size,), generator=g)
             idx = starts[None, :] + torch.arange(T + 1)[:, None]  # (T+1, P)
             self.probe_x, self.probe_y = self.val_data[idx[:-1]], self.val_data[idx[1:]]
@@ -548,7 +570,8 @@ def train_steps(trainer: Trainer, *, should_stop: Callable[[], bool] | None = No
 
     Every dict has ``step, loss, grad_norm, clipped, chars, time`` (seconds of training so far,
     side tasks excluded); some also ``probe`` (``(L, T)`` gradient norms, also yielded once
-    before the first step as step 0) and ``eval`` (see :meth:`Trainer.evaluate`).
+    before the first step as step 0) and ``eval`` (see :meth:`Trainer.evaluate`). A probe or
+    evaluation due once ``should_stop()`` is true is skipped: a stop ends the run after the step.
     """
     cfg = trainer.config
     probe_b = _Budget(cfg.probe_overhead, cfg.probe_every)
@@ -568,6 +591,9 @@ def train_steps(trainer: Trainer, *, should_stop: Callable[[], bool] | None = No
         probe_b.train_time = eval_b.train_time = train_time
         m["time"] = train_time
         last = trainer.steps >= cfg.max_steps
+        if should_stop and should_stop():
+            yield m
+            return
         if probe_b.due(trainer.steps) or last:
             t = time.perf_counter()
             m["probe"] = trainer.probe()
@@ -611,6 +637,12 @@ class TrainingRunner:
     :attr:`model_record` (the :func:`trained_model_record` format), so readers never touch the
     weights being trained.
 
+    ``state`` is the state that is: ``"idle"``, ``"running"``, ``"paused"``, ``"stopping"`` (a stop
+    was asked for and the thread is still running), then ``"stopped"``, ``"finished"`` or
+    ``"error"`` only once the thread has exited (:attr:`is_alive` is ``False``). Probes and
+    evaluations due after a stop request are skipped, so the thread ends after the step in
+    progress.
+
     ``torch_threads`` (default 1): the thread calls ``torch.set_num_threads(torch_threads)`` when it
     starts. Note this is process-wide in PyTorch. Measured here on the shared 2-core machine under
     load: a small LSTM step took 44-75 ms with 2 intra-op threads and 4-8 ms with 1 (OpenMP threads
@@ -623,7 +655,7 @@ class TrainingRunner:
         self.config = config.validate()
         self.trainer: Trainer | None = None
         self.history = History()
-        self.state = "idle"
+        self._state = "idle"
         self.error: str | None = None
         self.model_record: dict | None = None
         self._alive = alive
@@ -633,6 +665,20 @@ class TrainingRunner:
         self._stop = threading.Event()
         self._run = threading.Event()  # set = running, clear = paused
         self._thread: threading.Thread | None = None
+
+    FINAL = ("stopped", "finished", "error")
+
+    @property
+    def state(self) -> str:
+        """The run's state; a final one (``FINAL``) only once the thread has exited."""
+        s = self._state
+        if s in self.FINAL and self._thread is not None and self._thread.is_alive():
+            return "stopping"  # the thread has set its last state but has not returned yet
+        return s
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self._state = value
 
     # -- control ------------------------------------------------------------------------------
     def start(self) -> "TrainingRunner":
@@ -662,15 +708,22 @@ class TrainingRunner:
                 self.state = "running"
 
     def stop(self, wait: float = 2.0) -> None:
-        """Ask the thread to stop and wait up to ``wait`` seconds for it."""
-        self._stop.set()
-        self._run.set()  # wake a paused thread so it can exit
-        t = self._thread
+        """Ask the thread to stop and wait up to ``wait`` seconds for it.
+
+        The state is ``"stopping"`` until the thread has exited; the thread itself sets
+        ``"stopped"`` (or ``"finished"``/``"error"``) as its last act. A run never started is
+        ``"stopped"`` at once.
+        """
+        with self._lock:
+            self._stop.set()
+            self._run.set()  # wake a paused thread so it can exit
+            t = self._thread
+            if t is None:
+                self._state = "stopped"
+            elif self._state in ("running", "paused", "idle"):
+                self._state = "stopping"
         if t is not None and t is not threading.current_thread():
             t.join(wait)
-        with self._lock:
-            if self.state in ("running", "paused", "idle"):
-                self.state = "stopped"
 
     @property
     def is_alive(self) -> bool:
@@ -749,10 +802,10 @@ class TrainingRunner:
             self._publish()
             with self._lock:
                 done = self.trainer.steps >= self.config.max_steps
-                self.state = "finished" if done and not self._stop.is_set() else "stopped"
+                self._state = "finished" if done and not self._stop.is_set() else "stopped"
         except Exception as exc:  # noqa: BLE001 - reported to the page, never lost
             with self._lock:
-                self.state = "error"
+                self._state = "error"
                 self.error = f"{type(exc).__name__}: {exc}"
 
 

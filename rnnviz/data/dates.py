@@ -24,6 +24,8 @@ from typing import Callable
 
 import numpy as np
 
+from rnnviz.text import quote
+
 FIRST = _dt.date(1950, 1, 1)
 LAST = _dt.date(2049, 12, 31)
 TARGET_LEN = 10
@@ -145,7 +147,7 @@ def encode_source(text: str) -> np.ndarray:
         else:
             idx.append(SRC_INDEX[low])
     if bad:
-        shown = ", ".join(repr(c) for c in dict.fromkeys(bad))
+        shown = ", ".join(quote(c) for c in dict.fromkeys(bad))
         raise ValueError(f"Unknown characters {shown}: the model only knows letters, digits, space, "
                          f"' , - . / and 年月日星期一二三四五六.")
     return np.asarray(idx, dtype=np.int64)
@@ -154,7 +156,7 @@ def encode_source(text: str) -> np.ndarray:
 def encode_target(text: str) -> np.ndarray:
     """``yyyy-mm-dd`` -> int64 indices ``(10,)``."""
     if len(text) != TARGET_LEN or any(c not in TARGET_CHARS for c in text):
-        raise ValueError(f"target must be 10 characters of {TARGET_CHARS!r}, got {text!r}")
+        raise ValueError(f"target must be 10 characters of {TARGET_CHARS!r}, got {quote(text)}")
     return np.asarray([TARGET_CHARS.index(c) for c in text], dtype=np.int64)
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rnnviz.text import quote
+
 NAMES_FILE = Path(__file__).resolve().parent / "names.tsv"
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz' -"
@@ -54,7 +56,7 @@ def validate_name(name: str) -> str:
     bad = sorted({c for c in name if c not in _INDEX})
     if bad:
         raise ValueError(
-            f"unsupported character(s) {' '.join(repr(c) for c in bad)}: names use only the letters A-Z/a-z, "
+            f"unsupported character(s) {' '.join(quote(c) for c in bad)}: names use only the letters A-Z/a-z, "
             "apostrophe, hyphen and space (accents are written without them, e.g. 'Muller' for 'Müller')")
     if len(name) > MAX_LEN:
         raise ValueError(f"a name has at most {MAX_LEN} characters (got {len(name)})")

@@ -45,3 +45,24 @@ def t(key: str, lang: str = "en", **fmt) -> str:
     entry = CATALOG[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**fmt) if fmt else text
+
+
+def variants(text: str) -> set[str]:
+    """Every language's version of a catalog string equal to ``text`` in some language.
+
+    Used to read a link that carries a translated option label (``?vg_init=正交`` opened in
+    English): ``variants("正交")`` holds the English label too. Unknown text gives ``set()``.
+    """
+    return _VARIANTS.get(text, set())
+
+
+def _build_variants() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for entry in CATALOG.values():
+        texts = {v for v in entry.values() if "{" not in v}
+        for v in texts:
+            out.setdefault(v, set()).update(texts - {v})
+    return out
+
+
+_VARIANTS = _build_variants()

@@ -93,6 +93,7 @@ STRINGS = {
     "train_live.state_idle": {"en": "not started", "zh": "未开始"},
     "train_live.state_running": {"en": "training", "zh": "训练中"},
     "train_live.state_paused": {"en": "paused", "zh": "已暂停"},
+    "train_live.state_stopping": {"en": "stopping…", "zh": "正在停止…"},
     "train_live.state_stopped": {"en": "stopped", "zh": "已停止"},
     "train_live.state_finished": {"en": "finished", "zh": "已完成"},
     "train_live.state_error": {"en": "failed", "zh": "出错"},

@@ -14,6 +14,7 @@ import numpy as np
 
 from rnnviz import seq2seq as S
 from rnnviz.data import dates as D
+from rnnviz.text import quote
 
 
 @dataclass
@@ -37,9 +38,9 @@ EVAL_CHOICES = (500, 1000, 2000)
 def validate(cfg: AttentionConfig) -> None:
     """``ValueError`` with a readable message for a setting the page cannot show."""
     if cfg.att_score not in S.MODEL_KINDS:
-        raise ValueError(f"Unknown model {cfg.att_score!r}; choose one of {', '.join(S.MODEL_KINDS)}.")
+        raise ValueError(f"Unknown model {quote(cfg.att_score)}; choose one of {', '.join(S.MODEL_KINDS)}.")
     if cfg.att_decay not in S.DECAYS:
-        raise ValueError(f"Unknown decay {cfg.att_decay!r}; choose one of {', '.join(S.DECAYS)}.")
+        raise ValueError(f"Unknown decay {quote(cfg.att_decay)}; choose one of {', '.join(S.DECAYS)}.")
     if not 1 <= cfg.att_step <= D.TARGET_LEN:
         raise ValueError(f"The step must be between 1 and {D.TARGET_LEN}.")
     D.encode_source(cfg.att_text)  # empty / unknown characters / too long
@@ -100,7 +101,7 @@ def tf_runs(cfg: AttentionConfig, progress: Callable[[float, str], None] | None 
     length and seed; the other runs are trained now (``progress(fraction, schedule)``).
     """
     if cfg.att_decay not in S.DECAYS:
-        raise ValueError(f"Unknown decay {cfg.att_decay!r}.")
+        raise ValueError(f"Unknown decay {quote(cfg.att_decay)}.")
     shipped = S.load_tf_curves() if shipped is None else shipped
     use = shipped.get("runs", {}) if shipped.get("steps") == cfg.att_tf_steps and shipped.get("seed") == 0 else {}
     out = {}

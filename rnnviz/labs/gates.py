@@ -24,6 +24,7 @@ from rnnviz import gates as G
 from rnnviz import tasks as tk
 from rnnviz.models import GATE_NAMES
 from rnnviz.trace import Trace, trace
+from rnnviz.text import quote
 
 PRECISION = 3
 """Decimals of every number shown in the equations."""
@@ -104,9 +105,9 @@ def input_text(cfg: GatesConfig) -> str:
 def validate(cfg: GatesConfig) -> None:
     """``ValueError`` for settings the page cannot show."""
     if cfg.gt_task not in G.TASKS:
-        raise ValueError(f"unknown task {cfg.gt_task!r}; choose one of {G.TASKS}")
+        raise ValueError(f"unknown task {quote(cfg.gt_task)}; choose one of {G.TASKS}")
     if cfg.gt_cell not in ("LSTM", "GRU"):
-        raise ValueError(f"the gates page shows LSTM or GRU, got {cfg.gt_cell!r}")
+        raise ValueError(f"the gates page shows LSTM or GRU, got {quote(cfg.gt_cell)}")
     if not math.isfinite(cfg.gt_fbias):
         raise ValueError("the forget-gate bias shift must be a finite number")
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rnnviz.train import CELLS, OPTIMIZERS, TASKS, TrainConfig, check_text
+from rnnviz.text import quote
 
 CLIP_OPTIONS = ("off", "0.1", "0.25", "0.5", "1", "2", "5", "10")
 LR_OPTIONS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 2.0, 3.0)
@@ -67,7 +68,7 @@ class TrainLiveConfig:
     def train_config(self) -> TrainConfig:
         """The :class:`TrainConfig` of this setting; ``ValueError`` with a readable message if impossible."""
         if self.task not in TASKS:
-            raise ValueError(f"unknown task {self.task!r}")
+            raise ValueError(f"unknown task {quote(self.task)}")
         if self.cell not in CELLS or self.optimizer not in OPTIMIZERS:
             raise ValueError("unknown cell or optimiser")
         text = None
@@ -92,9 +93,9 @@ def parse_clip(value: str) -> float | None:
     try:
         c = float(v)
     except ValueError:
-        raise ValueError(f"clipping threshold must be 'off' or a positive number, got {value!r}") from None
+        raise ValueError(f"clipping threshold must be 'off' or a positive number, got {quote(value)}") from None
     if not (math.isfinite(c) and c > 0):
-        raise ValueError(f"clipping threshold must be 'off' or a positive number, got {value!r}")
+        raise ValueError(f"clipping threshold must be 'off' or a positive number, got {quote(value)}")
     return c
 
 
@@ -129,7 +130,7 @@ def decimate(n: int, max_points: int = MAX_POINTS, keep=None) -> np.ndarray:
 class LiveView:
     """Arrays ready to draw (all NumPy); built by :func:`live_view` from a runner snapshot."""
 
-    state: str  # runner state: idle, running, paused, stopped, finished, error
+    state: str  # runner state: idle, running, paused, stopping, stopped, finished, error
     task: str  # "lm" or "names"
     step: int  # steps done
     steps: np.ndarray  # (n,) step numbers shown on the line charts (thinned)

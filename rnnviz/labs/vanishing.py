@@ -22,6 +22,7 @@ from rnnviz import bptt
 from rnnviz.inputs import INPUT_KINDS, make_input, one_hot_text
 from rnnviz.models import CELLS, INITS, NONLINEARITIES, build
 from rnnviz.trace import Trace, every_step_loss, last_step_loss, trace
+from rnnviz.text import quote
 
 LOSSES = ("last", "every")
 T_MAX, H_MAX = 500, 256
@@ -77,7 +78,7 @@ class VanishingConfig:
             raise ValueError("choose at least one cell type")
         for c in self.cells:
             if c not in CELLS:
-                raise ValueError(f"unknown cell type {c!r}")
+                raise ValueError(f"unknown cell type {quote(c)}")
         if not 1 <= self.T <= T_MAX:
             raise ValueError(f"T must be between 1 and {T_MAX}")
         if not 1 <= self.H <= H_MAX:
@@ -85,13 +86,13 @@ class VanishingConfig:
         if not (0 <= self.radius <= 3 and math.isfinite(self.radius)):
             raise ValueError("the spectral radius must be between 0 and 3")
         if self.activation not in NONLINEARITIES:
-            raise ValueError(f"unknown activation {self.activation!r}")
+            raise ValueError(f"unknown activation {quote(self.activation)}")
         if self.init not in INITS:
-            raise ValueError(f"unknown initialisation {self.init!r}")
+            raise ValueError(f"unknown initialisation {quote(self.init)}")
         if self.input_kind not in INPUT_KINDS:
-            raise ValueError(f"unknown input kind {self.input_kind!r}")
+            raise ValueError(f"unknown input kind {quote(self.input_kind)}")
         if self.loss not in LOSSES:
-            raise ValueError(f"unknown loss {self.loss!r}")
+            raise ValueError(f"unknown loss {quote(self.loss)}")
         if self.clip < 0:
             raise ValueError("the clip threshold must be >= 0 (0 = off)")
 

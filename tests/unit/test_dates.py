@@ -97,8 +97,8 @@ def test_encode_decode_and_batch():
     assert X.shape == (2, 12) and list(L) == [12, 8] and (X[1, 8:] == D.PAD).all() and Y.shape == (2, 10)
 
 
-@pytest.mark.parametrize("text,needle", [("", "empty"), ("   ", "empty"), ("3 März 2021", "'ä'"),
-                                         ("2021年3月3日!", "'!'"), ("1" * 41, "at most 40")])
+@pytest.mark.parametrize("text,needle", [("", "empty"), ("   ", "empty"), ("3 März 2021", "`ä`"),
+                                         ("2021年3月3日!", "`!`"), ("1" * 41, "at most 40")])
 def test_bad_sources_raise_a_clear_value_error(text, needle):
     with pytest.raises(ValueError, match=re.escape(needle)):
         D.encode_source(text)

@@ -48,7 +48,7 @@ def test_recall_answer_typed():
 def test_bracket_depth_closed_form():
     assert tk.bracket_depth("(()x)(").tolist() == [1, 2, 1, 1, 0, 1]
     assert tk.bracket_depth("))").tolist() == [-1, -2]
-    with pytest.raises(ValueError, match=r"'\['"):
+    with pytest.raises(ValueError, match=r"`\[`"):
         tk.bracket_depth("([)")
 
 
@@ -67,9 +67,9 @@ def test_depth_batch_matches_definition(seed):
 def test_check_text_messages():
     with pytest.raises(ValueError, match="empty"):
         tk.check_text("", "ab")
-    with pytest.raises(ValueError, match=r"'z'.*only knows: 'ab'"):
+    with pytest.raises(ValueError, match=r"`z`.*only knows: `ab`"):
         tk.encode("abz", "ab")
-    with pytest.raises(ValueError, match="'<'"):
+    with pytest.raises(ValueError, match="`<`"):
         tk.encode("<script>", tk.RECALL_VOCAB)
 
 
