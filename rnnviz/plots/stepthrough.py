@@ -2,8 +2,6 @@
 outputs and losses, dL/dh_t per step (full vs truncated BPTT). Arrays in, figures out."""
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -11,6 +9,7 @@ from plotly.subplots import make_subplots
 from rnnviz.i18n import t as _t
 from rnnviz.labs import stepthrough as L
 from rnnviz.plots.style import ACCENT, CELL_COLORS, DIVERGING, FONT_SIZE, GATE, WARN, apply_style
+from rnnviz.text import escape_html
 
 X_COLOR = "#7f7f7f"
 H_COLOR = CELL_COLORS["RNN"]
@@ -56,7 +55,7 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     fwd = phase != "backward"
     for j, slot in enumerate(res.slots):
         faded = fwd and j > cur
-        nodes["x"].append((j, rows["x"], f"x<sub>{j + 1}</sub>={html.escape(labels[j])}", faded))
+        nodes["x"].append((j, rows["x"], f"x<sub>{j + 1}</sub>={escape_html(labels[j])}", faded))
         for name, i in slot.items:
             y = rows[name]
             sym = {"f": "h", "enc": "h", "dec": "h", "b": "h&#8592;"}[name]
