@@ -156,7 +156,7 @@ def url_spec(metadata) -> urlparams.Spec | None:
         else:
             labels = tuple(serde.formatted_options)
         options = list(serde.options)
-        numbers = tuple(float(o) if isinstance(o, (int, float)) and not isinstance(o, bool) else None for o in options)
+        numbers = tuple(urlparams.as_number(o) for o in options)
         return urlparams.Spec("choices" if kind == "MultiSelectSerde" else "choice", labels=labels,
                               aliases=urlparams.option_aliases(options, labels, variants), numbers=numbers)
     if kind in ("TextInputSerde", "TextAreaSerde"):

@@ -66,6 +66,14 @@ def _number(text: str) -> float | None:
         return None
 
 
+def as_number(option) -> float | None:
+    """An option's numeric value (``0.003``, ``"0.25"``), or ``None`` (a name, a bool, not finite)."""
+    if isinstance(option, bool) or not isinstance(option, (int, float, str)):
+        return None
+    v = _number(option)
+    return v if v is not None and math.isfinite(v) else None
+
+
 def _fmt(v: float) -> str:
     return f"{v:g}" if isinstance(v, float) and not float(v).is_integer() else f"{int(v)}"
 

@@ -85,6 +85,10 @@ def test_options_raw_names_labels_of_any_language_and_numbers():
     assert U.check(spec, "3e-3") == "0.003" and U.check(spec, "0.0030") == "0.003"
     with pytest.raises(U.BadURLValue):
         U.check(spec, "inf")
+    clip = ["off", "0.5", "1", "2"]
+    spec = U.Spec("choice", labels=("Off", "0.5", "1", "2"), aliases=U.option_aliases(clip, ("Off", "0.5", "1", "2"), variants),
+                  numbers=tuple(U.as_number(o) for o in clip))
+    assert U.check(spec, "1.0") == "1" and U.check(spec, "off") == "Off" and U.as_number(True) is None
     multi = U.Spec("choices", labels=("RNN", "LSTM", "GRU"), aliases={})
     assert U.check(multi, ["RNN", "GRU"]) == ["RNN", "GRU"]
     with pytest.raises(U.BadURLValue):
