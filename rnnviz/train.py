@@ -118,9 +118,9 @@ class TrainConfig:
             check_text(self.text)
             need = min_text_length(self.batch_size, self.bptt)
             if len(self.text) < need:
-                raise ValueError(f"the training text has {len(self.text)} characters; batch size {self.batch_size} x "
-                                 f"BPTT length {self.bptt} needs at least {need}: paste a longer text or use "
-                                 f"smaller values")
+                raise ValueError(f"the training text is too short for batch size {self.batch_size} x BPTT length "
+                                 f"{self.bptt}: it has {len(self.text)} characters, at least {need} are needed; "
+                                 f"paste a longer text or use smaller values")
         return self
 
 

@@ -95,6 +95,6 @@ def test_short_pasted_text_is_rejected_by_the_page_config_naming_the_minimum():
 
     n = T.min_text_length(32, 32)
     cfg = TrainLiveConfig(task="lm", corpus="pasted", text=TEXT[:n - 1], batch=32, bptt=32)
-    with pytest.raises(ValueError, match=rf"needs at least {n}\b"):
+    with pytest.raises(ValueError, match=rf"too short for batch size 32 x BPTT length 32: it has {n - 1} characters, at least {n}\b"):
         cfg.train_config()
     assert cfg.__class__(**{**cfg.__dict__, "text": TEXT[:n]}).train_config().text == TEXT[:n]
