@@ -116,11 +116,6 @@ class TrainConfig:
             raise ValueError("probe_size must be >= 1 and probe_len >= 2")
         if self.task == "lm" and self.text is not None:
             check_text(self.text)
-            need = min_text_length(self.batch_size, self.bptt)
-            if len(self.text) < need:
-                raise ValueError(f"the training text is too short for batch size {self.batch_size} x BPTT length "
-                                 f"{self.bptt}: it has {len(self.text)} characters, at least {need} are needed; "
-                                 f"paste a longer text or use smaller values")
         return self
 
 
@@ -138,6 +133,17 @@ def min_text_length(batch_size: int, bptt: int) -> int:
     while n - _n_val(n, bptt) < need:
         n += 1
     return n
+
+
+def check_text_fits(text: str, batch_size: int, bptt: int) -> str:
+    """:func:`check_text`, and long enough for ``batch_size`` x ``bptt`` (:func:`min_text_length`)."""
+    check_text(text)
+    need = min_text_length(batch_size, bptt)
+    if len(text) < need:
+        raise ValueError(f"the training text is too short for batch size {batch_size} x BPTT length {bptt}: "
+                         f"it has {len(text)} characters, at least {need} are needed; paste a longer text "
+                         f"or use smaller values")
+    return text
 
 
 def check_text(text: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnnviz.train import CELLS, OPTIMIZERS, TASKS, TrainConfig, check_text
+from rnnviz.train import CELLS, OPTIMIZERS, TASKS, TrainConfig, check_text_fits
 from rnnviz.text import quote
 
 CLIP_OPTIONS = ("off", "0.1", "0.25", "0.5", "1", "2", "5", "10")
@@ -75,7 +75,7 @@ class TrainLiveConfig:
         if self.task == "lm" and self.corpus == "pasted":
             if len(self.text) > MAX_TEXT_CHARS:
                 raise ValueError(f"the pasted text has {len(self.text)} characters, at most {MAX_TEXT_CHARS} are used")
-            text = check_text(self.text)
+            text = check_text_fits(self.text, int(self.batch), int(self.bptt))  # said when pasted, not at Start
         return TrainConfig(task=self.task, cell=self.cell, hidden_size=int(self.hidden), layers=int(self.layers),
                            bptt=int(self.bptt), batch_size=int(self.batch), lr=float(self.lr),
                            optimizer=self.optimizer, clip=parse_clip(self.clip), seed=int(self.seed),

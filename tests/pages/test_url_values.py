@@ -28,6 +28,7 @@ REVEAL = {
     "pages/gates.py": [{"gt_source": "typed"}],
     "pages/attention.py": [{}],
     "pages/train_live.py": [{"tl_corpus": "pasted"}, {"tl_task": "names"}],
+    "pages/hidden.py": [{"hd_source": "typed", "hd_pattern": "regex"}],
 }
 # (every spelling of these is also checked without Streamlit in tests/unit/test_text_urlparams.py)
 CRASHERS = ["inf", "-Infinity", "1e309", "nan", "-99999999999999999999", "garbage", ""]
@@ -140,7 +141,9 @@ TEXT_WIDGETS = [("pages/stepthrough.py", "st_numbers", {}), ("pages/stepthrough.
                 ("pages/vanishing.py", "vg_text", {"vg_input_kind": "text"}),
                 ("pages/gates.py", "gt_text", {"gt_source": "typed"}), ("pages/attention.py", "att_text", {}),
                 ("pages/train_live.py", "tl_text", {"tl_corpus": "pasted"}),
-                ("pages/train_live.py", "tl_name", {"tl_task": "names"})]
+                ("pages/train_live.py", "tl_name", {"tl_task": "names"}),
+                ("pages/hidden.py", "hd_text", {"hd_source": "typed"}),
+                ("pages/hidden.py", "hd_regex", {"hd_pattern": "regex"})]
 
 
 @pytest.mark.parametrize("page,key,reveal", TEXT_WIDGETS, ids=[k for _, k, _ in TEXT_WIDGETS])

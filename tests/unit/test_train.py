@@ -433,7 +433,8 @@ def test_parse_clip_rejects_nonsense(text):
 def test_page_config_to_train_config():
     tc = lab.TrainLiveConfig(task="names", cell="GRU", hidden=32, layers=2, clip="off", lr=0.01).train_config()
     assert (tc.task, tc.cell, tc.hidden_size, tc.layers, tc.clip, tc.lr, tc.text) == ("names", "GRU", 32, 2, None, 0.01, None)
-    assert lab.TrainLiveConfig(corpus="pasted", text="x" * 300).train_config().text == "x" * 300
+    n = T.min_text_length(lab.TrainLiveConfig.batch, lab.TrainLiveConfig.bptt)  # a shorter text is refused when pasted
+    assert lab.TrainLiveConfig(corpus="pasted", text="x" * n).train_config().text == "x" * n
     assert lab.TrainLiveConfig(corpus="sonnets", text="ignored").train_config().text is None
     with pytest.raises(ValueError, match="at most"):
         lab.TrainLiveConfig(corpus="pasted", text="x" * (lab.MAX_TEXT_CHARS + 1)).train_config()

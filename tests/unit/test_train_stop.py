@@ -86,8 +86,10 @@ def test_stop_before_start_is_stopped_at_once():
 def test_min_text_length_is_exact(batch, bptt):
     n = T.min_text_length(batch, bptt)
     T.Trainer(_cfg(batch_size=batch, bptt=bptt, text=TEXT[:n], max_steps=1, probe_len=32))  # builds
+    with pytest.raises(ValueError, match="too short"):  # one character less: the trainer itself refuses it
+        T.Trainer(_cfg(batch_size=batch, bptt=bptt, text=TEXT[:n - 1], max_steps=1, probe_len=32))
     with pytest.raises(ValueError, match=rf"at least {n}\b"):
-        _cfg(batch_size=batch, bptt=bptt, text=TEXT[:n - 1]).validate()
+        T.check_text_fits(TEXT[:n - 1], batch, bptt)
 
 
 def test_short_pasted_text_is_rejected_by_the_page_config_naming_the_minimum():
