@@ -60,13 +60,13 @@ def test_page_renders_and_t_slider_moves_the_row(page, app_url):
     # the slider inside the influence figure moves t in the browser: no rerun, the URL keeps hd_t
     gd = page.locator(".js-plotly-plot").filter(has=page.locator(".slider-container")).first
     gd.scroll_into_view_if_needed()
-    current = gd.locator("text.slider-label").filter(has_text="t = ").first  # plotly's current-value label
     # the figure is redrawn for t = 41 after the caption: wait for its label
-    page.wait_for_function("(el) => el.textContent.trim().endsWith('= 41')", arg=current.element_handle(),
-                           timeout=120_000)
+    # (queried afresh each time: the rerun replaces the chart's DOM nodes)
+    labels = "Array.from(document.querySelectorAll('.js-plotly-plot text.slider-label')).map(e => e.textContent.trim())"
+    page.wait_for_function(f"() => {labels}.some(s => s.endsWith('= 41'))", timeout=120_000)
     box = gd.locator(".slider-rail-touch-rect").first.bounding_box()
     page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + box["height"] / 2)
-    page.wait_for_function("(el) => !el.textContent.trim().endsWith('41')", arg=current.element_handle(), timeout=10_000)
+    page.wait_for_function(f"() => {labels}.some(s => s.includes('t = ') && !s.endsWith('= 41'))", timeout=10_000)
     assert page.locator('[data-stale="true"]').count() == 0 and "hd_t=41" in page.url
     screenshot(page, "hidden_en_influence_slider")
     assert no_errors(page) == []
