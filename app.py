@@ -45,4 +45,5 @@ nav = st.navigation(PAGES)
 # Less empty space above the title: on a 1280x720 projector every line counts. Static CSS only.
 st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}</style>")
 sh.language_selector()
+sh.export_format_selector()
 nav.run()

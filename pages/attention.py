@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from rnnviz import seq2seq as S
+from rnnviz import export
 from rnnviz import streamlit_helpers as sh
 from rnnviz.data import dates as DATES
 from rnnviz.labs import attention as lab
@@ -132,6 +133,7 @@ with tab_heat:
         st.info(tr("attention.baseline_info"), icon=":material/info:")
     else:
         sh.chart(plots.heatmap(dec, lang, step=t), width="stretch", key="att_fig_heat")
+        sh.downloads(export.attention_export(dec, kind), key="att_dl")
 
 with tab_bn:
     st.markdown(tr("attention.bottleneck_what"))

@@ -6,6 +6,7 @@ from dataclasses import astuple
 import streamlit as st
 
 from rnnviz import gates as G
+from rnnviz import export
 from rnnviz import streamlit_helpers as sh
 from rnnviz.labs import gates as lab
 from rnnviz.plots import gates as plots
@@ -149,6 +150,7 @@ if not res.trace.finite:
 # ---- heatmaps
 st.subheader(tr("gates.sec_heatmaps"))
 sh.chart(plots.gates_figure(res.quantities, res.text, lang), width="stretch", key="gt_fig_gates")
+sh.downloads(export.gates_export(res), key="gt_dl")
 
 # ---- one unit
 st.subheader(tr("gates.sec_unit"))

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from rnnviz import stepthrough as S
+from rnnviz import export
 from rnnviz import streamlit_helpers as sh
 from rnnviz.labs import stepthrough as lab
 from rnnviz.plots import stepthrough as plots
@@ -214,11 +215,9 @@ def step_view() -> None:
     else:
         st.markdown(f"**{tr('stepthrough.backward_eqs', t=t)}**")
         lines = lab.backward_latex(res, t)
-    for line in lines:
-        st.latex(line)
+    sh.latex_lines(lines)
     with st.expander(tr("stepthrough.weights_eqs")):
-        for line in lab.weights_latex(res):
-            st.latex(line)
+        sh.latex_lines(lab.weights_latex(res), nested=True)
     left, right = st.columns(2)
     with left:
         sh.chart(plots.hidden_heatmap(res, t, lang), width="stretch", key="st_fig_heat")
@@ -227,6 +226,7 @@ def step_view() -> None:
             sh.chart(plots.outputs_figure(res, t, lang), width="stretch", key="st_fig_out")
         else:
             sh.chart(plots.grad_figure(res, t, lang), width="stretch", key="st_fig_grad")
+    sh.downloads(*export.stepthrough_exports(res), key="st_dl")
 
 
 def play_view() -> None:
@@ -273,8 +273,7 @@ with tab_scalar:
         sc, ag = compute_scalar(float(U), float(W), float(V), numbers)
     ts = lab.clamp_step(st.session_state.get("st_t", 1), len(sc.x))
     st.markdown(tr("stepthrough.scalar_what", t=ts))
-    for line in lab.scalar_latex(sc, ts):
-        st.latex(line)
+    sh.latex_lines(lab.scalar_latex(sc, ts))
     dd = max(abs(sc.dU - ag["dU"]), abs(sc.dW - ag["dW"]), abs(sc.dV - ag["dV"]))
     st.success(tr("stepthrough.scalar_check", dU=sc.dU, dW=sc.dW, dV=sc.dV, d=dd))
     st.dataframe(pd.DataFrame({"t": np.arange(1, len(sc.x) + 1), "x_t": sc.x, "y_t": sc.y.astype(int), "h_t": sc.h,

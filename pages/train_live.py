@@ -11,6 +11,7 @@ import html
 
 import streamlit as st
 
+from rnnviz import export
 from rnnviz import streamlit_helpers as sh
 from rnnviz import train as T
 from rnnviz.labs import train_live as lab
@@ -205,11 +206,12 @@ def live() -> None:
     clip_value = runner.config.clip if runner else (train_cfg.clip if train_cfg else None)
     cell_name = runner.config.cell if runner else cell
     a, b = st.columns(2)
-    a.plotly_chart(plots.loss_figure(v, lang, cell_name), width="stretch", theme=None, key="tl_fig_loss")
-    b.plotly_chart(plots.metric_figure(v, lang), width="stretch", theme=None, key="tl_fig_metric")
+    sh.chart(plots.loss_figure(v, lang, cell_name), where=a, key="tl_fig_loss")
+    sh.chart(plots.metric_figure(v, lang), where=b, key="tl_fig_metric")
     a, b = st.columns(2)
-    a.plotly_chart(plots.grad_norm_figure(v, clip_value, lang), width="stretch", theme=None, key="tl_fig_norm")
-    b.plotly_chart(plots.probe_heatmap(v, lang), width="stretch", theme=None, key="tl_fig_probe")
+    sh.chart(plots.grad_norm_figure(v, clip_value, lang), where=a, key="tl_fig_norm")
+    sh.chart(plots.probe_heatmap(v, lang), where=b, key="tl_fig_probe")
+    sh.downloads(*export.history_exports(v), key="tl_dl")
     if runner is not None and runner.trainer is not None:
         trn = runner.trainer
         B, Tp = trn.probe_x.shape[1], trn.probe_x.shape[0]

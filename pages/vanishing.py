@@ -3,6 +3,7 @@ from dataclasses import astuple
 
 import streamlit as st
 
+from rnnviz import export
 from rnnviz import streamlit_helpers as sh
 from rnnviz.labs import vanishing as lab
 from rnnviz.plots import vanishing as plots
@@ -70,6 +71,7 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
     sh.chart(plots.grad_norm_figure(res, sh.lang()), width="stretch", key="vg_fig_grad")
     for line in lab.readout_sentences(res, sh.lang()):
         st.markdown(line)
+    sh.downloads(export.vanishing_export(res), key="vg_dl")
     if res.alphabet is not None:
         st.caption(tr("vanishing.text_info", T=res.T, V=len(res.alphabet)))
 

@@ -86,15 +86,88 @@ def preset_buttons(presets: Mapping[str, tuple[str, str, Mapping[str, Any]]], *,
         )
 
 
-def chart(fig, **kwargs) -> None:
-    """``st.plotly_chart`` with the app's own look: full width and ``theme=None``.
+EXPORT_FORMAT_KEY = "ex_format"
+EXPORT_FORMATS = ("png", "svg")
+# the same labels in every language: a bound selectbox writes its label into the URL
+EXPORT_FORMAT_LABELS = {"png": "PNG 2x", "svg": "SVG"}
+
+
+def export_format_selector() -> str:
+    """Sidebar choice of what every chart's camera button saves (PNG at 2x or SVG), bound to the URL.
+
+    Plotly's modebar has one image button and Streamlit passes the config as JSON (no custom
+    buttons with JavaScript callbacks), so the format is one app-wide choice read by :func:`chart`.
+    """
+    st.sidebar.selectbox(tr("export.format"), EXPORT_FORMATS, key=EXPORT_FORMAT_KEY, bind="query-params",
+                         format_func=EXPORT_FORMAT_LABELS.get, help=tr("export.format_help"))
+    return export_format()
+
+
+def export_format() -> str:
+    value = st.session_state.get(EXPORT_FORMAT_KEY)
+    return value if value in EXPORT_FORMATS else EXPORT_FORMATS[0]
+
+
+def chart_config(key: str | None, fmt: str = "png") -> dict:
+    """The plotly config of every chart: the camera button saves ``fmt`` (PNG at scale 2 for slides,
+    or SVG), named after what the chart shows (:func:`rnnviz.export.figure_filename`); made in the
+    browser by plotly.js, so it works offline."""
+    from rnnviz.export import figure_filename
+
+    return {"toImageButtonOptions": {"format": fmt, "scale": 2 if fmt == "png" else 1,
+                                     "filename": figure_filename(key)},
+            "displaylogo": False}
+
+
+def chart(fig, name: str | None = None, *, where=None, **kwargs) -> None:
+    """``st.plotly_chart`` with the app's own look: full width, ``theme=None``, and the export config.
 
     Streamlit's default plotly theme overrides the figure's fonts and colours (grey 12 px tick
     labels, too small for a projector); ``theme=None`` keeps :data:`rnnviz.plots.style.TEMPLATE`.
+    The image file name comes from ``name`` (a key of :data:`rnnviz.export.FIGURE_NAMES`), else
+    from the chart's ``key``.
     """
     kwargs.setdefault("width", "stretch")
     kwargs.setdefault("theme", None)
-    st.plotly_chart(fig, **kwargs)
+    kwargs.setdefault("config", chart_config(name or kwargs.get("key"), export_format()))
+    (where or st).plotly_chart(fig, **kwargs)
+
+
+def downloads(*exports, key: str = "dl") -> None:
+    """CSV and JSON download buttons for each :class:`rnnviz.export.Export` (``None`` entries are
+    skipped), in a collapsed expander. The files are built only when a button is clicked."""
+    from rnnviz import export as ex
+
+    exports = [e for e in exports if e is not None]
+    if not exports:
+        return
+    with st.expander(tr("export.numbers"), icon=":material/download:"):
+        st.caption(tr("export.numbers_note", rows=", ".join(str(e.rows) for e in exports)))
+        for i, e in enumerate(exports):
+            c1, c2 = st.columns(2)
+            c1.download_button(tr("export.csv", name=f"{e.name}.csv"), (lambda e=e: ex.to_csv(e)),
+                               file_name=f"{e.name}.csv", mime="text/csv", key=f"{key}_{i}_csv",
+                               help=tr("export.csv_help"), on_click="ignore", icon=":material/table:")
+            c2.download_button(tr("export.json", name=f"{e.name}.json"), (lambda e=e: ex.to_json(e)),
+                               file_name=f"{e.name}.json", mime="application/json", key=f"{key}_{i}_json",
+                               help=tr("export.json_help"), on_click="ignore", icon=":material/data_object:")
+
+
+def latex_lines(lines, *, nested: bool = False) -> None:
+    """Equations drawn with ``st.latex``, then their source in a code box with a copy button:
+    in a collapsed expander, or (``nested=True``, already inside an expander, which Streamlit
+    cannot nest) under a caption."""
+    lines = list(lines)
+    for line in lines:
+        st.latex(line)
+    if not lines:
+        return
+    if nested:
+        st.caption(tr("export.latex"))
+        st.code("\n".join(lines), language="latex")
+    else:
+        with st.expander(tr("export.latex"), icon=":material/content_copy:"):
+            st.code("\n".join(lines), language="latex")
 
 
 def show_error(exc: BaseException) -> None:
@@ -129,8 +202,7 @@ def explain(what_key: str, latex: list[str] | tuple[str, ...] = (), *, expanded:
         st.markdown(tr(what_key))
     if latex:
         with st.expander(tr("common.equations"), expanded=False):
-            for eq in latex:
-                st.latex(eq)
+            latex_lines(latex, nested=True)
 
 
 # ----------------------------------------------------------------------------- URL values
