@@ -39,6 +39,7 @@ PAGES = [
     st.Page("pages/hidden.py", title=sh.tr("hidden.nav_title"), icon=":material/neurology:", url_path="hidden"),
     st.Page("pages/attention.py", title=sh.tr("attention.nav_title"), icon=":material/grid_on:", url_path="attention"),
     st.Page("pages/train_live.py", title=sh.tr("train_live.nav_title"), icon=":material/model_training:", url_path="train_live"),
+    st.Page("pages/lecture.py", title=sh.tr("lecture.nav_title"), icon=":material/slideshow:", url_path="lecture"),
 ]
 
 nav = st.navigation(PAGES)
@@ -46,4 +47,6 @@ nav = st.navigation(PAGES)
 st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}</style>")
 sh.language_selector()
 sh.export_format_selector()
+sh.add_view_button(nav.url_path, nav.title)
+sh.present_bar()
 nav.run()

@@ -102,7 +102,8 @@ acc = bottleneck(2000)[kind]
 st.caption(tr("attention.trained_caption", kind=kind, acc=acc["accuracy"], n=acc["n"]))
 
 tab_heat, tab_step, tab_bn, tab_tf = st.tabs([tr("attention.tab_heat"), tr("attention.tab_step"),
-                                              tr("attention.tab_bottleneck"), tr("attention.tab_tf")])
+                                              tr("attention.tab_bottleneck"), tr("attention.tab_tf")],
+                                             key="att_tab", **OPTS)  # the open tab is in the URL (lectures)
 
 # ----------------------------------------------------------------------------- step controls (drawn first: the
 # heatmap outlines the current step)

@@ -13,6 +13,7 @@ LABS = [
     ("pages/hidden.py", "hidden.nav_title", "home.blurb_hidden"),
     ("pages/attention.py", "attention.nav_title", "home.blurb_attention"),
     ("pages/train_live.py", "train_live.nav_title", "home.blurb_train_live"),
+    ("pages/lecture.py", "lecture.nav_title", "lecture.blurb"),
 ]
 
 st.title("rnnviz")

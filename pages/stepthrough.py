@@ -241,7 +241,8 @@ def play_view() -> None:
 
 
 tab_step, tab_check, tab_scalar, tab_trunc = st.tabs([tr("stepthrough.tab_step"), tr("stepthrough.tab_check"),
-                                                      tr("stepthrough.tab_scalar"), tr("stepthrough.tab_trunc")])
+                                                      tr("stepthrough.tab_scalar"), tr("stepthrough.tab_trunc")],
+                                                     key="st_tab", **OPTS)  # the open tab is in the URL (lectures)
 with tab_step:
     run_every = float(speed) if st.session_state.get(PLAYING) else None
     st.session_state[TIMER_ON] = run_every is not None

@@ -299,3 +299,179 @@ def _leave_pages_directory_mode() -> None:
 
 
 _leave_pages_directory_mode()
+
+
+# ----------------------------------------------------------------------------- lectures (rnnviz.lecture)
+LECTURE_KEY = "lc_lecture"  # the session's lecture (rnnviz.lecture.Lecture), not a widget
+PRESENT_KEY = "lc_scene"  # index of the scene being presented, or None
+GOTO_KEY = "lc_goto"  # set by a button callback: the Scene whose URL the browser opens next
+_PAGES_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "pages"
+
+# Clicker keys -> the presenter's buttons. Static script (no user text in it): it clicks the button
+# whose Streamlit key class is st-key-lc_next / st-key-lc_prev, unless the key is typed into a field
+# or moves a slider. Installed once per browser tab.
+_KEYS_JS = """<script>
+if (!window.__rnnvizClicker) {
+  window.__rnnvizClicker = true;
+  const NEXT = new Set(["PageDown", "ArrowRight", "ArrowDown"]), PREV = new Set(["PageUp", "ArrowLeft", "ArrowUp"]);
+  document.addEventListener("keydown", (ev) => {
+    const el = ev.target;
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || (el && el.closest &&
+        el.closest("input, textarea, select, [contenteditable], [role=slider], [role=combobox], [role=listbox], .js-plotly-plot"))) return;
+    const which = NEXT.has(ev.key) ? "lc_next" : PREV.has(ev.key) ? "lc_prev" : null;
+    const btn = which && document.querySelector(".st-key-" + which + " button");
+    if (btn && !btn.disabled) { ev.preventDefault(); btn.click(); }
+  }, true);
+  // Present asks the browser for full screen (allowed inside a click); Exit leaves it.
+  document.addEventListener("click", (ev) => {
+    const t = ev.target && ev.target.closest ? ev.target : null;
+    if (!t) return;
+    if (t.closest(".st-key-lc_present button, [class*=st-key-lc_open_] button")) {
+      if (!document.fullscreenElement && document.documentElement.requestFullscreen)
+        document.documentElement.requestFullscreen().catch(() => {});
+    } else if (t.closest(".st-key-lc_exit button") && document.fullscreenElement) {
+      document.exitFullscreen().catch(() => {});
+    }
+  }, true);
+}
+</script>"""
+_PRESENT_CSS = """<style>
+[data-testid=stSidebar], [data-testid=stSidebarCollapsedControl], [data-testid=stExpandSidebarButton],
+[data-testid=stHeader], [data-testid=stSidebarNav] {display: none !important;}
+[data-testid=stMainBlockContainer] {padding-top: 0.6rem !important; max-width: 100% !important;}
+</style>"""
+
+
+def known_params() -> dict:
+    """Each page's URL parameters (read once from the page sources), see :func:`rnnviz.lecture.page_params`."""
+    from rnnviz import lecture as L
+
+    @st.cache_resource(show_spinner=False)
+    def _known(path: str) -> dict:
+        return L.page_params(path)
+
+    return _known(str(_PAGES_DIR))
+
+
+def current_lecture():
+    from rnnviz.lecture import Lecture
+
+    lec = st.session_state.get(LECTURE_KEY)
+    if lec is None:
+        lec = st.session_state[LECTURE_KEY] = Lecture()
+    return lec
+
+
+def current_view_params() -> dict:
+    """The page's URL state: ``{name: value}`` (a list for a repeated parameter)."""
+    out = {}
+    for k in st.query_params:
+        values = st.query_params.get_all(k)
+        out[k] = values if len(values) > 1 else values[0]
+    return out
+
+
+def add_view_button(page_url: str, page_title: str) -> None:
+    """Sidebar button: append the current page and its URL state to the session's lecture."""
+    from rnnviz.lecture import PAGE_PREFIX, Scene
+
+    if page_url not in PAGE_PREFIX or st.session_state.get(PRESENT_KEY) is not None:
+        return
+    if st.sidebar.button(tr("lecture.add_view"), key="lc_add_view", help=tr("lecture.add_view_help"),
+                         icon=":material/playlist_add:", width="stretch"):
+        lec = current_lecture()
+        params = {k: v for k, v in current_view_params().items() if k in known_params()[page_url]}
+        params.setdefault("lang", LANG_NAMES[lang()])
+        lec.scenes.append(Scene(page=page_url, params=params, title=page_title))
+        st.sidebar.success(tr("lecture.added", n=len(lec.scenes), title=page_title))
+
+
+def scene_url(scene) -> str:
+    """``<page>?<params>`` of a scene, relative to the app's base path. The page is one of
+    :data:`rnnviz.lecture.PAGE_PREFIX` and every value is percent-encoded (no quote, no ``<``)."""
+    from urllib.parse import quote, urlencode
+
+    from rnnviz.lecture import PAGE_PREFIX
+
+    if scene.page not in PAGE_PREFIX:
+        raise ValueError(f"unknown page {scene.page!r}")
+    params = dict(scene.params)
+    params.setdefault("lang", LANG_NAMES[lang()])
+    return quote(scene.page) + "?" + urlencode(params, doseq=True)
+
+
+def request_scene(target) -> None:
+    """Button callback: present scene ``target`` (an index), or leave present mode (``"exit"``).
+
+    The browser then opens the scene's URL as a history navigation (:func:`_navigate`): Streamlit
+    drops the target page's kept widget values and takes them, and the language, from the URL,
+    checking each one (an invalid value falls back to the widget's default)."""
+    from rnnviz.lecture import Scene
+
+    n = len(current_lecture().scenes)
+    if target == "exit" or not n:
+        st.session_state[PRESENT_KEY] = None
+        st.session_state[GOTO_KEY] = Scene(page="lecture", params={"lang": LANG_NAMES[lang()]})
+        return
+    i = min(max(int(target), 0), n - 1)
+    st.session_state[PRESENT_KEY] = i
+    st.session_state[GOTO_KEY] = current_lecture().scenes[i]
+
+
+def _navigate() -> None:
+    """If a scene change was requested, send the browser to its URL (one static script; the URL is
+    built by :func:`scene_url` and passed as a JSON string)."""
+    import json as _json
+
+    scene = st.session_state.pop(GOTO_KEY, None)
+    if scene is None:
+        return
+    n = st.session_state["lc_nav_count"] = st.session_state.get("lc_nav_count", 0) + 1
+    target = _json.dumps(scene_url(scene)).replace("<", "\\u003c")
+    st.html(f"""<script>/* {n} */ (() => {{
+  const url = location.pathname.replace(/[^/]*$/, "") + {target};
+  history.pushState(null, "", url);
+  window.dispatchEvent(new PopStateEvent("popstate"));
+}})();</script>""", unsafe_allow_javascript=True)
+
+
+def clicker_script() -> None:
+    """Install the clicker keys and the full-screen switch (a static script, once per browser tab)."""
+    st.html(_KEYS_JS, unsafe_allow_javascript=True)
+
+
+def present_bar() -> None:
+    """The presenter's bar (only in present mode): sidebar hidden, "scene i of n", Previous/Next
+    (buttons and clicker keys), Exit, and the speaker note in a collapsed panel. Call before the
+    page runs (``app.py``)."""
+    _navigate()
+    i = st.session_state.get(PRESENT_KEY)
+    if i is None:
+        return
+    lec = current_lecture()
+    n = len(lec.scenes)
+    if not n:
+        st.session_state[PRESENT_KEY] = None
+        return
+    i = min(max(i, 0), n - 1)
+    scene = lec.scenes[i]
+    st.html(_PRESENT_CSS)
+    clicker_script()
+    c1, c2, c3, c4 = st.columns([6, 1.3, 1.3, 1], vertical_alignment="center")
+    c1.markdown(f"**{tr('lecture.scene_of', i=i + 1, n=n)}** · {_plain_md(scene.title)}")
+    c2.button(tr("lecture.prev"), key="lc_prev", help=tr("lecture.prev_help"), disabled=i == 0,
+              icon=":material/chevron_left:", width="stretch", on_click=request_scene, args=(i - 1,))
+    c3.button(tr("lecture.next"), key="lc_next", help=tr("lecture.next_help"), disabled=i == n - 1,
+              type="primary", icon=":material/chevron_right:", width="stretch", on_click=request_scene, args=(i + 1,))
+    c4.button(tr("lecture.exit"), key="lc_exit", help=tr("lecture.exit_help"), width="stretch",
+              on_click=request_scene, args=("exit",))
+    if scene.note:
+        with st.expander(tr("lecture.note"), icon=":material/speaker_notes:"):
+            st.text(scene.note)
+
+
+def _plain_md(text: str) -> str:
+    """User text shown inside Markdown as plain text: every Markdown/HTML special character escaped."""
+    import re as _re
+
+    return _re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~&$])", r"\\\1", text.replace("\n", " "))
