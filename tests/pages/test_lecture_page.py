@@ -1,0 +1,154 @@
+"""AppTest for the lecture page and present mode (through the router, as in the app): build a
+lecture (shipped lecture, add this view, rename, reorder, delete), save/load it (good, malformed and
+hostile files, a link), present it, and every shipped scene's parameters reach the page's widgets."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rnnviz import lecture as L
+from rnnviz.lecture_default import default_lecture
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+KNOWN = L.page_params(ROOT / "pages")
+
+
+def open_lecture(lang: str = "en", **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "lecture.py"), default_timeout=180)
+    at.session_state["lang"] = lang
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shell_script():
+    """What app.py draws around every page for lectures (AppTest's switch_page runs a page on its own)."""
+    from rnnviz import streamlit_helpers as sh
+
+    sh.add_view_button("vanishing", "Vanishing")
+    sh.present_bar()
+
+
+def lecture_of(at) -> L.Lecture:
+    return at.session_state["lc_lecture"]
+
+
+def test_build_edit_reorder_delete_and_present():
+    at = open_lecture()
+    assert not at.error
+    at.button(key="lc_default").click().run()
+    lec = lecture_of(at)
+    assert len(lec.scenes) == 11 and lec.scenes[0].page == "stepthrough"
+    gen = at.session_state["lc_gen"]
+    at.text_input(key=f"lc_t_{gen}_0").set_value("<b>My</b> *first* scene").run()
+    assert lecture_of(at).scenes[0].title == "<b>My</b> *first* scene"
+    at.text_area(key=f"lc_n_{gen}_1").set_value("say this").run()
+    assert lecture_of(at).scenes[1].note == "say this"
+    at.button(key=f"lc_down_{gen}_0").click().run()
+    assert [s.title for s in lecture_of(at).scenes[:2]][1] == "<b>My</b> *first* scene"
+    gen = at.session_state["lc_gen"]
+    at.button(key=f"lc_del_{gen}_1").click().run()
+    assert len(lecture_of(at).scenes) == 10 and lecture_of(at).scenes[0].note == "say this"
+    # the shareable link holds the lecture
+    link = next(c.value for c in at.code if "/lecture?lc=" in c.value)
+    back, warnings = L.decode_link(link.split("lc=", 1)[1], KNOWN)
+    assert back == lecture_of(at) and not warnings
+    # present: the browser is sent to scene 1's URL (a static script with a percent-encoded URL)
+    at.button(key="lc_present").click().run()
+    assert at.session_state["lc_scene"] == 0 and at.session_state["lc_goto"] == lecture_of(at).scenes[0]
+
+
+def test_add_this_view_and_present_bar():
+    at = AppTest.from_function(shell_script, default_timeout=60)
+    at.query_params["vg_radius"] = "1.5"
+    at.query_params["vg_cells"] = ["RNN", "LSTM"]
+    at.query_params["st_t"] = "4"  # another page's parameter: not part of this view
+    at.run()
+    at.sidebar.button(key="lc_add_view").click().run()
+    lec = lecture_of(at)
+    assert len(lec.scenes) == 1 and lec.scenes[0].page == "vanishing"
+    assert lec.scenes[0].params == {"vg_radius": "1.5", "vg_cells": ["RNN", "LSTM"], "lang": "English"}
+    lec.scenes.append(L.Scene(page="gates", params={"gt_cell": "GRU"}, title="<b>GRU</b> *z*", note="<i>note</i>"))
+    # present mode: the bar with "Scene 1 of 2", Previous disabled, the sidebar hidden, no Add button
+    at.session_state["lc_scene"] = 0
+    at.run()
+    assert not at.exception
+    assert any("Scene 1 of 2" in m.value for m in at.markdown)
+    assert at.button(key="lc_prev").disabled and not at.button(key="lc_next").disabled
+    assert not at.sidebar.button  # "add this view" is hidden while presenting
+    at.button(key="lc_next").click().run()
+    assert at.session_state["lc_scene"] == 1
+    bar = " ".join(m.value for m in at.markdown)
+    assert "Scene 2 of 2" in bar and "\\<b\\>GRU\\</b\\> \\*z\\*" in bar  # the title is escaped text
+    assert any(t.value == "<i>note</i>" for t in at.text)  # the note as plain text
+    script = " ".join(h.proto.body for h in at.get("html"))
+    assert "pushState" in script and '"gates?gt_cell=GRU&lang=English"' in script
+    at.button(key="lc_exit").click().run()
+    assert at.session_state["lc_scene"] is None
+
+
+@pytest.mark.parametrize("content,problem", [
+    (b"{broken", "not valid JSON"),
+    (b'{"format": "something-else"}', "not an rnnviz lecture"),
+    (b"\x80\x81 binary", "not UTF-8"),
+])
+def test_malformed_file_gives_a_clear_error_and_keeps_the_lecture(content, problem):
+    at = open_lecture()
+    at.button(key="lc_default").click().run()
+    at.file_uploader(key="lc_upload").upload("lecture.json", content, "application/json").run()
+    assert not at.exception
+    assert any(problem in e.value for e in at.error), [e.value for e in at.error]
+    assert len(lecture_of(at).scenes) == 11  # the session keeps working with its lecture
+
+
+def test_hostile_file_is_reported_and_shown_as_text():
+    d = default_lecture("en").to_dict()
+    d["scenes"] = [{"page": "../../app", "params": {}},
+                   {"page": "vanishing", "params": {"vg_radius": "1.5", "evil": "x"},
+                    "title": "<img src=x onerror=alert(1)>", "note": "<script>alert(2)</script>"}]
+    at = open_lecture()
+    at.file_uploader(key="lc_upload").upload("l.json", json.dumps(d).encode(), "application/json").run()
+    assert not at.exception and not at.error
+    warnings = " ".join(w.value for w in at.warning)
+    assert "'../../app'" in warnings and "'evil'" in warnings
+    lec = lecture_of(at)
+    assert len(lec.scenes) == 1 and lec.scenes[0].params == {"vg_radius": "1.5"}
+    gen = at.session_state["lc_gen"]
+    assert at.text_input(key=f"lc_t_{gen}_0").value == "<img src=x onerror=alert(1)>"  # a text field, not HTML
+    assert all("onerror" not in h.proto.body and "alert(2)" not in h.proto.body for h in at.get("html"))
+    assert all("onerror" not in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_lecture_from_a_link(lang):
+    code = L.encode_link(default_lecture(lang))
+    at = open_lecture(lang, lc=code)
+    assert len(lecture_of(at).scenes) == 11
+    assert at.success
+    bad = open_lecture(lang, lc="not$base64")
+    assert any("base64url" in e.value for e in bad.error)
+
+
+@pytest.mark.parametrize("i", range(11))
+def test_every_shipped_scene_reaches_its_widgets(i):
+    scene = default_lecture("en").scenes[i]
+    at = AppTest.from_file(str(ROOT / "pages" / f"{scene.page}.py"), default_timeout=180)
+    for k, v in scene.params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for k, v in scene.params.items():
+        if k == "lang":
+            continue
+        w = at.get_by_key(k) if hasattr(at, "get_by_key") else None
+        w = w[0] if isinstance(w, list) else w
+        assert w is not None, k
+        got = w.value
+        formatted = w.format_func(got) if hasattr(w, "format_func") and callable(getattr(w, "format_func")) else got
+        assert str(v) in {str(got), str(formatted)} or (isinstance(got, float) and float(v) == got), (k, v, got)
