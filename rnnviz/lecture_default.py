@@ -18,7 +18,7 @@ from rnnviz.lecture import Lecture, Scene
 _SCENES = [
     ("stepthrough", {"st_t": "3"}, "forward"),
     ("stepthrough", {"st_tab": ("i18n", "stepthrough.tab_scalar")}, "scalar"),
-    ("stepthrough", {"st_phase": ("i18n", "stepthrough.phase_backward"), "st_t": "5"}, "deltas"),
+    ("stepthrough", {"st_phase": ("i18n", "stepthrough.phase_backward")}, "deltas"),
     ("vanishing", {"vg_activation": "tanh", "vg_radius": "0.9", "vg_T": "100"}, "vanishing"),
     ("vanishing", {"vg_activation": "identity", "vg_init": ("i18n", "vanishing.init_orthogonal"), "vg_radius": "1.5",
                    "vg_clip": "1.0"}, "exploding"),

@@ -103,7 +103,7 @@ def _as_array(x) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
 
 
-def trace(module: nn.Module, x, loss: LossFn | None = None, h0=None, c0=None) -> Trace:
+def trace(module: nn.Module, x, loss: LossFn | None = None, h0=None, c0=None, *, layer: int | None = None) -> Trace:
     r"""Replay ``module`` on one sequence ``x`` and backpropagate ``loss`` through time.
 
     Args:
@@ -113,9 +113,15 @@ def trace(module: nn.Module, x, loss: LossFn | None = None, h0=None, c0=None) ->
         loss: callable mapping the ``(T, H)`` float64 hidden sequence to a scalar tensor;
             default :func:`last_step_loss` (``hs[-1].sum()``).
         h0, c0: optional initial states ``(H,)`` (zeros by default).
+        layer: for a stacked module (``num_layers > 1``), trace layer ``layer`` on its own input, the
+            hidden sequence of the layer below (:func:`rnnviz.byo.layer_input`).
 
     Returns: a :class:`Trace`. Raises ``ValueError`` on an unsupported module or bad shapes.
     """
+    if layer is not None:
+        from rnnviz.byo import layer_input, layer_module
+
+        x, module = layer_input(module, x, layer), layer_module(module, layer)
     p = bptt.params_of(module)
     xa = _as_array(x)
     if xa.ndim == 1 and p.I == 1:
