@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from rnnviz import export
 from rnnviz import streamlit_helpers as sh
 from rnnviz.hidden import models as HM
 from rnnviz.hidden import patterns as P
@@ -121,6 +122,7 @@ st.subheader(tr("hidden.sec_explorer"))
 clamp_state("hd_unit", 0, H - 1)
 unit = st.slider(tr("hidden.unit"), 0, H - 1, min(D.hd_unit, H - 1), 1, key="hd_unit", help=tr("hidden.unit_help"), **opts)
 sh.chart(plots.states_heatmap(S.h, text, unit, lang), key="hd_fig_heat")
+sh.downloads(export.hidden_export(S.h, text, model_key), key="hd_dl")
 st.caption(tr("hidden.unit_caption", unit=unit, lo=float(S.h[:, unit].min()), hi=float(S.h[:, unit].max()),
               at=int(S.h[:, unit].argmax()) + 1))
 st.html(plots.unit_html(text, S.h[:, unit], unit))

@@ -35,7 +35,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 __all__ = ["Export", "to_csv", "to_json", "from_json", "trace_columns", "vanishing_export", "gates_export",
-           "stepthrough_exports", "attention_export", "history_exports", "FIGURE_NAMES", "figure_filename"]
+           "stepthrough_exports", "attention_export", "hidden_export", "history_exports", "FIGURE_NAMES", "figure_filename"]
 
 # Chart key (``key=`` of ``sh.chart``) -> the file name of its PNG/SVG export (what the figure is).
 FIGURE_NAMES: dict[str, str] = {
@@ -267,6 +267,12 @@ def attention_export(dec, kind: str) -> Export | None:
     labels = {"weights": [f"{i}:{ch}" for i, ch in enumerate(dec.source, start=1)]}
     return Export(f"rnnviz-attention-{kind}", cols, labels,
                   meta={"page": "attention", "score": kind, "source": dec.source, "output": dec.output})
+
+
+def hidden_export(h, text: str, model: str) -> Export:
+    """Hidden-state lab: the heatmap's ``h (T, H)``, one row per character read."""
+    return Export(f"rnnviz-hidden-{model}", {"t": np.arange(1, len(text) + 1), "char": list(text), "h": h},
+                  meta={"page": "hidden", "model": model})
 
 
 def history_exports(v) -> list[Export]:

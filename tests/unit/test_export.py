@@ -185,3 +185,15 @@ def test_chart_config_saves_png_at_2x_and_svg():
     png = sh.chart_config("vg_fig_grad", "png")["toImageButtonOptions"]
     assert png == {"format": "png", "scale": 2, "filename": "rnnviz-vanishing-gradient-norm-per-step"}
     assert sh.chart_config("att_fig_heat", "svg")["toImageButtonOptions"]["format"] == "svg"
+
+
+def test_hidden_export_is_the_heatmap():
+    from rnnviz.plots import hidden as plots
+
+    rng = np.random.default_rng(3)
+    h = np.tanh(rng.standard_normal((11, 6)))
+    text = "hello world"
+    fig = plots.states_heatmap(h, text, 2)
+    cols = csv_columns(ex.to_csv(ex.hidden_export(h, text, "lstm")))
+    assert_exact(csv_matrix(cols, "h"), np.asarray(fig.data[0].z, dtype=float).T)
+    assert "".join(cols["char"]) == text
