@@ -393,7 +393,7 @@ def scene_url(scene) -> str:
 
     from rnnviz.lecture import PAGE_PREFIX
 
-    if scene.page not in PAGE_PREFIX:
+    if scene.page not in PAGE_PREFIX and scene.page != "lecture":
         raise ValueError(f"unknown page {scene.page!r}")
     params = dict(scene.params)
     params.setdefault("lang", LANG_NAMES[lang()])

@@ -90,7 +90,9 @@ def test_add_this_view_and_present_bar():
     script = " ".join(h.proto.body for h in at.get("html"))
     assert "pushState" in script and '"gates?gt_cell=GRU&lang=English"' in script
     at.button(key="lc_exit").click().run()
+    assert not at.exception
     assert at.session_state["lc_scene"] is None
+    assert '"lecture?lang=English"' in " ".join(h.proto.body for h in at.get("html"))
 
 
 @pytest.mark.parametrize("content,problem", [
