@@ -57,6 +57,7 @@ FIGURE_NAMES: dict[str, str] = {
     "hd_fig_heat": "hidden-states-heatmap",
     "hd_fig_rank": "hidden-unit-ranking",
     "hd_fig_conn": "hidden-connectivity",
+    "hd_fig_influence": "hidden-influence-of-earlier-characters",
     "hd_fig_lag": "hidden-connectivity-by-lag",
     "hd_fig_traj": "hidden-state-trajectories",
     "att_fig_heat": "attention-weights",
