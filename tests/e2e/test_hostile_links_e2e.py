@@ -35,8 +35,8 @@ def _alerts(page) -> list:
 @pytest.mark.parametrize("path", [IMAGE, PHISH], ids=["image", "phishing-link"])
 def test_markdown_in_a_url_value_is_shown_as_text(watched, app_url, path):
     page = watched
-    goto(page, app_url + path)
-    wait_for_router(page)
+    goto(page, app_url + path, timeout=180)
+    wait_for_router(page, 180)
     # the numbers feed the scalar tab: its error is in the DOM on load though the tab is not open
     page.wait_for_selector('[data-testid="stAlert"]', state="attached", timeout=60_000)
     page.wait_for_timeout(1500)  # give any image a chance to be requested
@@ -63,8 +63,8 @@ def test_markdown_in_a_url_value_is_shown_as_text(watched, app_url, path):
 ])
 def test_values_that_crashed_pages_show_a_notice(watched, app_url, path, param):
     page = watched
-    goto(page, app_url + path)
-    wait_for_router(page)
+    goto(page, app_url + path, timeout=180)
+    wait_for_router(page, 180)
     assert no_errors(page) == []
     notices = [a.inner_text() for a in _alerts(page)]
     assert any(param in n for n in notices), notices
@@ -75,8 +75,8 @@ def test_values_that_crashed_pages_show_a_notice(watched, app_url, path, param):
 
 def test_raw_option_names_in_chinese(watched, app_url):
     page = watched
-    goto(page, app_url + "/vanishing?lang=zh&vg_init=orthogonal&vg_input_kind=zeros")
-    wait_for_router(page)
+    goto(page, app_url + "/vanishing?lang=zh&vg_init=orthogonal&vg_input_kind=zeros", timeout=180)
+    wait_for_router(page, 180)
     assert no_errors(page) == []
     assert not [a.inner_text() for a in _alerts(page) if "vg_" in a.inner_text() or "lang" in a.inner_text()]
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
