@@ -43,6 +43,7 @@ Overflow (exploding gradients) produces ``inf``/``nan`` without warnings; caller
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,13 +85,12 @@ def safe_norm(v: np.ndarray, axis: int = -1) -> np.ndarray:
 
 @dataclass
 class Params:
-    r"""The weights of a one-layer recurrent module as float64 arrays.
+    r"""The weights of one recurrent layer (one direction) as float64 arrays.
 
     Attributes:
         kind: ``"RNN"``, ``"LSTM"`` or ``"GRU"``.
         nonlinearity: the RNN activation (``"tanh"`` for LSTM/GRU).
         W_ih: ``(G*H, I)``; W_hh: ``(G*H, H)``; b_ih, b_hh: ``(G*H,)`` (zeros if the module has no bias).
-        names: the module's parameter names for ``W_ih, W_hh, b_ih, b_hh`` (``None`` where absent).
     """
 
     kind: str
@@ -100,10 +100,6 @@ class Params:
     b_ih: np.ndarray
     b_hh: np.ndarray
     has_bias: bool = True
-    W_hhT: np.ndarray = field(init=False, repr=False)
-
-    def __post_init__(self):
-        self.W_hhT = np.ascontiguousarray(self.W_hh.T)  # (H, G*H), for the backward mat-vecs
 
     @property
     def H(self) -> int:
@@ -114,16 +110,23 @@ class Params:
         return self.W_ih.shape[1]
 
 
-def params_of(module: nn.Module) -> Params:
-    """Read a supported module's weights into float64 :class:`Params` (checks the module type)."""
-    kind = cell_type(module)
+def params_of(module: nn.Module, layer: int = 0, reverse: bool = False) -> Params:
+    """Read layer ``layer`` (direction ``reverse``) of a module into float64 :class:`Params`.
+
+    ``module`` is an ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (any ``num_layers``, ``bidirectional``) or
+    :class:`rnnviz.models.ElmanRNN`; torch's names ``weight_ih_l{layer}[_reverse]`` are read.
+    """
+    kind = cell_type(module, stacked=True)
+    suffix = f"_l{int(layer)}" + ("_reverse" if reverse else "")
+    if getattr(module, "weight_ih" + suffix, None) is None:
+        raise ValueError(f"{type(module).__name__} has no layer {layer}{' (reverse)' if reverse else ''}")
 
     def arr(name):
-        p = getattr(module, name, None)
+        p = getattr(module, name + suffix, None)
         return None if p is None else p.detach().cpu().to(torch.float64).numpy().copy()
 
-    W_ih, W_hh = arr("weight_ih_l0"), arr("weight_hh_l0")
-    b_ih, b_hh = arr("bias_ih_l0"), arr("bias_hh_l0")
+    W_ih, W_hh = arr("weight_ih"), arr("weight_hh")
+    b_ih, b_hh = arr("bias_ih"), arr("bias_hh")
     has_bias = b_ih is not None
     if not has_bias:
         b_ih = np.zeros(W_ih.shape[0])
@@ -133,7 +136,10 @@ def params_of(module: nn.Module) -> Params:
 
 @dataclass
 class Forward:
-    r"""Forward-pass record of one sequence.
+    r"""Forward-pass record of one layer over a sequence or a batch.
+
+    Shapes below are for one sequence; a batch adds ``B`` after ``T`` (``x (T, B, I)``,
+    ``h (T, B, H)``, ``h0 (B, H)``, ...).
 
     Attributes:
         x: ``(T, I)`` inputs.  h0, c0: ``(H,)`` initial states (c0 zeros unless LSTM).
@@ -154,43 +160,67 @@ class Forward:
 
     @property
     def h_prev(self) -> np.ndarray:
-        """``(T, H)``: :math:`h_0..h_{T-1}`."""
-        return np.vstack([self.h0[None, :], self.h[:-1]])
+        """``(T, [B,] H)``: :math:`h_0..h_{T-1}`."""
+        return np.concatenate([self.h0[None], self.h[:-1]])
 
     @property
     def c_prev(self) -> np.ndarray:
-        return np.vstack([self.c0[None, :], self.c[:-1]])
+        return np.concatenate([self.c0[None], self.c[:-1]])
+
+
+def _state(s, shape) -> np.ndarray:
+    return np.zeros(shape) if s is None else np.asarray(s, dtype=np.float64).reshape(shape)
 
 
 def forward(p: Params, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarray | None = None) -> Forward:
-    """Run the recurrence over ``x`` of shape ``(T, I)``; returns a :class:`Forward` record."""
+    r"""Run the recurrence of one layer over ``x``.
+
+    .. math:: h_t = \mathrm{cell}(x_t, h_{t-1})\ \ (t = 1..T), \qquad h_0 = \texttt{h0}\ (\text{zeros})
+
+    Args:
+        x: ``(T, I)`` one sequence, or ``(T, B, I)`` a batch (sequences independent).
+        h0, c0: ``(H,)`` / ``(B, H)`` initial states (zeros by default).
+    Returns: a :class:`Forward` whose arrays have the batch axis iff ``x`` has.
+    """
     x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] != p.I:
-        raise ValueError(f"x must have shape (T, {p.I}), got {x.shape}")
-    T, H = x.shape[0], p.H
-    if T < 1:
+    if x.ndim not in (2, 3) or x.shape[-1] != p.I:
+        raise ValueError(f"x must have shape (T, {p.I}) or (T, B, {p.I}), got {x.shape}")
+    if x.shape[0] < 1:
         raise ValueError("the sequence must have at least one step")
-    h0 = np.zeros(H) if h0 is None else np.asarray(h0, dtype=np.float64).reshape(H)
-    c0 = np.zeros(H) if c0 is None else np.asarray(c0, dtype=np.float64).reshape(H)
+    shape = x.shape[1:-1] + (p.H,)  # (H,) or (B, H)
+    h0, c0 = _state(h0, shape), _state(c0, shape)
     with np.errstate(all="ignore"), one_blas_thread():
-        if p.kind == "RNN":
-            return _forward_rnn(p, x, h0, c0)
-        if p.kind == "LSTM":
-            return _forward_lstm(p, x, h0, c0)
-        return _forward_gru(p, x, h0, c0)
+        return {"RNN": _forward_rnn, "LSTM": _forward_lstm, "GRU": _forward_gru}[p.kind](p, x, h0, c0)
+
+
+def _matvec(M: np.ndarray, batched: bool):
+    r"""``f(v, out)`` writing :math:`M v` for a vector ``v``, or :math:`V M^\top` for a batch ``V (B, n)``.
+
+    Both forms run BLAS on a contiguous matrix without a transpose (measured faster for one
+    sequence than ``v @ M.T``), so the loops below serve one sequence and a batch alike. The
+    loops use out= buffers: a step allocates nothing.
+    """
+    if batched:
+        MT = np.ascontiguousarray(M.T)
+        return lambda v, out: np.dot(v, MT, out=out)
+    return functools.partial(np.dot, np.ascontiguousarray(M))
+
+
+def _cols(batched: bool, a: int, b: int):
+    """Index of columns ``a:b`` of a per-step array: ``[a:b]`` for one sequence, ``[..., a:b]`` for a batch."""
+    return (Ellipsis, slice(a, b)) if batched else slice(a, b)
 
 
 def _forward_rnn(p, x, h0, c0):
-    T, H = x.shape[0], p.H
-    Ax = x @ p.W_ih.T + (p.b_ih + p.b_hh)  # (T, H)
-    a = np.empty((T, H))
-    h = np.empty((T, H))
-    hp = h0
-    W = p.W_hh
-    Wh = np.empty(H)
+    Ax = x @ p.W_ih.T + (p.b_ih + p.b_hh)  # (T, [B,] H)
+    a = np.empty_like(Ax)
+    h = np.empty_like(Ax)
+    Wh_of = _matvec(p.W_hh, h0.ndim == 2)  # W_hh h_{t-1}
+    Wh = np.empty(h0.shape)
     phi = _PHI_OUT[p.nonlinearity]
-    for t in range(T):  # written with out= buffers: no temporaries in the hot loop
-        np.dot(W, hp, out=Wh)
+    hp = h0
+    for t in range(x.shape[0]):
+        Wh_of(hp, Wh)
         np.add(Ax[t], Wh, out=a[t])
         phi(a[t], h[t])
         hp = h[t]
@@ -220,7 +250,7 @@ _PHI_OUT = {"tanh": _tanh_out, "relu": _relu_out, "sigmoid": _sigmoid_out, "iden
 
 
 def _forward_lstm(p, x, h0, c0):
-    T, H = x.shape[0], p.H
+    H = p.H
     # sigma(a) = (1 + tanh(a/2)) / 2: with every pre-activation scaled by 1/2 (1 for the g block),
     # all four gates are one tanh and one affine map per step. The scale is folded into W_hh and
     # the input projection once, so the loop has no temporaries (out= everywhere).
@@ -228,73 +258,81 @@ def _forward_lstm(p, x, h0, c0):
     scale[2 * H:3 * H] = 1.0
     shift = np.full(4 * H, 0.5)
     shift[2 * H:3 * H] = 0.0
-    Ax = (x @ p.W_ih.T + (p.b_ih + p.b_hh)) * scale  # (T, 4H), scaled pre-activations from x
-    W = p.W_hh * scale[:, None]  # (4H, H)
-    Z = np.empty((T, 4 * H))  # scaled pre-activations
-    act = np.empty((T, 4 * H))
-    h = np.empty((T, H))
-    c = np.empty((T, H))
-    tc = np.empty((T, H))
-    buf = np.empty(4 * H)
-    ig = np.empty(H)
+    Ax = (x @ p.W_ih.T + (p.b_ih + p.b_hh)) * scale  # (T, [B,] 4H), scaled pre-activations from x
+    Wh_of = _matvec(p.W_hh * scale[:, None], h0.ndim == 2)  # (4H, H) scaled W_hh times h_{t-1}
+    Z = np.empty_like(Ax)  # scaled pre-activations
+    act = np.empty_like(Ax)
+    h = np.empty(Ax.shape[:-1] + (H,))
+    c = np.empty_like(h)
+    tc = np.empty_like(h)
+    buf = np.empty(h0.shape[:-1] + (4 * H,))
+    ig = np.empty(h0.shape)
+    i, f, g, o = (_cols(h0.ndim == 2, k * H, (k + 1) * H) for k in range(4))  # where each gate sits in act[t]
     hp, cp = h0, c0
-    for t in range(T):
-        np.dot(W, hp, out=buf)
+    for t in range(x.shape[0]):
+        Wh_of(hp, buf)
         np.add(buf, Ax[t], out=Z[t])
         s = act[t]
         np.tanh(Z[t], out=s)
         s *= scale
         s += shift  # now [i, f, g, o]
-        np.multiply(s[H:2 * H], cp, out=c[t])
-        np.multiply(s[:H], s[2 * H:3 * H], out=ig)
+        np.multiply(s[f], cp, out=c[t])
+        np.multiply(s[i], s[g], out=ig)
         c[t] += ig
         np.tanh(c[t], out=tc[t])
-        np.multiply(s[3 * H:], tc[t], out=h[t])
+        np.multiply(s[o], tc[t], out=h[t])
         hp, cp = h[t], c[t]
     pre = Z / scale
     return Forward(x, h0, c0, h, c, pre, act, {"tanh_c": tc})
 
 
 def _forward_gru(p, x, h0, c0):
-    T, H = x.shape[0], p.H
-    Ax = x @ p.W_ih.T + p.b_ih  # (T, 3H)
-    pre = np.empty((T, 3 * H))
-    act = np.empty((T, 3 * H))
-    hn = np.empty((T, H))
-    h = np.empty((T, H))
+    H = p.H
+    bt = h0.ndim == 2
+    RZ, R, Z, N = _cols(bt, 0, 2 * H), _cols(bt, 0, H), _cols(bt, H, 2 * H), _cols(bt, 2 * H, 3 * H)
+    Ax = x @ p.W_ih.T + p.b_ih  # (T, [B,] 3H)
+    pre = np.empty_like(Ax)
+    act = np.empty_like(Ax)
+    h = np.empty(Ax.shape[:-1] + (H,))
+    hn = np.empty_like(h)
+    Wh_of, bh = _matvec(p.W_hh, bt), p.b_hh
+    Hh = np.empty(h0.shape[:-1] + (3 * H,))
     hp = h0
-    W, bh = p.W_hh, p.b_hh
-    for t in range(T):
-        Hh = W @ hp + bh  # (3H,)
-        a_rz = Ax[t, :2 * H] + Hh[:2 * H]
-        rz = 1.0 / (1.0 + np.exp(-a_rz))
-        r, z = rz[:H], rz[H:]
-        a_n = Ax[t, 2 * H:] + r * Hh[2 * H:]
-        n = np.tanh(a_n)
-        pre[t, :2 * H] = a_rz
-        pre[t, 2 * H:] = a_n
-        act[t, :2 * H] = rz
-        act[t, 2 * H:] = n
-        hn[t] = Hh[2 * H:]
-        h[t] = (1.0 - z) * n + z * hp
+    for t in range(x.shape[0]):
+        Wh_of(hp, Hh)
+        Hh += bh  # W_hh h_{t-1} + b_hh, ([B,] 3H)
+        a, s, x_t = pre[t], act[t], Ax[t]
+        np.add(x_t[RZ], Hh[RZ], out=a[RZ])
+        _sigmoid_out(a[RZ], s[RZ])  # r, z
+        np.copyto(hn[t], Hh[N])
+        np.multiply(s[R], hn[t], out=a[N])
+        a[N] += x_t[N]  # W_in x_t + b_in + r * (W_hn h_{t-1} + b_hn)
+        np.tanh(a[N], out=s[N])  # n
+        np.subtract(hp, s[N], out=h[t])
+        h[t] *= s[Z]
+        h[t] += s[N]  # (1 - z) n + z h_{t-1} = n + z (h_{t-1} - n)
         hp = h[t]
     return Forward(x, h0, c0, h, None, pre, act, {"hn": hn})
 
 
 @dataclass
 class Backward:
-    r"""Backward-pass record.
+    r"""Backward-pass record (shapes for one sequence; a batch adds ``B`` after ``T``).
 
     Attributes:
-        grad_h: ``(T, H)`` total :math:`\partial L/\partial h_t` (the :math:`\delta_t` of the recursion).
+        grad_h: ``(T, H)`` total :math:`\delta_t = \partial L/\partial h_t`.
+        grad_next: ``(T, H)`` the part of :math:`\delta_t` that comes back from step ``t+1``
+            (:math:`\delta_t` = the direct gradient + ``grad_next``; zero at ``T`` and where truncated).
         grad_c: ``(T, H)`` total :math:`\partial L/\partial c_t` (LSTM), else ``None``.
         dpre: ``(T, G*H)`` gradient w.r.t. the pre-activations that multiply :math:`x_t` (``W_ih`` side).
         dpre_h: ``(T, G*H)`` the same on the ``W_hh`` side (differs from ``dpre`` only for GRU's n block).
         grad_h0, grad_c0: ``(H,)`` gradient w.r.t. the initial states.
-        dW_ih ``(G*H, I)``, dW_hh ``(G*H, H)``, db_ih, db_hh ``(G*H,)``: parameter gradients.
+        dW_ih ``(G*H, I)``, dW_hh ``(G*H, H)``, db_ih, db_hh ``(G*H,)``: parameter gradients (summed over the batch).
+        cut: ``(T,)`` bool, ``True`` at ``t`` when the gradient from ``t+1`` was cut (truncated BPTT).
     """
 
     grad_h: np.ndarray
+    grad_next: np.ndarray
     grad_c: np.ndarray | None
     dpre: np.ndarray
     dpre_h: np.ndarray
@@ -304,188 +342,143 @@ class Backward:
     dW_hh: np.ndarray
     db_ih: np.ndarray
     db_hh: np.ndarray
+    cut: np.ndarray
+    W_ih: np.ndarray = field(repr=False)
+
+    @functools.cached_property
+    def grad_x(self) -> np.ndarray:
+        r"""``(T, [B,] I)``: :math:`\partial L/\partial x_t = W_{ih}^\top \mathrm{dpre}_t` (computed when first read)."""
+        with one_blas_thread():
+            return self.dpre @ self.W_ih
 
 
-def backward(p: Params, fw: Forward, dL_dh: np.ndarray) -> Backward:
-    r"""Backpropagate the direct loss gradients ``dL_dh`` (``(T, H)``: :math:`\partial L_t / \partial h_t`
-    holding the other states fixed) through time; returns the totals and parameter gradients."""
+def backward(p: Params, fw: Forward, dL_dh: np.ndarray, *, dL_dc: np.ndarray | None = None,
+             truncate: int | None = None) -> Backward:
+    r"""Backpropagate direct loss gradients through time (the recursions in the module docstring).
+
+    .. math::
+        \delta_t = \frac{\partial L}{\partial h_t}\Big|_{\text{direct}} + \Big(\frac{\partial h_{t+1}}{\partial h_t}\Big)^{\!\top} \delta_{t+1}
+
+    Args:
+        dL_dh: ``(T, [B,] H)``: :math:`\partial L/\partial h_t` holding the other states fixed.
+        dL_dc: LSTM only, optional ``(T, [B,] H)`` direct :math:`\partial L/\partial c_t` (e.g. a final
+            cell state handed to a decoder).
+        truncate: truncated BPTT with chunk length ``k``: the gradient from step ``t+1`` to ``t``
+            is dropped when ``t+1`` (0-based) is a multiple of ``k`` (``h = h.detach()`` there in
+            PyTorch). ``None`` or ``0``: full BPTT. The initial-state gradient is never cut.
+    Returns: a :class:`Backward` (totals, input and parameter gradients).
+    """
     g = np.asarray(dL_dh, dtype=np.float64)
     if g.shape != fw.h.shape:
         raise ValueError(f"dL_dh must have shape {fw.h.shape}, got {g.shape}")
+    if dL_dc is not None and (p.kind != "LSTM" or np.shape(dL_dc) != fw.h.shape):
+        raise ValueError(f"dL_dc is for an LSTM and must have shape {fw.h.shape}")
+    T = g.shape[0]
+    cut = np.zeros(T, dtype=bool)
+    if truncate is not None and int(truncate) > 0:
+        cut[int(truncate) - 1:T - 1:int(truncate)] = True  # t with (t + 1) % k == 0
     with np.errstate(all="ignore"), one_blas_thread():
         if p.kind == "RNN":
-            grad_h, grad_c, dpre, dpre_h, gh0, gc0 = _backward_rnn(p, fw, g)
+            grad_h, nxt, grad_c, dpre, dpre_h, gh0, gc0 = _backward_rnn(p, fw, g, cut)
         elif p.kind == "LSTM":
-            grad_h, grad_c, dpre, dpre_h, gh0, gc0 = _backward_lstm(p, fw, g)
+            dc = None if dL_dc is None else np.asarray(dL_dc, dtype=np.float64)
+            grad_h, nxt, grad_c, dpre, dpre_h, gh0, gc0 = _backward_lstm(p, fw, g, cut, dc)
         else:
-            grad_h, grad_c, dpre, dpre_h, gh0, gc0 = _backward_gru(p, fw, g)
-        dW_ih = dpre.T @ fw.x
-        dW_hh = dpre_h.T @ fw.h_prev
-        db_ih = dpre.sum(axis=0)
-        db_hh = dpre_h.sum(axis=0)
-    return Backward(grad_h, grad_c, dpre, dpre_h, gh0, gc0, dW_ih, dW_hh, db_ih, db_hh)
+            grad_h, nxt, grad_c, dpre, dpre_h, gh0, gc0 = _backward_gru(p, fw, g, cut)
+        GH = dpre.shape[-1]
+        dW_ih = dpre.reshape(-1, GH).T @ fw.x.reshape(-1, p.I)  # sum over t (and b) of dpre x^T
+        dW_hh = dpre_h.reshape(-1, GH).T @ fw.h_prev.reshape(-1, p.H)
+        db_ih = dpre.reshape(-1, GH).sum(axis=0)
+        db_hh = dpre_h.reshape(-1, GH).sum(axis=0)
+    return Backward(grad_h, nxt, grad_c, dpre, dpre_h, gh0, gc0, dW_ih, dW_hh, db_ih, db_hh, cut, p.W_ih)
 
 
-def _backward_rnn(p, fw, g):
-    T, H = g.shape
-    dphi = _PHI_PRIME[p.nonlinearity](fw.pre, fw.h)  # (T, H)
-    delta = np.empty((T, H))
-    da = np.empty((T, H))
-    carry = np.zeros(H)  # W_hh^T (delta_{t+1} * phi'(a_{t+1}))
-    WT = p.W_hhT
-    for t in range(T - 1, -1, -1):
-        np.add(g[t], carry, out=delta[t])
+def _carry_buffers(g, cut):
+    """``back (T+1, [B,] H)`` zeros and ``flows`` (list of bool).
+
+    ``back[t]`` receives what step ``t`` sends back (``back[0]`` is the initial-state gradient,
+    ``back[t+1]`` the "from t+1" part of :math:`\delta_t`); ``flows[t]`` is ``False`` where the
+    gradient from step ``t`` to ``t-1`` is cut.
+    """
+    flows = [True] + [not c for c in cut[:-1].tolist()]
+    return np.zeros((g.shape[0] + 1,) + g.shape[1:]), flows
+
+
+def _backward_rnn(p, fw, g, cut):
+    dphi = _PHI_PRIME[p.nonlinearity](fw.pre, fw.h)  # (T, [B,] H)
+    delta = np.empty_like(g)
+    da = np.empty_like(g)
+    back, flows = _carry_buffers(g, cut)  # back[t+1] = W_hh^T (delta_{t+1} * phi'(a_{t+1}))
+    WTd = _matvec(p.W_hh.T, g.ndim == 3)  # W_hh^T d
+    for t in range(g.shape[0] - 1, -1, -1):
+        np.add(g[t], back[t + 1], out=delta[t])
         np.multiply(delta[t], dphi[t], out=da[t])
-        np.dot(WT, da[t], out=carry)
-    return delta, None, da, da, carry, None
+        if flows[t]:
+            WTd(da[t], back[t])
+    return delta, back[1:], None, da, da, back[0], None
 
 
-def _backward_lstm(p, fw, g):
-    T, H = g.shape
+def _backward_lstm(p, fw, g, cut, dL_dc):
+    H = p.H
     act, tc = fw.act, fw.extra["tanh_c"]
-    i, f, gg, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
+    i, f, gg, o = act[..., :H], act[..., H:2 * H], act[..., 2 * H:3 * H], act[..., 3 * H:]
     c_prev = fw.c_prev
-    A = o * (1.0 - tc * tc)  # dh_t/dc_t (diagonal), (T, H)
+    A = o * (1.0 - tc * tc)  # dh_t/dc_t (diagonal), (T, [B,] H)
     # dpre = [dc, dc, dc, dh] * K, with K the local derivative of each gate's pre-activation;
-    # the i, f, g blocks are one broadcast multiply of dc with K3 (T, 3, H).
-    K3 = np.stack([gg * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - gg * gg)], axis=1)
+    # the i, f, g blocks are one broadcast multiply of dc with K3 (T, [B,] 3, H).
+    K3 = np.stack([gg * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - gg * gg)], axis=-2)
     Ko = tc * o * (1.0 - o)
-    grad_h = np.empty((T, H))
-    grad_c = np.empty((T, H))
-    dpre = np.empty((T, 4 * H))
-    d3 = dpre[:, :3 * H].reshape(T, 3, H)  # a view: writing d3[t] fills dpre[t, :3H]
-    carry_h = np.zeros(H)  # W_hh^T dpre_{t+1}
-    carry_c = np.zeros(H)  # dL/dc_{t+1} * f_{t+1}
-    WT = p.W_hhT
-    for t in range(T - 1, -1, -1):
+    grad_h = np.empty_like(g)
+    grad_c = np.empty_like(g)
+    dpre = np.empty(g.shape[:-1] + (4 * H,))
+    d3 = dpre[..., :3 * H].reshape(g.shape[:-1] + (3, H))  # a view: writing d3[t] fills dpre[t, ..., :3H]
+    do = dpre[..., 3 * H:]  # a view: the o block
+    back, flows = _carry_buffers(g, cut)  # back[t+1] = W_hh^T dpre_{t+1}
+    carry_c = np.zeros(g.shape[1:])  # dL/dc_{t+1} * f_{t+1}
+    WTd = _matvec(p.W_hh.T, g.ndim == 3)
+    for t in range(g.shape[0] - 1, -1, -1):
         dh, dc = grad_h[t], grad_c[t]
-        np.add(g[t], carry_h, out=dh)
+        np.add(g[t], back[t + 1], out=dh)
         np.multiply(dh, A[t], out=dc)
         dc += carry_c
-        np.multiply(dc, K3[t], out=d3[t])
-        np.multiply(dh, Ko[t], out=dpre[t, 3 * H:])
-        np.dot(WT, dpre[t], out=carry_h)
-        np.multiply(dc, f[t], out=carry_c)
-    return grad_h, grad_c, dpre, dpre, carry_h, carry_c
+        if dL_dc is not None:
+            dc += dL_dc[t]
+        np.multiply(dc[..., None, :], K3[t], out=d3[t])
+        np.multiply(dh, Ko[t], out=do[t])
+        if flows[t]:
+            WTd(dpre[t], back[t])
+            np.multiply(dc, f[t], out=carry_c)
+        else:
+            carry_c[...] = 0.0
+    return grad_h, back[1:], grad_c, dpre, dpre, back[0], carry_c
 
 
-def _backward_gru(p, fw, g):
-    T, H = g.shape
-    act, hn = fw.act, fw.extra["hn"]
-    r, z, n = act[:, :H], act[:, H:2 * H], act[:, 2 * H:]
-    h_prev = fw.h_prev
-    Kn = (1.0 - z) * (1.0 - n * n)  # d a_n-side: dh -> d(pre n)
-    Kr = Kn * hn * r * (1.0 - r)  # dh -> d(pre r)
-    Kz = (h_prev - n) * z * (1.0 - z)  # dh -> d(pre z)
-    grad_h = np.empty((T, H))
-    dpre = np.empty((T, 3 * H))
-    dpre_h = np.empty((T, 3 * H))
-    carry = np.zeros(H)
-    WT = p.W_hhT
-    for t in range(T - 1, -1, -1):
-        dh = g[t] + carry
-        grad_h[t] = dh
-        dn_pre = dh * Kn[t]
-        d = dpre[t]
-        d[:H] = dh * Kr[t]
-        d[H:2 * H] = dh * Kz[t]
-        d[2 * H:] = dn_pre
-        dh_side = dpre_h[t]
-        dh_side[:2 * H] = d[:2 * H]
-        dh_side[2 * H:] = dn_pre * r[t]
-        carry = dh * z[t] + WT @ dh_side
-    return grad_h, None, dpre, dpre_h, carry, None
-
-
-def step_jacobian(p: Params, fw: Forward, t: int) -> np.ndarray:
-    r"""The one-step Jacobian of the state at step ``t`` (0-based) w.r.t. the state before it.
-
-    RNN, GRU: :math:`\partial h_t/\partial h_{t-1}`, ``(H, H)``; for the RNN it is
-    :math:`\mathrm{diag}(\phi'(a_t))\, W_{hh}`.
-    LSTM: the state is :math:`(h, c)` and the Jacobian is ``(2H, 2H)``, blocks
-    ``[[dh/dh, dh/dc], [dc/dh, dc/dc]]`` with :math:`\partial c_t/\partial c_{t-1} = \mathrm{diag}(f_t)`.
-    """
+def _backward_gru(p, fw, g, cut):
     H = p.H
-    W = p.W_hh
-    with np.errstate(all="ignore"):
-        if p.kind == "RNN":
-            d = _PHI_PRIME[p.nonlinearity](fw.pre[t], fw.h[t])
-            return d[:, None] * W
-        if p.kind == "GRU":
-            r, z, n = fw.act[t, :H], fw.act[t, H:2 * H], fw.act[t, 2 * H:]
-            hp = fw.h_prev[t]
-            hn = fw.extra["hn"][t]
-            dn = (1 - z) * (1 - n * n)
-            J = np.diag(z)
-            J += ((hp - n) * z * (1 - z))[:, None] * W[H:2 * H]
-            J += (dn * hn * r * (1 - r))[:, None] * W[:H]
-            J += (dn * r)[:, None] * W[2 * H:]
-            return J
-        i, f, g, o = (fw.act[t, k * H:(k + 1) * H] for k in range(4))
-        tc = fw.extra["tanh_c"][t]
-        cp = fw.c_prev[t]
-        dc_dh = ((cp * f * (1 - f))[:, None] * W[H:2 * H] + (g * i * (1 - i))[:, None] * W[:H]
-                 + (i * (1 - g * g))[:, None] * W[2 * H:3 * H])
-        A = o * (1 - tc * tc)
-        dh_dh = (tc * o * (1 - o))[:, None] * W[3 * H:] + A[:, None] * dc_dh
-        J = np.empty((2 * H, 2 * H))
-        J[:H, :H] = dh_dh
-        J[:H, H:] = np.diag(A * f)
-        J[H:, :H] = dc_dh
-        J[H:, H:] = np.diag(f)
-        return J
-
-
-def jacobian_norms(p: Params, fw: Forward, *, spectral_steps: int | None = None) -> dict:
-    r"""Norms of :math:`J_k = \partial h_T / \partial h_k` for every ``k = 1..T``.
-
-    Accumulated right to left, :math:`J_{k} = J_{k+1}\, \partial h_{k+1}/\partial h_k`, with
-    :math:`J_T = I`. For the LSTM the state is :math:`(h, c)` and :math:`J_k` is the ``h``-block
-    of :math:`\partial (h_T, c_T)/\partial (h_k, c_k)`, i.e. ``c_k`` held fixed.
-
-    Args:
-        spectral_steps: compute the spectral norm (an SVD, the costly part) at this many ``k``
-            spread evenly over ``1..T`` (always including ``T`` and ``1``); ``None`` means all.
-
-    Returns: dict with ``k`` ``(T,)`` (1-based steps), ``fro`` ``(T,)`` Frobenius norms, and
-    ``spec_k``/``spec`` for the steps where the spectral norm was computed.
-    """
-    T, H = fw.h.shape
-    S = 2 * H if p.kind == "LSTM" else H
-    M = np.zeros((H, S))
-    M[:, :H] = np.eye(H)
-    if spectral_steps is None or spectral_steps >= T:
-        spec_idx = set(range(T))
-    else:
-        spec_idx = set(np.unique(np.round(np.linspace(0, T - 1, max(2, spectral_steps))).astype(int)).tolist())
-    fro = np.empty(T)
-    spec_k, kept = [], []
-    with np.errstate(all="ignore"), one_blas_thread():
-        for k in range(T - 1, -1, -1):  # M = dh_T / d state_k  (0-based index k is step k+1)
-            Jk = M[:, :H]
-            fro[k] = safe_norm(Jk.ravel())
-            if k in spec_idx:
-                spec_k.append(k + 1)
-                kept.append(Jk.copy())
-            if k > 0:
-                M = M @ step_jacobian(p, fw, k)
-        stack = np.asarray(kept)  # (K, H, H): one batched SVD instead of K separate calls
-        finite = np.all(np.isfinite(stack), axis=(1, 2))
-        spec = np.full(len(kept), np.nan)
-        if finite.any():
-            spec[finite] = np.linalg.svd(stack[finite], compute_uv=False)[:, 0]
-    order = np.argsort(spec_k)
-    return {"k": np.arange(1, T + 1), "fro": fro, "spec_k": np.asarray(spec_k)[order], "spec": spec[order]}
-
-
-def gradient_bound(p: Params, T: int) -> np.ndarray:
-    r"""The classic bound for the vanilla RNN: :math:`\|\partial h_T/\partial h_k\|_2 \le
-    (\|W_{hh}\|_2 \max|\phi'|)^{T-k}` for ``k = 1..T``; ``(T,)``. ``ValueError`` for LSTM/GRU."""
-    if p.kind != "RNN":
-        raise ValueError("the bound (||W_hh|| max|phi'|)^(T-k) is for the vanilla RNN")
-    gamma = np.linalg.norm(p.W_hh, 2) * PHI_PRIME_MAX[p.nonlinearity]
-    with np.errstate(all="ignore"):
-        return gamma ** (T - np.arange(1, T + 1, dtype=np.float64))
+    act, hn = fw.act, fw.extra["hn"]
+    r, z, n = act[..., :H], act[..., H:2 * H], act[..., 2 * H:]
+    Kn = (1.0 - z) * (1.0 - n * n)  # dh -> d(pre n)
+    Kr = Kn * hn * r * (1.0 - r)  # dh -> d(pre r)
+    Kz = (fw.h_prev - n) * z * (1.0 - z)  # dh -> d(pre z)
+    grad_h = np.empty_like(g)
+    dpre = np.empty(g.shape[:-1] + (3 * H,))
+    dpre_h = np.empty_like(dpre)
+    back, flows = _carry_buffers(g, cut)
+    WTd = _matvec(p.W_hh.T, g.ndim == 3)
+    dr, dz, dn = (dpre[..., k * H:(k + 1) * H] for k in range(3))  # views of the three blocks
+    dside_rz, dside_n = dpre_h[..., :2 * H], dpre_h[..., 2 * H:]
+    for t in range(g.shape[0] - 1, -1, -1):
+        dh, dside = grad_h[t], dpre_h[t]
+        np.add(g[t], back[t + 1], out=dh)
+        np.multiply(dh, Kr[t], out=dr[t])
+        np.multiply(dh, Kz[t], out=dz[t])
+        np.multiply(dh, Kn[t], out=dn[t])
+        dside_rz[t] = dpre[t, ..., :2 * H]
+        np.multiply(dn[t], r[t], out=dside_n[t])
+        if flows[t]:
+            WTd(dside, back[t])
+            back[t] += dh * z[t]
+    return grad_h, back[1:], None, dpre, dpre_h, back[0], None
 
 
 def global_norm(grads: dict[str, np.ndarray]) -> float:

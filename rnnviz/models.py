@@ -103,8 +103,12 @@ class ElmanRNN(nn.Module):
         return f"{self.input_size}, {self.hidden_size}, nonlinearity={self.nonlinearity!r}, bias={self.bias}"
 
 
-def cell_type(module: nn.Module) -> str:
-    """``"RNN"``, ``"LSTM"`` or ``"GRU"`` for a supported one-layer module; ``ValueError`` otherwise."""
+def cell_type(module: nn.Module, *, stacked: bool = False) -> str:
+    """``"RNN"``, ``"LSTM"`` or ``"GRU"`` for a supported module; ``ValueError`` otherwise.
+
+    One-layer unidirectional modules only, unless ``stacked`` (then any ``num_layers`` and
+    ``bidirectional``, as :mod:`rnnviz.network` reads them). ``proj_size`` is never supported.
+    """
     if isinstance(module, nn.LSTM):
         kind = "LSTM"
     elif isinstance(module, nn.GRU):
@@ -113,12 +117,14 @@ def cell_type(module: nn.Module) -> str:
         kind = "RNN"
     else:
         raise ValueError(f"unsupported module {type(module).__name__}: use nn.RNN, nn.LSTM, nn.GRU or rnnviz.models.ElmanRNN")
+    if getattr(module, "proj_size", 0):
+        raise ValueError("LSTM with proj_size is not supported")
+    if stacked:
+        return kind
     if getattr(module, "num_layers", 1) != 1:
         raise ValueError(f"only one-layer modules can be traced (got num_layers={module.num_layers})")
     if getattr(module, "bidirectional", False):
         raise ValueError("bidirectional modules are not supported by trace(); trace each direction separately")
-    if getattr(module, "proj_size", 0):
-        raise ValueError("LSTM with proj_size is not supported")
     return kind
 
 

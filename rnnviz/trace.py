@@ -21,8 +21,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz import bptt
-from rnnviz.models import GATE_NAMES
+from rnnviz import bptt, jacobian
+from rnnviz.models import GATE_NAMES, cell_type
 
 LossFn = Callable[[torch.Tensor], torch.Tensor]
 
@@ -89,12 +89,12 @@ class Trace:
         return bool(all(np.all(np.isfinite(a)) for a in arrays))
 
     def jacobian_norms(self, spectral_steps: int | None = None) -> dict:
-        r"""Norms of :math:`\partial h_T/\partial h_k`; see :func:`rnnviz.bptt.jacobian_norms`."""
-        return bptt.jacobian_norms(self.params, self.forward, spectral_steps=spectral_steps)
+        r"""Norms of :math:`\partial h_T/\partial h_k`; see :func:`rnnviz.jacobian.jacobian_norms`."""
+        return jacobian.jacobian_norms(self.params, self.forward, spectral_steps=spectral_steps)
 
     def bound(self) -> np.ndarray:
-        r""":math:`(\|W_{hh}\|_2 \max|\phi'|)^{T-k}` (vanilla RNN only); see :func:`rnnviz.bptt.gradient_bound`."""
-        return bptt.gradient_bound(self.params, self.T)
+        r""":math:`(\|W_{hh}\|_2 \max|\phi'|)^{T-k}` (vanilla RNN only); see :func:`rnnviz.jacobian.gradient_bound`."""
+        return jacobian.gradient_bound(self.params, self.T)
 
 
 def _as_array(x) -> np.ndarray:
@@ -122,6 +122,7 @@ def trace(module: nn.Module, x, loss: LossFn | None = None, h0=None, c0=None, *,
         from rnnviz.byo import layer_input, layer_module
 
         x, module = layer_input(module, x, layer), layer_module(module, layer)
+    cell_type(module)  # one layer, one direction: the Trace contract
     p = bptt.params_of(module)
     xa = _as_array(x)
     if xa.ndim == 1 and p.I == 1:
