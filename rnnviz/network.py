@@ -36,6 +36,7 @@ import torch
 from torch import nn
 
 from rnnviz import bptt
+from rnnviz._blas import one_blas_thread
 from rnnviz.models import cell_type
 
 
@@ -149,6 +150,11 @@ def run(module_or_params, x, *, readout: Readout | nn.Linear | None = None, targ
 
     Returns: a :class:`NetworkTrace`.
     """
+    with one_blas_thread():  # small products: one BLAS thread is faster (see rnnviz._blas) and spares other sessions
+        return _run(module_or_params, x, readout, targets, weights, loss, h0, c0, truncate)
+
+
+def _run(module_or_params, x, readout, targets, weights, loss, h0, c0, truncate) -> NetworkTrace:
     params = module_or_params if isinstance(module_or_params, list) else layer_params(module_or_params)
     xa = np.asarray(x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else x, dtype=np.float64)
     if isinstance(readout, nn.Linear):

@@ -29,10 +29,8 @@ and on a fixed probe batch (same sequences every time, zero initial state), ever
 
 * the per-timestep profile :math:`\big(\sum_b \|\partial L/\partial h^{(b)}_t\|_2^2\big)^{1/2}` for
   :math:`t = 1..T` and each layer, where :math:`\partial L/\partial h_t` is the *total* derivative
-  through the recurrence. One layer: computed with the engine :func:`rnnviz.trace`, one sequence at a
-  time (the sequences of a batch are independent, so this is the gradient of the batch loss). Two
-  layers: an unrolled step-by-step forward with ``retain_grad`` on every :math:`h^{(l)}_t`
-  (:func:`unrolled_grad_norms`), checked against the engine on one layer in the tests.
+  through the recurrence: :func:`probe_grad_norms`, the engine (:mod:`rnnviz.network`) on the whole
+  batch, one and two layers (checked against a torch unroll with ``retain_grad`` in the tests).
 
 The probe and evaluation run on a time budget (:class:`TrainConfig` ``probe_overhead``,
 ``eval_overhead``: 4% and 2% of the training time by default), so the
@@ -207,97 +205,31 @@ class CharRNN(nn.Module):
 # --------------------------------------------------------------------------------------------
 # per-timestep gradients on a probe batch
 # --------------------------------------------------------------------------------------------
-def _cell_step(cell: str, x, h, c, w_ih, w_hh, b_ih, b_hh):
-    """One step of torch's RNN(tanh)/LSTM/GRU equations: ``x`` ``(B, I)``, ``h``/``c`` ``(B, H)``."""
-    if cell == "RNN":
-        return torch.tanh(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh), None
-    if cell == "LSTM":
-        i, f, g, o = (x @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, dim=1)
-        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-        return torch.sigmoid(o) * torch.tanh(c), c
-    gi = (x @ w_ih.T + b_ih).chunk(3, dim=1)  # GRU: r, z, n
-    gh = (h @ w_hh.T + b_hh).chunk(3, dim=1)
-    r = torch.sigmoid(gi[0] + gh[0])
-    z = torch.sigmoid(gi[1] + gh[1])
-    n = torch.tanh(gi[2] + r * gh[2])
-    return (1 - z) * n + z * h, None
-
-
-def unrolled_forward(model: CharRNN, x: torch.Tensor, *, retain: bool = False):
-    """Step-by-step forward of ``model.rnn`` (any number of layers) from a zero state, float64.
-
-    Returns ``(logits (T, B, n_out), hs)`` with ``hs[l][t]`` the ``(B, H)`` tensor :math:`h^{(l)}_t`
-    (``retain_grad`` called on each when ``retain``). Equal to the fused module's output (tested).
-    """
-    rnn, dec = model.rnn, model.decoder
-    T, B = x.shape
-    H = model.hidden_size
-    inp = [F.one_hot(x[t], model.vocab_size).double() for t in range(T)]  # T x (B, V)
-    hs_all = []
-    for l in range(model.layers):
-        w = [getattr(rnn, f"{n}_l{l}").double() for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
-        h = torch.zeros(B, H, dtype=torch.float64)
-        c = torch.zeros(B, H, dtype=torch.float64) if model.cell == "LSTM" else None
-        hs = []
-        for t in range(T):
-            h, c = _cell_step(model.cell, inp[t], h, c, *w)
-            if retain:
-                h.retain_grad()
-            hs.append(h)
-        hs_all.append(hs)
-        inp = hs
-    top = torch.stack(hs_all[-1])  # (T, B, H)
-    logits = top @ dec.weight.double().T + dec.bias.double()  # (T, B, n_out)
-    return logits, hs_all
-
-
-def _probe_loss(task: str, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Batch loss of the probe: LM mean CE over all ``(T, B)`` positions, names mean CE of the last step."""
-    if task == "lm":
-        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-    return F.cross_entropy(logits[-1], y)
-
-
-def unrolled_grad_norms(model: CharRNN, x: torch.Tensor, y: torch.Tensor, task: str) -> np.ndarray:
-    r"""``(L, T)`` array: :math:`\big(\sum_b \|\partial L/\partial h^{(l,b)}_t\|^2\big)^{1/2}` by autograd ``retain_grad``."""
-    logits, hs_all = unrolled_forward(model, x, retain=True)
-    _probe_loss(task, logits, y).backward()
-    return np.array([[float(h.grad.norm()) if h.grad is not None else 0.0 for h in hs] for hs in hs_all])
-
-
-def engine_grad_norms(model: CharRNN, x: torch.Tensor, y: torch.Tensor, task: str) -> np.ndarray:
-    r"""``(1, T)`` array, one-layer models: the same profile with the engine :func:`rnnviz.trace`.
-
-    Sequence ``b`` is traced alone with the loss ``L_b`` = its share of the batch loss
-    (``sum_t CE / (T B)`` for the LM, ``CE / B`` for names); since sequences do not interact,
-    :math:`\partial L/\partial h^{(b)}_t = \partial L_b/\partial h^{(b)}_t`.
-    """
-    import rnnviz  # the engine (late import: rnnviz imports this module's package)
-
-    if model.layers != 1:
-        raise ValueError("the engine traces one-layer models; use unrolled_grad_norms for two layers")
-    T, B = x.shape
-    W = model.decoder.weight.detach().double()
-    bias = model.decoder.bias.detach().double()
-    sq = np.zeros(T)
-    for b in range(B):
-        xb = F.one_hot(x[:, b], model.vocab_size).double()  # (T, V)
-        if task == "lm":
-            yb = y[:, b]
-            loss = lambda hs, yb=yb: F.cross_entropy(hs @ W.T + bias, yb, reduction="sum") / (T * B)
-        else:
-            yb = y[b:b + 1]
-            loss = lambda hs, yb=yb: F.cross_entropy(hs[-1:] @ W.T + bias, yb, reduction="sum") / B
-        tr = rnnviz.trace(model.rnn, xb, loss=loss)
-        sq += tr.grad_norm ** 2
-    return np.sqrt(sq)[None, :]
-
-
 def probe_grad_norms(model: CharRNN, x: torch.Tensor, y: torch.Tensor, task: str) -> np.ndarray:
-    """``(L, T)`` per-timestep gradient norms: the engine for one layer, unrolled autograd for two."""
-    if model.layers == 1:
-        return engine_grad_norms(model, x, y, task)
-    return unrolled_grad_norms(model, x, y, task)
+    r"""``(L, T)``: :math:`\big(\sum_b \|\partial L/\partial h^{(l,b)}_t\|_2^2\big)^{1/2}` for every layer and step.
+
+    Computed by the engine (:func:`rnnviz.network.run`, NumPy float64 hand BPTT) on the whole
+    probe batch at once, with the batch loss of the task as a weighted cross-entropy:
+
+    - ``"lm"``: ``x``, ``y`` ``(T, B)``; :math:`L = \frac{1}{TB}\sum_{t,b} \mathrm{CE}(z_{t,b}, y_{t,b})`;
+    - ``"names"``: ``y`` ``(B,)``; :math:`L = \frac1B \sum_b \mathrm{CE}(z_{T,b}, y_b)` (weights only at ``T``).
+
+    :math:`\partial L/\partial h^{(l)}_t` is the total derivative, through the layer above and the
+    recurrence (what ``retain_grad`` on every state reports; tested against a torch unroll).
+    """
+    from rnnviz import network  # the engine
+
+    T, B = x.shape
+    xa = F.one_hot(x, model.vocab_size).double().numpy()  # (T, B, V)
+    if task == "lm":
+        targets, weights = y.numpy(), np.full((T, B), 1.0 / (T * B))
+    else:
+        targets = np.zeros((T, B), dtype=np.int64)
+        targets[-1] = y.numpy()
+        weights = np.zeros((T, B))
+        weights[-1] = 1.0 / B
+    tr = network.run(model.rnn, xa, readout=model.decoder, targets=targets, weights=weights)
+    return tr.grad_norms()
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from rnnviz import train as T
 from rnnviz.data import load_sonnets
 from rnnviz.data import names as names_data
+from tests.unit.torch_unroll import cell_step, probe_loss, unrolled_forward, unrolled_grad_norms
 
 TEXT = load_sonnets()[:6000]
 
@@ -33,7 +34,7 @@ def test_unrolled_forward_equals_fused_module(cell, layers):
     model = T.CharRNN(cell, 7, 5, layers, 3).double()
     x = torch.randint(0, 7, (9, 4))
     fused, _ = model(x)
-    unrolled, hs = T.unrolled_forward(model, x)
+    unrolled, hs = unrolled_forward(model, x)
     assert len(hs) == layers and len(hs[0]) == 9
     torch.testing.assert_close(unrolled, fused, rtol=1e-10, atol=1e-12)
 
@@ -46,8 +47,8 @@ def test_engine_profile_equals_autograd_retain_grad_on_one_layer(cell, task):
     model = T.CharRNN(cell, 6, 5, 1, n_out)
     x = torch.randint(0, 6, (8, 3))  # (T, B)
     y = torch.randint(0, n_out, (8, 3)) if task == "lm" else torch.randint(0, n_out, (3,))
-    eng = T.engine_grad_norms(model, x, y, task)
-    aut = T.unrolled_grad_norms(model, x, y, task)
+    eng = T.probe_grad_norms(model, x, y, task)
+    aut = unrolled_grad_norms(model, x, y, task)
     assert eng.shape == aut.shape == (1, 8)
     np.testing.assert_allclose(eng, aut, rtol=1e-9, atol=1e-12)
     assert np.all(eng > 0)
@@ -59,8 +60,8 @@ def test_profile_is_gradient_of_the_batch_loss_finite_difference():
     model = T.CharRNN("RNN", 5, 4, 1, 5).double()
     x = torch.randint(0, 5, (6, 2))
     y = torch.randint(0, 5, (6, 2))
-    logits, hs = T.unrolled_forward(model, x, retain=True)
-    T._probe_loss("lm", logits, y).backward()
+    logits, hs = unrolled_forward(model, x, retain=True)
+    probe_loss("lm", logits, y).backward()
     g = hs[0][2].grad  # (B, H) total dL/dh_3
 
     # perturb h_3 directly and rerun the rest of the recursion by hand
@@ -69,12 +70,12 @@ def test_profile_is_gradient_of_the_batch_loss_finite_difference():
         h = torch.zeros(2, 4, dtype=torch.float64)
         outs = []
         for t in range(6):
-            h, _ = T._cell_step("RNN", F.one_hot(x[t], 5).double(), h, None, *W)
+            h, _ = cell_step("RNN", F.one_hot(x[t], 5).double(), h, None, *W)
             if t == 2:
                 h = h + delta
             outs.append(h)
         lg = torch.stack(outs) @ model.decoder.weight.T + model.decoder.bias
-        return T._probe_loss("lm", lg, y).item()
+        return probe_loss("lm", lg, y).item()
 
     d = torch.randn(2, 4, dtype=torch.float64)
     eps = 1e-6
@@ -90,14 +91,27 @@ def test_two_layer_probe_has_both_layers_and_finite_values():
 
 
 def test_one_layer_probe_uses_the_engine(monkeypatch):
-    import rnnviz
+    from rnnviz import network
 
     calls = []
-    real = rnnviz.trace
-    monkeypatch.setattr(rnnviz, "trace", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = network.run
+    monkeypatch.setattr(network, "run", lambda *a, **k: calls.append(a[1].shape) or real(*a, **k))
     tr = T.Trainer(small())
     tr.probe()
-    assert len(calls) == tr.probe_x.shape[1]
+    assert calls == [(tr.probe_x.shape[0], tr.probe_x.shape[1], len(tr.vocab))]  # the whole batch, once
+
+
+@pytest.mark.parametrize("cell", T.CELLS)
+@pytest.mark.parametrize("task", T.TASKS)
+def test_engine_profile_equals_autograd_retain_grad_on_two_layers(cell, task):
+    torch.manual_seed(5)
+    model = T.CharRNN(cell, 6, 5, 2, 4)
+    x = torch.randint(0, 6, (7, 3))
+    y = torch.randint(0, 4, (7, 3)) if task == "lm" else torch.randint(0, 4, (3,))
+    eng = T.probe_grad_norms(model, x, y, task)
+    aut = unrolled_grad_norms(model, x, y, task)
+    assert eng.shape == aut.shape == (2, 7)
+    np.testing.assert_allclose(eng, aut, rtol=1e-9, atol=1e-12)
 
 
 # --- perplexity, accuracy, confusion -------------------------------------------------------------------
