@@ -49,6 +49,7 @@ import re
 
 import numpy as np
 
+from rnnviz import bptt
 from rnnviz.text import quote
 
 PATTERNS = ("many_to_many", "many_to_one", "one_to_many", "enc_dec", "bidirectional")
@@ -316,18 +317,18 @@ class Forward:
     loss: float
 
 
+def _params(cell: Cell) -> bptt.Params:
+    """The cell as engine parameters (``b_ih = b``, ``b_hh = 0``, tanh)."""
+    return bptt.Params("RNN", "tanh", cell.W_xh, cell.W_hh, cell.b, np.zeros_like(cell.b))
+
+
 def rnn_forward(cell: Cell, X: np.ndarray, h0: np.ndarray | None = None) -> PartForward:
-    r""":math:`h_t = \tanh(W_{xh} x_t + W_{hh} h_{t-1} + b)` for ``X (T, D)``, ``h0 (H,)`` (zeros)."""
-    T, H = X.shape[0], cell.H
-    h = np.zeros(H) if h0 is None else np.asarray(h0, dtype=np.float64)
-    h0 = h.copy()
-    A = np.zeros((T, H))
-    Hs = np.zeros((T, H))
-    for t in range(T):
-        A[t] = cell.W_xh @ X[t] + cell.W_hh @ h + cell.b  # (H,)
-        h = np.tanh(A[t])
-        Hs[t] = h
-    return PartForward(X, h0, A, Hs)
+    r""":math:`h_t = \tanh(W_{xh} x_t + W_{hh} h_{t-1} + b)` for ``X (T, D)``, ``h0 (H,)`` (zeros).
+
+    The recurrence is the engine's (:func:`rnnviz.bptt.forward`).
+    """
+    fw = bptt.forward(_params(cell), X, h0)
+    return PartForward(fw.x, fw.h0, fw.pre, fw.h)
 
 
 def softmax(O: np.ndarray) -> np.ndarray:
@@ -417,38 +418,28 @@ def _check_k(k: int | None) -> int | None:
 
 
 def rnn_backward(cell: Cell, pf: PartForward, from_out: np.ndarray, k: int | None = None) -> PartBackward:
-    r"""Hand BPTT through one RNN given the direct gradients ``from_out (T, H)``.
+    r"""BPTT through one RNN given the direct gradients ``from_out (T, H)`` (the engine's :func:`rnnviz.bptt.backward`).
 
     .. math::
         \delta_t = \text{from\_out}_t + W_{hh}^\top\big((1 - h_{t+1}^2) \odot \delta_{t+1}\big)
 
     the second term being dropped when ``t+1`` starts a chunk of length ``k`` (truncation).
+    The running sums are :math:`\sum_{s \ge t} G_s x_s^\top` etc., suffix sums of the per-step terms.
     """
-    k = _check_k(k)
-    T, H = pf.Hs.shape
-    D = pf.X.shape[1]
-    delta = np.zeros((T, H))
-    from_next = np.zeros((T, H))
-    G = np.zeros((T, H))
-    cut = np.zeros(T, dtype=bool)
-    run_W_xh, run_W_hh, run_b = np.zeros((T, H, D)), np.zeros((T, H, H)), np.zeros((T, H))
-    acc_xh, acc_hh, acc_b = np.zeros((H, D)), np.zeros((H, H)), np.zeros(H)
-    for t in range(T - 1, -1, -1):
-        if t + 1 < T:
-            if k is not None and (t + 1) % k == 0:
-                cut[t] = True
-            else:
-                from_next[t] = cell.W_hh.T @ G[t + 1]  # (H,)
-        delta[t] = from_out[t] + from_next[t]
-        G[t] = (1.0 - pf.Hs[t] ** 2) * delta[t]  # tanh'(a_t) = 1 - h_t^2
-        h_prev = pf.Hs[t - 1] if t > 0 else pf.h0
-        acc_xh = acc_xh + np.outer(G[t], pf.X[t])
-        acc_hh = acc_hh + np.outer(G[t], h_prev)
-        acc_b = acc_b + G[t]
-        run_W_xh[t], run_W_hh[t], run_b[t] = acc_xh, acc_hh, acc_b
-    dh0 = cell.W_hh.T @ G[0] if T else np.zeros(H)
-    return PartBackward(delta, np.asarray(from_out, dtype=np.float64).copy(), from_next, G,
-                        acc_xh, acc_hh, acc_b, dh0, run_W_xh, run_W_hh, run_b, cut)
+    p = _params(cell)
+    fw = bptt.Forward(pf.X, pf.h0, np.zeros_like(pf.h0), pf.Hs, None, pf.A, pf.Hs, {})
+    from_out = np.asarray(from_out, dtype=np.float64)
+    bw = bptt.backward(p, fw, from_out, truncate=_check_k(k))
+    G = bw.dpre  # (T, H): tanh'(a_t) * delta_t
+
+    def suffix(terms):  # row t = sum over s >= t
+        return np.cumsum(terms[::-1], axis=0)[::-1]
+
+    run_W_xh = suffix(G[:, :, None] * pf.X[:, None, :])  # (T, H, D)
+    run_W_hh = suffix(G[:, :, None] * fw.h_prev[:, None, :])  # (T, H, H)
+    run_b = suffix(G)  # (T, H)
+    return PartBackward(bw.grad_h, from_out.copy(), bw.grad_next, G, bw.dW_ih, bw.dW_hh, bw.db_ih, bw.grad_h0,
+                        run_W_xh, run_W_hh, run_b, bw.cut)
 
 
 def backward(net: Net, problem: Problem, fw: Forward, k: int | None = None) -> Backward:
@@ -603,34 +594,33 @@ class Scalar:
 
 
 def scalar_rnn(U: float, W: float, V: float, x, y) -> Scalar:
-    """Forward and hand BPTT of the scalar RNN (see :class:`Scalar`) on ``x (T,)``, ``y (T,)`` in {0, 1}."""
+    """Forward and BPTT of the scalar RNN (see :class:`Scalar`) on ``x (T,)``, ``y (T,)`` in {0, 1}.
+
+    The recurrence is the engine's (a one-unit tanh RNN, :mod:`rnnviz.bptt`); the sigmoid output
+    and the binary cross-entropy are per step.
+    """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     T = len(x)
-    a, h, hp = np.zeros(T), np.zeros(T), np.zeros(T)
-    prev = 0.0
-    for t in range(T):
-        hp[t] = prev
-        a[t] = U * x[t] + W * prev
-        h[t] = np.tanh(a[t])
-        prev = h[t]
+    if T == 0:
+        e = np.zeros(0)
+        return Scalar(float(U), float(W), float(V), x, y, e, e, e, e, e, e, e, e, e, e, 0.0, 0.0, 0.0, e, e, e)
+    p = bptt.Params("RNN", "tanh", np.array([[float(U)]]), np.array([[float(W)]]), np.zeros(1), np.zeros(1))
+    fw = bptt.forward(p, x[:, None])
+    a, h, hp = fw.pre[:, 0], fw.h[:, 0], fw.h_prev[:, 0]
     z = V * h
     yhat = 1.0 / (1.0 + np.exp(-z))
     # BCE via log-sigmoid for stability: log(yhat) = -softplus(-z), log(1-yhat) = -softplus(z)
     L = y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z)
     dz = yhat - y
-    delta, fo, fn = np.zeros(T), dz * V, np.zeros(T)
-    for t in range(T - 1, -1, -1):
-        if t + 1 < T:
-            fn[t] = delta[t + 1] * W * (1 - h[t + 1] ** 2)
-        delta[t] = fo[t] + fn[t]
-    g = delta * (1 - h ** 2)
+    fo = dz * V
+    bw = bptt.backward(p, fw, fo[:, None])
+    delta, fn, g = bw.grad_h[:, 0], bw.grad_next[:, 0], bw.dpre[:, 0]  # g = delta * (1 - h^2)
     run_V = np.cumsum((dz * h)[::-1])[::-1]
     run_W = np.cumsum((g * hp)[::-1])[::-1]
     run_U = np.cumsum((g * x)[::-1])[::-1]
     return Scalar(float(U), float(W), float(V), x, y, a, h, hp, z, yhat, L, dz, delta, fo, fn,
-                  float(run_V[0]) if T else 0.0, float(run_W[0]) if T else 0.0,
-                  float(run_U[0]) if T else 0.0, run_V, run_W, run_U)
+                  float(run_V[0]), float(run_W[0]), float(run_U[0]), run_V, run_W, run_U)
 
 
 def scalar_autograd(U: float, W: float, V: float, x, y) -> dict[str, float]:
