@@ -4,6 +4,7 @@ from pathlib import Path
 import streamlit as st
 
 from rnnviz import streamlit_helpers as sh
+from rnnviz import zoo
 
 # (page file, title key, one-line blurb key); pages whose file is missing are skipped.
 LABS = [
@@ -28,3 +29,14 @@ for path, title_key, blurb_key in LABS:
         continue
     st.page_link(path, label=title, icon=":material/arrow_forward:")
     st.caption(sh.tr(blurb_key))
+
+st.subheader(sh.tr("home.models_title"))
+st.markdown(sh.tr("home.models_intro"))
+# a Markdown table: no dataframe, so the start page pulls in neither pandas nor pyarrow on a first load
+table = zoo.display_table(sh.lang())
+cols = list(table)
+as_code = {cols[-3], cols[-1]}  # the script and the file name
+lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+for row in zip(*table.values()):
+    lines.append("| " + " | ".join(f"`{v}`" if c in as_code else str(v) for c, v in zip(cols, row)) + " |")
+st.markdown("\n".join(lines))

@@ -130,3 +130,32 @@ def table() -> list[dict]:
              "input_size": w.input_size, "hidden_size": w.hidden_size, "output_size": w.output_size,
              "data": w.data, "script": w.script, "seed": w.seed, **dict(w.metrics), "evaluated_on": w.evaluated_on}
             for w in REGISTRY]
+
+
+def _figure(name: str, value: float, t) -> str:
+    if name in ("accuracy", "exact_match"):
+        return t(f"home.metric_{name}", v=f"{100 * value:.2f}".rstrip("0").rstrip("."))
+    return t(f"home.metric_{name}", v=f"{value:.2f}")
+
+
+def display_table(lang: str = "en") -> dict[str, list]:
+    """The registry as the start page shows it: translated column -> values (strings and ints).
+
+    Every label comes from :mod:`rnnviz.i18n.home` in ``lang``; the figures are the registry's.
+    """
+    from rnnviz.i18n import t
+
+    tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
+    cols = {k: [] for k in ("lab", "task", "cell", "sizes", "data", "figure", "evaluated_on", "script", "seed", "file")}
+    for w in REGISTRY:
+        cols["lab"].append(tr(f"{w.page}.nav_title"))
+        cols["task"].append(tr(f"home.task_{w.task}"))
+        cols["cell"].append(w.cell + (f" ×{w.layers}" if w.layers > 1 else ""))
+        cols["sizes"].append(f"{w.input_size} → {w.hidden_size} → {w.output_size}")
+        cols["data"].append(tr(f"home.data_{w.data}"))
+        cols["figure"].append(", ".join(_figure(n, v, tr) for n, v in w.metrics))
+        cols["evaluated_on"].append(tr(f"home.eval_{w.evaluated_on}"))
+        cols["script"].append(w.script)
+        cols["seed"].append(w.seed)
+        cols["file"].append(w.file)
+    return {tr(f"home.col_{k}"): v for k, v in cols.items()}

@@ -175,3 +175,15 @@ def test_table_rows_are_plain_values():
     rows = zoo.table()
     assert len(rows) == len(zoo.REGISTRY)
     assert rows[0]["file"] == zoo.REGISTRY[0].file and "accuracy" in rows[0]
+
+
+def test_display_table_in_both_languages():
+    for lang in ("en", "zh"):
+        table = zoo.display_table(lang)
+        assert len(table) == 10 and all(len(v) == len(zoo.REGISTRY) for v in table.values())
+    en, zh = zoo.display_table("en"), zoo.display_table("zh")
+    assert list(en)[0] == "Lab" and list(zh)[0] == "实验"
+    figures = dict(zip(en["File"], en["Measured"]))
+    assert figures["attn_general.pt"] == "exact match 99.95 %"  # not rounded up to 100
+    assert figures["gates_lm_lstm.pt"] == "2.56 bits/char, accuracy 46.32 %"
+    assert figures["sonnets_lstm.pt"] == "perplexity 6.78"
