@@ -502,3 +502,7 @@ def clip_grad_norm(grads: dict[str, np.ndarray], max_norm: float) -> tuple[dict[
         coef = min(1.0, max_norm / (total + 1e-6)) if np.isfinite(total) else (0.0 if np.isinf(total) else np.nan)
         return {k: v * coef for k, v in grads.items()}, total, float(coef)
 
+
+
+# Jacobians live in rnnviz.jacobian (they read a Forward record); kept reachable here for existing callers.
+from rnnviz.jacobian import gradient_bound, jacobian_norms, step_jacobian  # noqa: E402,F401
