@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz._blas import one_blas_thread
-from rnnviz.bptt import _PHI_PRIME, PHI_PRIME_MAX, Forward, Params, safe_norm
+from rnnviz.bptt import _PHI_PRIME, PHI_PRIME_MAX, Forward, Params
+from rnnviz.norms import safe_norm
 
 
 def step_jacobian(p: Params, fw: Forward, t: int) -> np.ndarray:
