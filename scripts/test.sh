@@ -9,7 +9,7 @@
 # 3. Debian's chromium for the browser tests where it is missing (apt-get, as root or with sudo);
 # 4. pytest, with a progress line per test file.
 # First run on a fresh machine: a few minutes of installing (torch is ~200 MB), then the tests
-# (see README, "Tests", for the time they take).
+# (README, "Quick start", says how long it takes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T0=$SECONDS

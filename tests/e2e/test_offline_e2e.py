@@ -44,7 +44,9 @@ def test_no_request_leaves_the_app_server(page, app_url, lang):
     requests: list[str] = []
     failed: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.on("requestfailed", lambda r: failed.append(f"{r.url} {r.failure}"))
+    # net::ERR_ABORTED: a lazy chunk of this server still loading when the test moves to the next
+    # page (seen on a busy machine); any other failure (refused, DNS, blocked) counts
+    page.on("requestfailed", lambda r: "ERR_ABORTED" in (r.failure or "") or failed.append(f"{r.url} {r.failure}"))
     query = "" if lang == "en" else "?lang=" + quote("中文")
     for path in page_paths():
         goto(page, f"{app_url}/{path}{query}", timeout=LOAD_TIMEOUT)
