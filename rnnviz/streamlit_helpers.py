@@ -15,6 +15,7 @@ Conventions for pages:
 """
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from typing import Any, Iterator, Mapping
 
@@ -280,32 +281,39 @@ def _install_url_guard() -> None:
 _install_url_guard()
 
 
-def _leave_pages_directory_mode() -> None:
-    """Make a bookmarked lab URL work on the first request after a server start.
+_HEAVY_IMPORT_LOCK = threading.Lock()
 
-    Streamlit treats an app with a ``pages/`` folder as a pages-directory ("MPA v1") app until
-    some run calls ``st.navigation``. On a fresh server, a first request straight to
-    ``/vanishing`` therefore ran ``pages/vanishing.py`` on its own: no router, no language
-    switch, a sidebar listing file names. Every page imports this module during its first run,
-    so here the flag is cleared and the run restarted, which then goes through ``app.py`` and
-    lands on the requested page (its URL path, and so its page hash, is the same in both modes).
+
+def import_heavy_libraries() -> None:
+    """Import torch, NumPy, pandas and plotly once per process, one script thread at a time.
+
+    app.py calls this after ``st.navigation`` (the router is drawn first) and before the page runs.
+    On a fresh server several sessions start at once, each in its own script thread, and each page
+    would otherwise import these large packages concurrently. CPython's per-module import locks detect
+    the lock-order cycles that arise between threads importing interdependent packages and, to break
+    them, hand one thread a *partially initialised* module (``importlib._bootstrap._lock_unlock_module``
+    swallows ``_DeadlockError``): seen here as "partially initialized module 'pandas'". Under this lock
+    one thread imports the whole set while the others wait, then find every module complete in
+    ``sys.modules`` (the call is then a few dictionary look-ups).
     """
-    from streamlit.runtime.pages_manager import PagesManager
+    with _HEAVY_IMPORT_LOCK:
+        import numpy  # noqa: F401
+        import pandas  # noqa: F401
+        import plotly.graph_objects  # noqa: F401
+        import torch
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        if st.runtime.exists():
-            st.rerun()
-
-
-_leave_pages_directory_mode()
+        # rnnviz's models are tiny: one torch thread is faster than two that spin waiting for each
+        # other (measured on 2 cores: 0.8 s instead of 12.7 s for 60 GRU training steps); set once per
+        # process, so concurrent sessions never change it under each other's feet.
+        if torch.get_num_threads() != 1:
+            torch.set_num_threads(1)
 
 
 # ----------------------------------------------------------------------------- lectures (rnnviz.lecture)
 LECTURE_KEY = "lc_lecture"  # the session's lecture (rnnviz.lecture.Lecture), not a widget
 PRESENT_KEY = "lc_scene"  # index of the scene being presented, or None
 GOTO_KEY = "lc_goto"  # set by a button callback: the Scene whose URL the browser opens next
-_PAGES_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "pages"
+_PAGES_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "app_pages"
 
 # Clicker keys -> the presenter's buttons. Static script (no user text in it): it clicks the button
 # whose Streamlit key class is st-key-lc_next / st-key-lc_prev, unless the key is typed into a field

@@ -1,6 +1,6 @@
 r"""Inside the hidden state: what units track, how far back a model looks, what path the state takes.
 
-The compute behind the hidden-state lab (``pages/hidden.py``); no Streamlit, no plotting.
+The compute behind the hidden-state lab (``app_pages/hidden.py``); no Streamlit, no plotting.
 
 - :mod:`rnnviz.hidden.models`: the character language models (shipped, trained this session, uploaded);
 - :mod:`rnnviz.hidden.states`: forward states of a text (:func:`run`) and :func:`pca`;

@@ -3,3 +3,7 @@
 ``style`` holds the one visual language every page shares (fonts big enough for a
 projector, colour scales, margins); each page has its own module of figure builders.
 """
+
+from rnnviz._lazy import lazy_getattr
+
+__getattr__ = lazy_getattr(__name__, __path__)  # rnnviz.plots.<module> works after a plain "import rnnviz"

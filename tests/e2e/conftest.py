@@ -123,11 +123,7 @@ def wait_for_chart_change(page, before: str | None, timeout: float = 30.0) -> No
 
 
 def wait_for_router(page, timeout: float = 30.0) -> None:
-    """Wait until app.py's router has drawn the sidebar (its language switch is there).
-
-    On a fresh server the first request runs in Streamlit's pages-directory mode and is restarted
-    through app.py (see rnnviz.streamlit_helpers._leave_pages_directory_mode); between the two runs
-    the page can look finished for a moment."""
+    """Wait until app.py's router has drawn the sidebar (its language switch is there), and the run ended."""
     page.wait_for_function(
         """() => { const sb = document.querySelector('[data-testid="stSidebar"]');
                    return !!sb && sb.innerText.includes('Language') || !!sb && sb.innerText.includes('语言'); }""",
@@ -147,3 +143,70 @@ def screenshot(page, name: str, full_page: bool = False) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+NAV_SEEN_JS = """(() => {
+  window.__navSeen = [];
+  const grab = () => document.querySelectorAll('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"]')
+    .forEach(a => { const t = (a.innerText || '').trim(); if (t && !window.__navSeen.includes(t)) window.__navSeen.push(t); });
+  new MutationObserver(grab).observe(document, {subtree: true, childList: true, characterData: true});
+})();"""
+"""Init script: records every sidebar navigation title that is ever drawn (``window.__navSeen``), so a
+test sees a file-name navigation even if it is replaced a moment later."""
+
+
+def file_name_titles() -> set[str]:
+    """The navigation titles Streamlit's pages-directory mode would draw: file stems of the main script and
+    of every page file (Streamlit shows ``train_live.py`` as "train live")."""
+    stems = {"app"} | {p.stem for d in ("pages", "app_pages") for p in (ROOT / d).glob("*.py")}
+    return stems | {s.replace("_", " ") for s in stems}
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def open_burst(browser, urls: list[str]) -> list:
+    """Open every URL in its own new browser context at (nearly) the same moment; returns the pages.
+
+    Each navigation is started without waiting for the app (``wait_until="commit"``), so the sessions'
+    first script runs overlap on the server, as when a room of students opens links together."""
+    pages = []
+    for _ in urls:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
+        ctx.add_init_script(NAV_SEEN_JS)
+        pg = ctx.new_page()
+        pg.console_errors = []
+        pg.on("pageerror", lambda exc, pg=pg: pg.console_errors.append(str(exc)))
+        pages.append(pg)
+    for pg, url in zip(pages, urls):
+        pg.goto(url, wait_until="commit", timeout=60_000)
+    return pages
+
+
+def session_problems(page, url: str, timeout: float = 120.0) -> list[str]:
+    """What is wrong with a session opened on ``url`` once its page is drawn (empty list: nothing).
+
+    Checked: the router's sidebar (language switch) is drawn, no exception or JS error, no
+    file-name navigation was ever drawn, the page has a title, and a ``lang=中文`` link is in Chinese."""
+    problems = []
+    try:
+        wait_for_router(page, timeout)
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
+        wait_for_rerun(page, timeout)
+    except Exception as exc:  # noqa: BLE001 - reported as this session's problem
+        problems.append(f"not ready: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+    problems += [f"error: {e}" for e in no_errors(page)]
+    if page.get_by_text("Page not found").count():
+        problems.append("page not found")
+    seen = set(page.evaluate("() => window.__navSeen || []"))
+    if seen & file_name_titles():
+        problems.append(f"file-name navigation drawn: {sorted(seen & file_name_titles())}")
+    h1 = page.locator('[data-testid="stMain"] h1').first
+    title = h1.inner_text() if h1.count() else ""
+    if "lang=%E4%B8%AD%E6%96%87" in url or "lang=中文" in url:
+        if not has_cjk(title):
+            problems.append(f"not Chinese: {title!r}")
+    elif has_cjk(title):
+        problems.append(f"not English: {title!r}")
+    return problems

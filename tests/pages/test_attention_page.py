@@ -1,4 +1,4 @@
-"""AppTest of pages/attention.py: loads, every control changed once (extremes included), the
+"""AppTest of app_pages/attention.py: loads, every control changed once (extremes included), the
 figures show the model's own numbers, bad input gives a message and no traceback."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rnnviz import seq2seq as S
 from rnnviz.data import dates as DATES
 from tests.pages.plotly_data import decode
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "attention.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "attention.py")
 TEXT = "Wednesday, March 3rd 2021"
 
 

@@ -13,7 +13,7 @@ from rnnviz import gates as G
 from rnnviz.labs import gates as lab
 from tests.pages.plotly_data import decode, figures
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gates.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "gates.py")
 
 
 def fresh() -> AppTest:

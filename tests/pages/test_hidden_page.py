@@ -13,7 +13,7 @@ from rnnviz.hidden import models as HM
 from rnnviz.labs import hidden as lab
 from tests.pages.plotly_data import decode, figures
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "hidden.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "hidden.py")
 
 
 def ok(at):

@@ -14,11 +14,11 @@ from rnnviz.lecture_default import default_lecture
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-KNOWN = L.page_params(ROOT / "pages")
+KNOWN = L.page_params(ROOT / "app_pages")
 
 
 def open_lecture(lang: str = "en", **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "lecture.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "lecture.py"), default_timeout=180)
     at.session_state["lang"] = lang
     for k, v in query.items():
         at.query_params[k] = v
@@ -140,7 +140,7 @@ def test_lecture_from_a_link(lang):
 @pytest.mark.parametrize("i", range(11))
 def test_every_shipped_scene_reaches_its_widgets(i):
     scene = default_lecture("en").scenes[i]
-    at = AppTest.from_file(str(ROOT / "pages" / f"{scene.page}.py"), default_timeout=180)
+    at = AppTest.from_file(str(ROOT / "app_pages" / f"{scene.page}.py"), default_timeout=180)
     for k, v in scene.params.items():
         at.query_params[k] = v
     at.run()

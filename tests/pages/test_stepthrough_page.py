@@ -1,4 +1,4 @@
-"""AppTest of pages/stepthrough.py: loads, every control changed once (extremes included),
+"""AppTest of app_pages/stepthrough.py: loads, every control changed once (extremes included),
 Play stops by itself at the end, the shown numbers are the engine's, hand gradients = autograd."""
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _f(v) -> str:
     return "0.000" if s == "-0.000" else s
 
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "stepthrough.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "stepthrough.py")
 
 
 def _app() -> AppTest:

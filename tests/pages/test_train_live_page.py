@@ -1,4 +1,4 @@
-"""AppTest of pages/train_live.py: loads; every control changed once (extremes included) followed by a
+"""AppTest of app_pages/train_live.py: loads; every control changed once (extremes included) followed by a
 short real run; the numbers on screen are the runner's; Start/Pause/Stop/Reset; bad input -> a message."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from rnnviz import train as T
 from tests.pages.plotly_data import decode, figures
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "train_live.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "train_live.py")
 SHORT = 12  # steps of the short runs
 
 

@@ -23,12 +23,12 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 # page -> settings (URL params) that between them reveal every conditional widget
 REVEAL = {
-    "pages/stepthrough.py": [{}, {"st_input": "word", "st_pattern": "enc_dec"}, {"st_input": "random"}],
-    "pages/vanishing.py": [{}, {"vg_input_kind": "text"}],
-    "pages/gates.py": [{"gt_source": "typed"}],
-    "pages/attention.py": [{}],
-    "pages/train_live.py": [{"tl_corpus": "pasted"}, {"tl_task": "names"}],
-    "pages/hidden.py": [{"hd_source": "typed", "hd_pattern": "regex"}],
+    "app_pages/stepthrough.py": [{}, {"st_input": "word", "st_pattern": "enc_dec"}, {"st_input": "random"}],
+    "app_pages/vanishing.py": [{}, {"vg_input_kind": "text"}],
+    "app_pages/gates.py": [{"gt_source": "typed"}],
+    "app_pages/attention.py": [{}],
+    "app_pages/train_live.py": [{"tl_corpus": "pasted"}, {"tl_task": "names"}],
+    "app_pages/hidden.py": [{"hd_source": "typed", "hd_pattern": "regex"}],
 }
 # (every spelling of these is also checked without Streamlit in tests/unit/test_text_urlparams.py)
 CRASHERS = ["inf", "-Infinity", "1e309", "nan", "-99999999999999999999", "garbage", ""]
@@ -136,14 +136,14 @@ def test_every_bound_widget_survives_bad_values(page, i):
         assert_inert(at, (page, payload))
 
 
-TEXT_WIDGETS = [("pages/stepthrough.py", "st_numbers", {}), ("pages/stepthrough.py", "st_word", {"st_input": "word"}),
-                ("pages/stepthrough.py", "st_target", {"st_input": "word", "st_pattern": "enc_dec"}),
-                ("pages/vanishing.py", "vg_text", {"vg_input_kind": "text"}),
-                ("pages/gates.py", "gt_text", {"gt_source": "typed"}), ("pages/attention.py", "att_text", {}),
-                ("pages/train_live.py", "tl_text", {"tl_corpus": "pasted"}),
-                ("pages/train_live.py", "tl_name", {"tl_task": "names"}),
-                ("pages/hidden.py", "hd_text", {"hd_source": "typed"}),
-                ("pages/hidden.py", "hd_regex", {"hd_pattern": "regex"})]
+TEXT_WIDGETS = [("app_pages/stepthrough.py", "st_numbers", {}), ("app_pages/stepthrough.py", "st_word", {"st_input": "word"}),
+                ("app_pages/stepthrough.py", "st_target", {"st_input": "word", "st_pattern": "enc_dec"}),
+                ("app_pages/vanishing.py", "vg_text", {"vg_input_kind": "text"}),
+                ("app_pages/gates.py", "gt_text", {"gt_source": "typed"}), ("app_pages/attention.py", "att_text", {}),
+                ("app_pages/train_live.py", "tl_text", {"tl_corpus": "pasted"}),
+                ("app_pages/train_live.py", "tl_name", {"tl_task": "names"}),
+                ("app_pages/hidden.py", "hd_text", {"hd_source": "typed"}),
+                ("app_pages/hidden.py", "hd_regex", {"hd_pattern": "regex"})]
 
 
 @pytest.mark.parametrize("page,key,reveal", TEXT_WIDGETS, ids=[k for _, k, _ in TEXT_WIDGETS])
@@ -162,7 +162,7 @@ def test_markup_typed_into_every_text_input_is_shown_as_data(page, key, reveal):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_raw_option_names_and_other_language_labels(lang):
-    at = _open("pages/vanishing.py", {"lang": lang, "vg_init": "orthogonal", "vg_input_kind": "zeros",
+    at = _open("app_pages/vanishing.py", {"lang": lang, "vg_init": "orthogonal", "vg_input_kind": "zeros",
                                       "vg_activation": "relu"})
     assert at.selectbox(key="vg_init").value == "orthogonal"
     assert at.radio(key="vg_input_kind").value == "zeros"
@@ -174,12 +174,12 @@ def test_raw_option_names_and_other_language_labels(lang):
     from rnnviz.i18n import t
 
     other = "en" if lang == "zh" else "zh"
-    at = _open("pages/stepthrough.py", {"lang": lang, "st_input": t("stepthrough.input_random", other),
+    at = _open("app_pages/stepthrough.py", {"lang": lang, "st_input": t("stepthrough.input_random", other),
                                         "st_weights": "random"})
     assert at.selectbox(key="st_input").value == "random"
     assert at.radio(key="st_weights").value == "random"
-    at = _open("pages/gates.py", {"lang": lang, "gt_task": "lm"})
+    at = _open("app_pages/gates.py", {"lang": lang, "gt_task": "lm"})
     assert at.selectbox(key="gt_task").value == "lm"
-    at = _open("pages/train_live.py", {"lang": lang, "tl_task": "names", "tl_lr": "3e-3"})
+    at = _open("app_pages/train_live.py", {"lang": lang, "tl_task": "names", "tl_lr": "3e-3"})
     assert at.radio(key="tl_task").value == "names"
     assert at.select_slider(key="tl_lr").value == 0.003

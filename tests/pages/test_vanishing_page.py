@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from rnnviz.labs import vanishing as lab
 from tests.pages.plotly_data import decode, figures, trace_by_name
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "vanishing.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "vanishing.py")
 
 
 def fresh() -> AppTest:

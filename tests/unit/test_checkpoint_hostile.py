@@ -109,7 +109,7 @@ def test_bad_files_raise_one_error_type_naming_the_file(tmp_path, lstm, make, wo
 
 def test_no_module_loads_weights_around_the_loader():
     offenders = []
-    for path in list((ROOT / "rnnviz").rglob("*.py")) + list((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]:
+    for path in list((ROOT / "rnnviz").rglob("*.py")) + list((ROOT / "app_pages").glob("*.py")) + [ROOT / "app.py"]:
         if path.name == "checkpoint.py":
             continue
         text = path.read_text(encoding="utf-8")

@@ -168,7 +168,7 @@ def test_stepthrough_export_is_what_the_charts_draw():
 
 def test_every_chart_key_in_the_pages_has_a_file_name():
     keys = set()
-    for page in (ROOT / "pages").glob("*.py"):
+    for page in (ROOT / "app_pages").glob("*.py"):
         keys |= set(re.findall(r'key="(\w+_fig_\w+)"', page.read_text(encoding="utf-8")))
         keys |= {m + "_X" for m in re.findall(r'key=f"(\w+_fig_\w+)_\{', page.read_text(encoding="utf-8"))}
     assert keys

@@ -13,7 +13,7 @@ from rnnviz import lecture as L
 from rnnviz.lecture_default import default_lecture
 
 ROOT = Path(__file__).resolve().parents[2]
-KNOWN = L.page_params(ROOT / "pages")
+KNOWN = L.page_params(ROOT / "app_pages")
 
 
 def doc(**over) -> dict:

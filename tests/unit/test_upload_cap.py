@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_upload_cap_is_zero_while_no_page_has_an_uploader():
-    pages = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "pages").glob("*.py"))
+    pages = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "app_pages").glob("*.py"))
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     if "file_uploader" not in pages:
         assert config["server"]["maxUploadSize"] == 0

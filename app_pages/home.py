@@ -8,13 +8,13 @@ from rnnviz import zoo
 
 # (page file, title key, one-line blurb key); pages whose file is missing are skipped.
 LABS = [
-    ("pages/stepthrough.py", "stepthrough.nav_title", "home.blurb_stepthrough"),
-    ("pages/vanishing.py", "vanishing.nav_title", "home.blurb_vanishing"),
-    ("pages/gates.py", "gates.nav_title", "home.blurb_gates"),
-    ("pages/hidden.py", "hidden.nav_title", "home.blurb_hidden"),
-    ("pages/attention.py", "attention.nav_title", "home.blurb_attention"),
-    ("pages/train_live.py", "train_live.nav_title", "home.blurb_train_live"),
-    ("pages/lecture.py", "lecture.nav_title", "lecture.blurb"),
+    ("app_pages/stepthrough.py", "stepthrough.nav_title", "home.blurb_stepthrough"),
+    ("app_pages/vanishing.py", "vanishing.nav_title", "home.blurb_vanishing"),
+    ("app_pages/gates.py", "gates.nav_title", "home.blurb_gates"),
+    ("app_pages/hidden.py", "hidden.nav_title", "home.blurb_hidden"),
+    ("app_pages/attention.py", "attention.nav_title", "home.blurb_attention"),
+    ("app_pages/train_live.py", "train_live.nav_title", "home.blurb_train_live"),
+    ("app_pages/lecture.py", "lecture.nav_title", "lecture.blurb"),
 ]
 
 st.title("rnnviz")

@@ -1,0 +1,43 @@
+"""Real browser, fresh server: the first minute of a lecture. Several students open different deep links
+at the same moment; every session gets its page through app.py's router (language switch in the sidebar),
+in the language of its link, with no exception and without a file-name navigation ever being drawn."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import _free_port, file_name_titles, has_cjk, open_burst, screenshot, session_problems, start_server
+
+pytestmark = pytest.mark.e2e
+
+DEEP_LINKS = ["/gates?lang=中文", "/stepthrough", "/attention", "/vanishing", "/train_live", "/vanishing?lang=中文",
+              "/gates", "/"]
+
+
+def test_eight_concurrent_deep_links_on_a_fresh_server(browser):
+    port = _free_port()
+    proc = start_server(port)
+    urls = [f"http://127.0.0.1:{port}{path}" for path in DEEP_LINKS]
+    try:
+        pages = open_burst(browser, urls)
+        problems = {url: session_problems(pg, url) for pg, url in zip(pages, urls)}
+        zh = pages[0]
+        screenshot(zh, "first_load_gates_zh")
+        zh_title = zh.locator('[data-testid="stMain"] h1').first.inner_text()
+        zh_sidebar = zh.locator('[data-testid="stSidebar"]').inner_text()
+        en_sidebar = pages[1].locator('[data-testid="stSidebar"]').inner_text()
+        for pg in pages:
+            pg.context.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert {url: p for url, p in problems.items() if p} == {}
+    # /gates?lang=中文: the page and the router's navigation are in Chinese, and it is the gates page
+    assert has_cjk(zh_title) and "GRU" in zh_title, zh_title
+    assert "语言" in zh_sidebar and "梯度消失与梯度爆炸" in zh_sidebar, zh_sidebar
+    assert "Language" in en_sidebar and "Vanishing & exploding gradients" in en_sidebar, en_sidebar
+
+
+def test_file_name_titles_cover_what_the_pages_directory_mode_draws():
+    """The check above can fail: it knows the titles Streamlit's pages-directory mode would draw."""
+    titles = file_name_titles()
+    assert {"app", "gates", "train live", "vanishing"} <= titles
