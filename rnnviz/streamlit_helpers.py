@@ -282,21 +282,24 @@ _install_url_guard()
 
 
 _HEAVY_IMPORT_LOCK = threading.Lock()
+_HEAVY_IMPORTED = threading.Event()
 
 
 def import_heavy_libraries() -> None:
     """Import torch, NumPy, pandas and plotly once per process, one script thread at a time.
 
-    app.py calls this after ``st.navigation`` (the router is drawn first) and before the page runs.
+    app.py calls this after ``st.navigation`` (the router is drawn first) and before the page runs;
+    the first time, a spinner says what is loading (torch alone takes seconds on a busy machine).
     On a fresh server several sessions start at once, each in its own script thread, and each page
     would otherwise import these large packages concurrently. CPython's per-module import locks detect
     the lock-order cycles that arise between threads importing interdependent packages and, to break
     them, hand one thread a *partially initialised* module (``importlib._bootstrap._lock_unlock_module``
     swallows ``_DeadlockError``): seen here as "partially initialized module 'pandas'". Under this lock
-    one thread imports the whole set while the others wait, then find every module complete in
-    ``sys.modules`` (the call is then a few dictionary look-ups).
+    one thread imports the whole set while the others wait, then find every module complete.
     """
-    with _HEAVY_IMPORT_LOCK:
+    if _HEAVY_IMPORTED.is_set():
+        return
+    with st.spinner(tr("common.loading_libraries")), _HEAVY_IMPORT_LOCK:
         import numpy  # noqa: F401
         import pandas  # noqa: F401
         import plotly.graph_objects  # noqa: F401
@@ -307,6 +310,7 @@ def import_heavy_libraries() -> None:
         # process, so concurrent sessions never change it under each other's feet.
         if torch.get_num_threads() != 1:
             torch.set_num_threads(1)
+        _HEAVY_IMPORTED.set()
 
 
 # ----------------------------------------------------------------------------- lectures (rnnviz.lecture)

@@ -1,6 +1,8 @@
 """Strings shared by the app shell and several pages."""
 
 STRINGS = {
+    "common.loading_libraries": {"en": "Loading PyTorch and the plotting libraries (only the first time after the server starts)…",
+                                 "zh": "正在加载 PyTorch 和绘图库（服务器启动后仅首次需要）…"},
     "common.app_title": {"en": "rnnviz: recurrent networks, live", "zh": "rnnviz：循环神经网络交互演示"},
     "common.language": {"en": "Language", "zh": "语言"},
     "common.language_help": {

@@ -56,6 +56,16 @@ def start_server(port: int, app: str = "app.py", cwd: Path = ROOT) -> subprocess
     raise RuntimeError("streamlit did not start within 60 s")
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started by :func:`start_server` (killed if it has not exited after 20 s)."""
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
 @pytest.fixture(scope="session")
 def app_url():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
@@ -116,9 +126,18 @@ plotly element when a figure changes, so compare what is drawn (plotly 7 ships a
 {dtype, bdata}) rather than counting plotly events."""
 
 
-def wait_for_chart_change(page, before: str | None, timeout: float = 30.0) -> None:
-    """Wait until the first chart is plotted with data different from the signature ``before``."""
-    page.wait_for_function(f"() => {{ const s = ({CHART_SIG})(); return s !== null && s !== {json.dumps(before)}; }}",
+ALL_CHARTS_SIG = """() => { const gds = [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.data && g._fullLayout);
+  if (!gds.length) return null;
+  const s = JSON.stringify(gds.map(g => [g.data, g.layout.shapes, g.layout.annotations, g.layout.title]));
+  let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return gds.length + ':' + s.length + ':' + h; }"""
+"""JS: a signature of everything drawn in every chart on the page (data, shapes, annotations, titles),
+null until a chart is plotted. For controls that change a chart other than the first, or only a marker."""
+
+
+def wait_for_chart_change(page, before: str | None, timeout: float = 30.0, sig: str = CHART_SIG) -> None:
+    """Wait until the chart(s) read by the JS signature ``sig`` are plotted and differ from ``before``."""
+    page.wait_for_function(f"() => {{ const s = ({sig})(); return s !== null && s !== {json.dumps(before)}; }}",
                            polling="raf", timeout=timeout * 1000)
 
 
@@ -210,3 +229,31 @@ def session_problems(page, url: str, timeout: float = 120.0) -> list[str]:
     elif has_cjk(title):
         problems.append(f"not English: {title!r}")
     return problems
+
+
+def drag_redraws(page, handle, dx: float, seconds: float = 1.0, moves: int = 60, sig: str = CHART_SIG) -> tuple[int, float]:
+    """Drag ``handle`` (a locator) by ``dx`` pixels over about ``seconds``, the mouse button held down.
+
+    Returns (how many times the chart signature ``sig`` changed *before* the button was released, the
+    drag's duration in seconds). A Streamlit slider gives 0 (it reruns on release); a chart animated in
+    the browser gives about one change per pointer move."""
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.evaluate(f"""() => {{ window.__drag = {{n: 0, on: true, last: ({sig})()}};
+      const tick = () => {{ const d = window.__drag; if (!d.on) return; const s = ({sig})();
+        if (s !== null && s !== d.last) {{ d.n++; d.last = s; }} requestAnimationFrame(tick); }};
+      requestAnimationFrame(tick); }}""")
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    t0 = time.perf_counter()
+    for i in range(1, moves + 1):
+        page.mouse.move(x0 + dx * i / moves, y0)
+        rest = t0 + seconds * i / moves - time.perf_counter()
+        if rest > 0:
+            page.wait_for_timeout(rest * 1000)
+    elapsed = time.perf_counter() - t0
+    page.wait_for_timeout(50)  # the last move's frame
+    changes = page.evaluate("() => { window.__drag.on = false; return window.__drag.n; }")
+    page.mouse.up()
+    return changes, elapsed

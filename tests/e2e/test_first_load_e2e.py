@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import _free_port, file_name_titles, has_cjk, open_burst, screenshot, session_problems, start_server
+from tests.e2e.conftest import (_free_port, file_name_titles, has_cjk, open_burst, screenshot, session_problems, start_server,
+                                stop_server)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,8 +29,7 @@ def test_eight_concurrent_deep_links_on_a_fresh_server(browser):
         for pg in pages:
             pg.context.close()
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_server(proc)
     assert {url: p for url, p in problems.items() if p} == {}
     # /gates?lang=中文: the page and the router's navigation are in Chinese, and it is the gates page
     assert has_cjk(zh_title) and "GRU" in zh_title, zh_title

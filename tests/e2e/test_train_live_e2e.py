@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import _free_port, goto, no_errors, screenshot, start_server, wait_for_rerun, wait_for_router
+from tests.e2e.conftest import _free_port, goto, no_errors, screenshot, start_server, stop_server, wait_for_rerun, wait_for_router
 
 pytestmark = pytest.mark.e2e
 
@@ -50,16 +50,15 @@ def test_first_load_of_train_url_after_fresh_server(browser):
     try:
         ctx = browser.new_context(viewport={"width": 1280, "height": 720})
         pg = ctx.new_page()
-        goto(pg, f"http://127.0.0.1:{port}/train_live")
-        wait_for_router(pg)
+        goto(pg, f"http://127.0.0.1:{port}/train_live", timeout=180)  # a busy machine: torch loads first
+        wait_for_router(pg, timeout=180)
         pg.wait_for_timeout(500)
         not_found = pg.get_by_text("Page not found").count()
         sidebar = pg.locator('[data-testid="stSidebar"]').inner_text()
         title = pg.locator("h1").first.inner_text()
         ctx.close()
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_server(proc)
     assert not_found == 0
     assert "Language" in sidebar and "Train live" in sidebar  # routed through app.py
     assert "train" in title.lower() or "Train" in title
