@@ -1,12 +1,23 @@
-"""Benchmark in a real browser (Debian chromium via Playwright): key press on a slider -> redrawn
-chart, on the vanishing page and on a minimal one-slider page in the same run; and the cold
-load of the vanishing page on a fresh server. Prints, never asserts. Target: median <= 100 ms.
+"""Benchmark in a real browser (Debian chromium via Playwright). Prints, never asserts.
 
-    python bench/bench_ui.py [--presses 25]
+Per lab, with the minimal one-slider page (bench/minimal_app.py) measured in the same run as the baseline:
+
+- main control: key press on its slider -> every chart redrawn (median, p95), on a warm server;
+- drag: chart updates per second while the control is dragged for one second, button held (a plotly
+  slider in the chart if the page has one, else the Streamlit slider, which updates only on release: 0/s);
+- cold load: a fresh server, the first browser, navigation -> the first chart plotted;
+
+and a burst: a fresh server, 20 browser contexts opening different deep links (both languages) at the
+same moment, with the count of sessions that failed (no router, an exception, a file-name navigation drawn,
+the wrong language). Targets (issue 9): median <= 100 ms and <= 0.55x the minimal page, p95 <= 200 ms,
+>= 30 updates/s during a drag, cold load <= 2.5 s, 0 failed sessions.
+
+    python bench/bench_ui.py [--presses 25] [--labs vanishing gates] [--burst 20] [--no-cold]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -18,83 +29,162 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.e2e.conftest import (  # noqa: E402
-    CHART_SIG, CHROMIUM, CHROMIUM_ARGS, _free_port, goto, start_server, wait_for_chart_change, wait_for_rerun)
+    ALL_CHARTS_SIG, CHROMIUM, CHROMIUM_ARGS, _free_port, drag_redraws, goto, open_burst, session_problems,
+    start_server, stop_server, wait_for_chart_change, wait_for_rerun)
 
-def press_latencies(page, slider_label: str, presses: int) -> list[float]:
-    """ms from key press to a redrawn first chart, for ``presses`` ArrowRight presses (every value new)."""
-    slider = page.locator('[data-testid="stSlider"]').filter(has_text=slider_label).locator('input[type="range"]').first
-    slider.focus()
-    out = []
+VIEW = {"width": 1280, "height": 720}
+# lab -> (URL path, widget key of its main control). The control is found by its key (st-key-<key>),
+# so the figures do not depend on the language or on a label's wording.
+LABS = {
+    "vanishing": ("/vanishing", "vg_radius"),
+    "stepthrough": ("/stepthrough", "st_t"),
+    "gates": ("/gates", "gt_unit"),
+    "attention": ("/attention", "att_step"),
+    "train_live": ("/train_live", None),
+}
+MINIMAL = ("/", "a")
+BURST_PATHS = ["/gates?lang=中文", "/stepthrough", "/attention", "/vanishing", "/train_live", "/",
+               "/vanishing?lang=中文", "/gates", "/attention?lang=中文", "/stepthrough?lang=中文", "/train_live?lang=中文",
+               "/home"]
+PLOTLY_GRIP = ".js-plotly-plot .slider-grip-rect"
+
+
+def new_page(browser):
+    return browser.new_context(viewport=VIEW, device_scale_factor=1).new_page()
+
+
+def slider_input(page, key: str):
+    return page.locator(f'.st-key-{key} [data-testid="stSlider"] input[type="range"], .st-key-{key} [role="slider"]').first
+
+
+def press_latencies(page, key: str, presses: int) -> list[float]:
+    """ms from an arrow key press on the slider ``key`` to a change of what the charts draw. The
+    direction turns at the slider's ends, so every press moves it."""
+    thumb = page.locator(f'.st-key-{key} [role="slider"]').first
+    out, direction = [], "ArrowRight"
     for _ in range(presses):
-        sig = page.evaluate(CHART_SIG)
+        now, hi, lo = (float(thumb.get_attribute(a) or 0) for a in ("aria-valuenow", "aria-valuemax", "aria-valuemin"))
+        direction = "ArrowLeft" if now >= hi else "ArrowRight" if now <= lo else direction
+        slider_input(page, key).focus()
+        sig = page.evaluate(ALL_CHARTS_SIG)
         t0 = time.perf_counter()
-        page.keyboard.press("ArrowRight")
-        wait_for_chart_change(page, sig)
+        page.keyboard.press(direction)
+        wait_for_chart_change(page, sig, sig=ALL_CHARTS_SIG)
         out.append((time.perf_counter() - t0) * 1e3)
         wait_for_rerun(page)
-        slider.focus()
     return out
+
+
+def drag_rate(page, key: str | None) -> tuple[float, str] | None:
+    """Chart updates per second during a one-second drag of the lab's control (None if it has none)."""
+    grip = page.locator(PLOTLY_GRIP)
+    if grip.count():
+        handle, what = grip.first, "plotly slider"
+    elif key and page.locator(f'.st-key-{key} [role="slider"]').count():
+        handle, what = page.locator(f'.st-key-{key} [role="slider"]').first, "Streamlit slider"
+    else:
+        return None
+    changes, seconds = drag_redraws(page, handle, dx=120, seconds=1.0, sig=ALL_CHARTS_SIG)
+    wait_for_rerun(page)
+    return changes / seconds, what
 
 
 def load_to_first_chart(page, url: str) -> float:
     """ms from navigation to the first plotted chart."""
     t0 = time.perf_counter()
-    page.goto(url)
-    wait_for_chart_change(page, None, timeout=120)
+    page.goto(url, timeout=120_000)
+    wait_for_chart_change(page, None, timeout=180)
     return (time.perf_counter() - t0) * 1e3
+
+
+def cold_load(browser, path: str, app: str = "app.py") -> float:
+    port = _free_port()
+    proc = start_server(port, app=app)
+    try:
+        page = new_page(browser)
+        ms = load_to_first_chart(page, f"http://127.0.0.1:{port}{path}")
+        page.context.close()
+        return ms
+    finally:
+        stop_server(proc)
+
+
+def burst(browser, n: int) -> tuple[int, float, dict]:
+    port = _free_port()
+    proc = start_server(port)
+    urls = [f"http://127.0.0.1:{port}{BURST_PATHS[i % len(BURST_PATHS)]}" for i in range(n)]
+    try:
+        t0 = time.perf_counter()
+        pages = open_burst(browser, urls)
+        problems = {f"{i}:{url.split(str(port))[1]}": session_problems(pg, url, timeout=300) for i, (pg, url) in enumerate(zip(pages, urls))}
+        seconds = time.perf_counter() - t0
+        for pg in pages:
+            pg.context.close()
+    finally:
+        stop_server(proc)
+    failed = {k: v for k, v in problems.items() if v}
+    return len(failed), seconds, failed
 
 
 def summary(name: str, ms: list[float]) -> str:
     ms = sorted(ms)
     p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    return f"{name:38s} n={len(ms):3d}  median {statistics.median(ms):7.1f} ms  p95 {p95:7.1f} ms  min {ms[0]:6.1f}  max {ms[-1]:7.1f}"
+    return f"median {statistics.median(ms):6.0f} ms  p95 {p95:6.0f} ms  (n={len(ms)}, min {ms[0]:.0f}, max {ms[-1]:.0f})"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--presses", type=int, default=25)
+    ap.add_argument("--labs", nargs="+", default=list(LABS), choices=list(LABS))
+    ap.add_argument("--burst", type=int, default=20, help="sessions in the fresh-server burst (0: skip)")
+    ap.add_argument("--no-cold", action="store_true", help="skip the cold loads (one fresh server per lab)")
     args = ap.parse_args()
     (ROOT / "screenshots").mkdir(exist_ok=True)
+    lines = [f"bench_ui: {time.strftime('%Y-%m-%d %H:%M')}, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"]
     port_app, port_min = _free_port(), _free_port()
-    t_start = time.perf_counter()
-    app = start_server(port_app)
-    server_ms = (time.perf_counter() - t_start) * 1e3
-    minimal = start_server(port_min, app="bench/minimal_app.py")
+    app, minimal = start_server(port_app), start_server(port_min, app="bench/minimal_app.py")
+    rows = {}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            cold = load_to_first_chart(page, f"http://127.0.0.1:{port_app}/vanishing")
-            wait_for_rerun(page)
-            page2 = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            warm = load_to_first_chart(page2, f"http://127.0.0.1:{port_app}/vanishing")
-            page2.close()
-
-            van = press_latencies(page, "Spectral radius", args.presses)
-            # the same presses again: values now cached (st.cache_resource), so only the UI path remains
-            slider = page.locator('[data-testid="stSlider"]').filter(has_text="Spectral radius").locator('input[type="range"]').first
-            slider.focus()
-            for _ in range(args.presses):
-                page.keyboard.press("ArrowLeft")
-                wait_for_rerun(page)
-            van_cached = press_latencies(page, "Spectral radius", args.presses)
-
-            mp = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            goto(mp, f"http://127.0.0.1:{port_min}/")
-            mp.wait_for_selector(".js-plotly-plot")
-            mini = press_latencies(mp, "a", args.presses)
+            page = new_page(browser)
+            goto(page, f"http://127.0.0.1:{port_min}{MINIMAL[0]}")
+            page.wait_for_selector(".js-plotly-plot")
+            rows["minimal page"] = {"press": press_latencies(page, MINIMAL[1], args.presses), "drag": drag_rate(page, MINIMAL[1])}
+            page.context.close()
+            for lab in args.labs:
+                path, key = LABS[lab]
+                page = new_page(browser)
+                goto(page, f"http://127.0.0.1:{port_app}{path}", timeout=180)
+                wait_for_chart_change(page, None, timeout=180)
+                row = rows[lab] = {}
+                if key and page.locator(f'.st-key-{key} [role="slider"]').count():
+                    row["press"] = press_latencies(page, key, args.presses)
+                row["drag"] = drag_rate(page, key)
+                page.context.close()
+            if not args.no_cold:
+                rows["minimal page"]["cold"] = cold_load(browser, MINIMAL[0], app="bench/minimal_app.py")
+                for lab in args.labs:
+                    rows[lab]["cold"] = cold_load(browser, LABS[lab][0])
+            burst_result = burst(browser, args.burst) if args.burst else None
             browser.close()
     finally:
         for p in (app, minimal):
-            p.terminate()
-            p.wait(10)
-    print(f"server start to healthy: {server_ms:.0f} ms")
-    print(f"cold load (fresh server, first browser) to first chart on /vanishing: {cold:.0f} ms")
-    print(f"second load (new browser context) to first chart: {warm:.0f} ms")
-    print("slider key press -> redrawn chart (ArrowRight on the radius slider):")
-    print(summary("vanishing page, new values", van))
-    print(summary("vanishing page, cached values", van_cached))
-    print(summary("minimal one-slider page", mini))
+            stop_server(p)
+    base = statistics.median(rows["minimal page"]["press"])
+    lines.append(f"{'':13s} {'key press -> charts redrawn':54s} {'x minimal':>9s}  {'drag':>22s}  {'cold load':>9s}")
+    for name, row in rows.items():
+        press = summary(name, row["press"]) if row.get("press") else "no slider control (n/a)"
+        ratio = f"{statistics.median(row['press']) / base:8.2f}x" if row.get("press") else f"{'':9s}"
+        drag = row.get("drag")
+        drag_s = f"{drag[0]:5.1f}/s {drag[1]:>16s}" if drag else f"{'n/a':>22s}"
+        cold = f"{row['cold'] / 1e3:7.2f} s" if "cold" in row else f"{'':9s}"
+        lines.append(f"{name:13s} {press:54s} {ratio}  {drag_s}  {cold}")
+    if burst_result:
+        failed, seconds, details = burst_result
+        lines.append(f"burst: {args.burst} deep links on a fresh server at once: {failed} failed; all ready after {seconds:.1f} s")
+        lines += [f"  {k}: {v}" for k, v in details.items()]
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
