@@ -40,12 +40,13 @@ LABS = {
     "stepthrough": ("/stepthrough", "st_t"),
     "gates": ("/gates", "gt_unit"),
     "attention": ("/attention", "att_step"),
+    "hidden": ("/hidden", "hd_unit"),
     "train_live": ("/train_live", None),
 }
 MINIMAL = ("/", "a")
 BURST_PATHS = ["/gates?lang=中文", "/stepthrough", "/attention", "/vanishing", "/train_live", "/",
                "/vanishing?lang=中文", "/gates", "/attention?lang=中文", "/stepthrough?lang=中文", "/train_live?lang=中文",
-               "/home"]
+               "/home", "/hidden", "/hidden?lang=中文"]
 PLOTLY_GRIP = ".js-plotly-plot .slider-grip-rect"
 
 
@@ -116,7 +117,7 @@ def burst(browser, n: int) -> tuple[int, float, dict]:
     try:
         t0 = time.perf_counter()
         pages = open_burst(browser, urls)
-        problems = {f"{i}:{url.split(str(port))[1]}": session_problems(pg, url, timeout=300) for i, (pg, url) in enumerate(zip(pages, urls))}
+        problems = {f"{i}:{url.split(str(port))[1]}": session_problems(pg, url, timeout=600) for i, (pg, url) in enumerate(zip(pages, urls))}
         seconds = time.perf_counter() - t0
         for pg in pages:
             pg.context.close()

@@ -52,7 +52,7 @@ def test_first_load_of_train_url_after_fresh_server(browser):
         pg = ctx.new_page()
         goto(pg, f"http://127.0.0.1:{port}/train_live", timeout=180)  # a busy machine: torch loads first
         wait_for_router(pg, timeout=180)
-        pg.wait_for_timeout(500)
+        pg.wait_for_selector('[data-testid="stMain"] h1', timeout=180_000)  # the page runs after the router
         not_found = pg.get_by_text("Page not found").count()
         sidebar = pg.locator('[data-testid="stSidebar"]').inner_text()
         title = pg.locator("h1").first.inner_text()
