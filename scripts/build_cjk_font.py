@@ -3,7 +3,7 @@
 Without a CJK font on the machine, a browser draws every Chinese string as boxes. The app ships
 a subset of Noto Sans CJK SC (SIL Open Font License 1.1, Debian package ``fonts-noto-cjk``)
 holding only printable ASCII and the characters the app's Chinese text uses (every non-ASCII
-character in the Python sources of ``rnnviz/``, ``pages/`` and ``app.py``: the i18n catalogs, the
+character in the Python sources of ``rnnviz/``, ``app_pages/`` and ``app.py``: the i18n catalogs, the
 language names). ``.streamlit/config.toml`` declares it as ``[[theme.fontFaces]]`` and Streamlit
 serves it from ``static/`` (``server.enableStaticServing``): no request leaves the app's server.
 ``tests/unit/test_cjk_font.py`` fails when a string uses a character the subset lacks; then run
@@ -31,7 +31,7 @@ FAMILY = "Noto Sans CJK SC"
 
 def app_text_files(root: Path = ROOT) -> list[Path]:
     """The files whose characters the subset must cover."""
-    files = [root / "app.py", *sorted((root / "pages").glob("*.py")), *sorted((root / "rnnviz").rglob("*.py"))]
+    files = [root / "app.py", *sorted((root / "app_pages").glob("*.py")), *sorted((root / "rnnviz").rglob("*.py"))]
     return [f for f in files if f.is_file()]
 
 
