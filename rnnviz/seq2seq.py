@@ -392,7 +392,9 @@ def decode(model: Seq2Seq, text: str) -> Decoding:
 TF_STEPS = 300
 """Default length of a teacher-forcing comparison run (short: a small model, small batches)."""
 TF_CURVES_PATH = WEIGHTS_DIR / "attn_tf_curves.json"
-"""Shipped curves of the five schedules at the default settings (``scripts/train_attention.py``)."""
+"""Shipped curves of the five schedules (``scripts/train_attention.py``): ``{"steps": TF_STEPS, "seed": 0,
+"runs": {schedule: tf_run(...)}, "runs_by_steps": {"100": {schedule: ...}, ...}}`` (the other run lengths
+the page offers), so the page never trains on its script thread."""
 
 
 def tf_config(schedule: str, steps: int = TF_STEPS, seed: int = 0) -> TrainConfig:
@@ -422,6 +424,16 @@ def load_tf_curves(path: Path | None = None) -> dict:
     if not path.exists():
         return {}
     return json.loads(path.read_text())
+
+
+def shipped_tf_runs(steps: int, seed: int = 0, curves: dict | None = None) -> dict:
+    """The shipped comparison runs of ``steps`` steps: ``{schedule: tf_run(...)}``, ``{}`` if none ship."""
+    c = load_tf_curves() if curves is None else curves
+    if c.get("seed") != seed:
+        return {}
+    if c.get("steps") == steps:
+        return c.get("runs", {})
+    return c.get("runs_by_steps", {}).get(str(steps), {})
 
 
 def config_dict(cfg: TrainConfig) -> dict:

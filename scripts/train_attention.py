@@ -2,9 +2,11 @@
 
     python scripts/train_attention.py            # the 4 models + the 5 comparison runs
     python scripts/train_attention.py --only dot # one model
+    python scripts/train_attention.py --only tf --tf-steps 100 600  # some comparison lengths, merged in
 
 Writes ``rnnviz/weights/attn_{dot,general,concat,none}.pt`` (plain state_dicts) and
-``rnnviz/weights/attn_tf_curves.json``, and prints the training time and the exact-match
+``rnnviz/weights/attn_tf_curves.json`` (the 5 comparison runs at every length the page offers,
+``rnnviz.labs.attention.TF_STEP_CHOICES``), and prints the training time and the exact-match
 accuracy on the fixed held-out set (2000 examples of dates never used in training).
 Runs on one thread (the machine is shared); torch results are deterministic on CPU.
 """
@@ -22,12 +24,15 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rnnviz import seq2seq as S  # noqa: E402
+from rnnviz.labs.attention import TF_STEP_CHOICES  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", choices=S.MODEL_KINDS + ("tf",), default=None)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--tf-steps", type=int, nargs="+", default=list(TF_STEP_CHOICES),
+                    help="comparison run lengths to (re)compute; the others are kept from the file")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     test = S.heldout(2000)
@@ -40,13 +45,20 @@ def main() -> None:
         print(f"{kind:8s} steps={r.steps_done} train_time={r.seconds:.1f}s held-out exact match={acc:.4f} "
               f"({size / 1e3:.0f} kB, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)", flush=True)
     if args.only in (None, "tf"):
-        runs = {}
-        for sched in S.SCHEDULES:
-            t0 = time.perf_counter()
-            runs[sched] = S.tf_run(sched)
-            print(f"tf {sched:16s} final acc={runs[sched]['final_acc']:.3f} ({time.perf_counter() - t0:.1f}s)", flush=True)
-        S.TF_CURVES_PATH.write_text(json.dumps({"steps": S.TF_STEPS, "seed": 0, "runs": runs}))
-
+        curves = S.load_tf_curves() or {"steps": S.TF_STEPS, "seed": 0, "runs": {}}
+        by_steps = {int(k): v for k, v in curves.get("runs_by_steps", {}).items()}
+        by_steps[S.TF_STEPS] = curves.get("runs", {})
+        for steps in args.tf_steps:
+            runs = {}
+            for sched in S.SCHEDULES:
+                t0 = time.perf_counter()
+                runs[sched] = S.tf_run(sched, steps)
+                print(f"tf {steps:4d} steps {sched:16s} final acc={runs[sched]['final_acc']:.3f} "
+                      f"({time.perf_counter() - t0:.1f}s)", flush=True)
+            by_steps[steps] = runs
+            S.TF_CURVES_PATH.write_text(json.dumps({
+                "steps": S.TF_STEPS, "seed": 0, "runs": by_steps[S.TF_STEPS],
+                "runs_by_steps": {str(k): v for k, v in sorted(by_steps.items()) if k != S.TF_STEPS}}))
 
 if __name__ == "__main__":
     main()

@@ -97,13 +97,14 @@ def tf_runs(cfg: AttentionConfig, progress: Callable[[float, str], None] | None 
             shipped: dict | None = None) -> dict:
     """Always teacher forcing, never, and the chosen decay: ``{schedule: tf_run(...)}``.
 
-    The shipped curves (:func:`rnnviz.seq2seq.load_tf_curves`) are used when they match the run
-    length and seed; the other runs are trained now (``progress(fraction, schedule)``).
+    The shipped curves (:func:`rnnviz.seq2seq.shipped_tf_runs`, every length in :data:`TF_STEP_CHOICES`)
+    are used when they match the run length and seed; other runs are trained now
+    (``progress(fraction, schedule)``), which the page never needs.
     """
     if cfg.att_decay not in S.DECAYS:
         raise ValueError(f"Unknown decay {quote(cfg.att_decay)}.")
     shipped = S.load_tf_curves() if shipped is None else shipped
-    use = shipped.get("runs", {}) if shipped.get("steps") == cfg.att_tf_steps and shipped.get("seed") == 0 else {}
+    use = S.shipped_tf_runs(cfg.att_tf_steps, 0, shipped)
     out = {}
     names = ("teacher", "free", cfg.att_decay)
     for k, sched in enumerate(names):

@@ -194,6 +194,23 @@ def test_shipped_tf_curves_cover_every_schedule():
         assert len(run["loss"]) == S.TF_STEPS and 0.0 <= run["final_acc"] <= 1.0
 
 
+def test_shipped_tf_curves_cover_every_length_the_page_offers():
+    """The attention page never trains on its script thread: every run length it offers ships."""
+    from rnnviz.labs import attention as lab
+
+    for steps in lab.TF_STEP_CHOICES:
+        runs = S.shipped_tf_runs(steps)
+        assert set(runs) == set(S.SCHEDULES), steps
+        for sched, run in runs.items():
+            assert len(run["loss"]) == steps and len(run["epsilon"]) == steps and 0.0 <= run["final_acc"] <= 1.0
+            assert run["epsilon"] == pytest.approx([S.epsilon(sched, i, steps) for i in range(steps)], abs=1e-5)
+        for decay in S.DECAYS:
+            calls = []
+            out = lab.tf_runs(lab.AttentionConfig(att_decay=decay, att_tf_steps=steps), progress=lambda f, s: calls.append(f))
+            assert calls == [1.0] and list(out) == ["teacher", "free", decay]  # nothing trained
+    assert S.shipped_tf_runs(S.TF_STEPS, seed=1) == {} and S.shipped_tf_runs(999) == {}
+
+
 def test_lab_tf_runs_takes_shipped_runs_and_trains_the_rest():
     from rnnviz.labs import attention as lab
 
