@@ -55,16 +55,16 @@ def new_page(browser):
 
 
 def slider_input(page, key: str):
-    return page.locator(f'.st-key-{key} [data-testid="stSlider"] input[type="range"], .st-key-{key} [role="slider"]').first
+    """The (visually hidden) range input of the Streamlit slider with widget key ``key``."""
+    return page.locator(f'.st-key-{key} [data-testid="stSlider"] input[type="range"]').first
 
 
 def press_latencies(page, key: str, presses: int) -> list[float]:
     """ms from an arrow key press on the slider ``key`` to a change of what the charts draw. The
     direction turns at the slider's ends, so every press moves it."""
-    thumb = page.locator(f'.st-key-{key} [role="slider"]').first
     out, direction = [], "ArrowRight"
     for _ in range(presses):
-        now, hi, lo = (float(thumb.get_attribute(a) or 0) for a in ("aria-valuenow", "aria-valuemax", "aria-valuemin"))
+        now, lo, hi = slider_input(page, key).evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]")
         direction = "ArrowLeft" if now >= hi else "ArrowRight" if now <= lo else direction
         slider_input(page, key).focus()
         sig = page.evaluate(ALL_CHARTS_SIG)
@@ -81,11 +81,13 @@ def drag_rate(page, key: str | None) -> tuple[float, str] | None:
     grip = page.locator(PLOTLY_GRIP)
     if grip.count():
         handle, what = grip.first, "plotly slider"
-    elif key and page.locator(f'.st-key-{key} [role="slider"]').count():
-        handle, what = page.locator(f'.st-key-{key} [role="slider"]').first, "Streamlit slider"
+    elif key and slider_input(page, key).count():
+        handle, what = slider_input(page, key).locator("xpath=../.."), "Streamlit slider"  # the thumb
     else:
         return None
-    changes, seconds = drag_redraws(page, handle, dx=120, seconds=1.0, sig=ALL_CHARTS_SIG)
+    now, lo, hi = (slider_input(page, key).evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]")
+                   if what == "Streamlit slider" else (0, 0, 1))
+    changes, seconds = drag_redraws(page, handle, dx=-120 if now > (lo + hi) / 2 else 120, seconds=1.0, sig=ALL_CHARTS_SIG)
     wait_for_rerun(page)
     return changes / seconds, what
 
@@ -159,7 +161,7 @@ def main() -> None:
                 goto(page, f"http://127.0.0.1:{port_app}{path}", timeout=180)
                 wait_for_chart_change(page, None, timeout=180)
                 row = rows[lab] = {}
-                if key and page.locator(f'.st-key-{key} [role="slider"]').count():
+                if key and slider_input(page, key).count():
                     row["press"] = press_latencies(page, key, args.presses)
                 row["drag"] = drag_rate(page, key)
                 page.context.close()
