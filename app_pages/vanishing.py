@@ -1,5 +1,7 @@
 """Page: vanishing & exploding gradients. Widgets -> VanishingConfig -> rnnviz.labs.vanishing -> figures."""
-from dataclasses import astuple
+import hashlib
+import json
+from dataclasses import astuple, replace
 
 import streamlit as st
 
@@ -20,6 +22,25 @@ def compute(key: tuple) -> lab.VanishingResult:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def compute_jacobians(key: tuple, cell: str) -> dict:
     return lab.jacobians(compute(key), cell)
+
+
+def sweep_meta(key: tuple, lang: str) -> str:
+    """Names the figure a radius sweep belongs to (its ``layout.meta``): frames go only onto it."""
+    return hashlib.sha1(repr((key, lang)).encode()).hexdigest()[:16]
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def radius_frames(key: tuple, lang: str) -> str | None:
+    """The gradient chart for every radius of a grid (same other settings), as the JSON the live
+    component animates while the radius slider is dragged; ``None`` if the sweep is too slow."""
+    cfg = lab.VanishingConfig(*key)
+    radii, results = lab.radius_sweep(cfg)
+    if len(radii) < 2:
+        return None
+    frames = [plots.grad_norm_frame(res, lang) for res in results]
+    return json.dumps({"charts": {"vg_fig_grad": {"meta": sweep_meta(key, lang), "frames": frames}},
+                       "follow": {"key": "vg_radius", "lo": 0.0, "step": radii[1] - radii[0], "n": len(radii)}},
+                      allow_nan=False)
 
 
 tr = sh.tr
@@ -68,7 +89,10 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
         cfg.validate()
         res = compute(key)
 
-    sh.chart(plots.grad_norm_figure(res, sh.lang()), width="stretch", key="vg_fig_grad")
+    sweep_key = astuple(replace(cfg, radius=0.9))  # the radius sweep does not depend on the radius
+    fig = plots.grad_norm_figure(res, sh.lang())
+    fig.update_layout(meta=sweep_meta(sweep_key, sh.lang()))
+    sh.chart(fig, width="stretch", key="vg_fig_grad")
     for line in lab.readout_sentences(res, sh.lang()):
         st.markdown(line)
     sh.downloads(export.vanishing_export(res), key="vg_dl")
@@ -94,6 +118,11 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
         sh.chart(plots.jacobian_figure(jacs, res, sh.lang()), width="stretch", key="vg_fig_jac")
         if "LSTM" in res.cells:
             st.caption(tr("vanishing.jacobian_lstm_note"))
+
+    # last, so the charts above are already on screen while the sweep runs (once per setting)
+    frames = radius_frames(sweep_key, sh.lang())
+    if frames is not None:
+        sh.live("vg_live", frames)
 
 
 lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale, text, loss, clip, seed)

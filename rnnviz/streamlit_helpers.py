@@ -487,3 +487,43 @@ def _plain_md(text: str) -> str:
     import re as _re
 
     return _re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~&$])", r"\\\1", text.replace("\n", " "))
+
+
+# ----------------------------------------------------------------------------- live charts
+_LIVE_CSS = """
+.rv-select { font-family: var(--st-font, "Source Sans 3", sans-serif); color: var(--st-text-color, #31333f);
+             font-size: 1rem; padding-bottom: 0.25rem; }
+.rv-row { display: flex; gap: 0.5rem; align-items: baseline; }
+.rv-label { font-size: 0.875rem; }
+.rv-value { font-weight: 700; color: var(--st-primary-color, #ff4b4b); font-variant-numeric: tabular-nums; }
+.rv-range { width: 100%; accent-color: var(--st-primary-color, #ff4b4b); height: 1.5rem; margin: 0.2rem 0 0.4rem; }
+.rv-buttons { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1rem; }
+.rv-buttons button { font: inherit; padding: 0.3rem 0.75rem; min-height: 2.5rem; border-radius: 0.5rem; cursor: pointer;
+                     border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2)); background: var(--st-background-color, #fff);
+                     color: inherit; }
+.rv-buttons button:hover:not(:disabled) { border-color: var(--st-primary-color, #ff4b4b); color: var(--st-primary-color, #ff4b4b); }
+.rv-buttons button.rv-primary { background: var(--st-primary-color, #ff4b4b); color: #fff; border-color: transparent; }
+.rv-buttons button.rv-primary:hover:not(:disabled) { color: #fff; filter: brightness(0.92); }
+.rv-buttons button:disabled { opacity: 0.45; cursor: not-allowed; }
+.rv-caption { font-size: 0.875rem; opacity: 0.7; min-height: 0; }
+"""
+_live_component = None
+
+
+def live(key: str, data_json: str, *, on_change=None):
+    """Charts that change in the browser, without a script rerun (``rnnviz/assets/live.js``).
+
+    ``data_json`` is a JSON string (cache it: serialising frames on every rerun costs) with
+    ``charts``: ``{chart key: [frame, ...]}`` (a frame: ``{"data": [per-trace update], "layout": {...}}``),
+    and either ``follow`` (a bound ``st.slider`` whose drag shows the frame of the value under the
+    pointer until its rerun on release) or ``select`` (own controls; the chosen value comes back as
+    ``result.value`` once it settles, with ``on_change`` called first). Returns the component result.
+    """
+    global _live_component
+    if _live_component is None:
+        from pathlib import Path
+
+        js = (Path(__file__).with_name("assets") / "live.js").read_text(encoding="utf-8")
+        _live_component = st.components.v2.component("rnnviz_live", js=js, css=_LIVE_CSS)
+    callbacks = {"on_value_change": on_change or (lambda: None)}
+    return _live_component(key=key, data=data_json, height="content", **callbacks)

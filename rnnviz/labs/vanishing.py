@@ -13,7 +13,8 @@ radius and initialisation, replays it on the input with :func:`rnnviz.trace`, an
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -213,6 +214,36 @@ def run(cfg: VanishingConfig) -> VanishingResult:
         coef = bptt.clip_grad_norm(tr.param_grads, cfg.clip)[2] if cfg.clip > 0 else 1.0
         cells[cell] = CellResult(cell, tr, envelope, gamma, total, coef, readout(tr.grad_norm))
     return VanishingResult(cfg, x, alphabet, cells)
+
+
+RADIUS_MAX = 3.0
+SWEEP_STEPS = (0.05, 0.1, 0.25)
+"""Radius grids tried for the live drag, finest first (the slider's own step is 0.05)."""
+SWEEP_BUDGET_S = 2.0
+"""A sweep is computed only if its estimated time (grid size x one run) stays below this."""
+
+
+def radius_sweep(cfg: VanishingConfig, budget_s: float = SWEEP_BUDGET_S, clock=time.perf_counter):
+    r"""Run :func:`run` for ``cfg`` with every radius of the finest grid ``0, s, 2s, ..., 3`` whose
+    estimated time fits ``budget_s`` (two runs are timed first).
+
+    Returns ``(radii, results)``: the radii (rounded to 10 decimals, so ``0.9`` is the slider's
+    ``0.9``) and one :class:`VanishingResult` per radius, or ``([], [])`` when even the coarsest
+    grid would take too long. The page turns them into chart frames for a live drag.
+    """
+    cfg.validate()
+    done, one = {}, float("inf")
+    for r in (cfg.radius, 0.0):  # two timed runs: the first one may pay for warm-up
+        t0 = clock()
+        done[r] = run(replace(cfg, radius=r))
+        one = min(one, max(clock() - t0, 1e-4))
+    for step in SWEEP_STEPS:
+        n = int(round(RADIUS_MAX / step)) + 1
+        if n * one <= budget_s:
+            radii = [round(k * step, 10) for k in range(n)]
+            results = [done[r] if r in done else run(replace(cfg, radius=r)) for r in radii]
+            return radii, results
+    return [], []
 
 
 def jacobians(res: VanishingResult, cell: str) -> dict:

@@ -1,6 +1,8 @@
 """Figures of the vanishing & exploding gradients lab (pure: results in, plotly figures out)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -18,25 +20,34 @@ def _log_range(arrays) -> tuple[float, float] | None:
     return lo - pad, hi + pad
 
 
-def grad_norm_figure(res, lang: str = "en") -> go.Figure:
-    r""":math:`\|\partial L/\partial h_t\|` against ``t`` on a log axis, one line per cell type, the
-    envelope dashed; overflowed steps as red crosses along the top, underflowed ones along the bottom."""
-    fig = go.Figure()
+def _finite_list(a) -> list:
+    """``a`` as a JSON-safe list: non-finite and non-positive values (not drawable on a log axis)
+    become ``None``, which plotly draws as a gap, like NaN."""
+    return [float(v) if math.isfinite(v) and v > 0 else None for v in np.asarray(a, dtype=np.float64).tolist()]
+
+
+def grad_norm_parts(res, lang: str = "en") -> tuple[list[dict], list[float]]:
+    r"""The traces of :func:`grad_norm_figure` as plain dicts and the log10 y range.
+
+    The trace list has the same structure for every radius (per cell: the curve, the bound for a
+    vanilla RNN with the last-step loss, overflow crosses, underflow triangles; empty ones hidden
+    from the legend), so a frame for another radius (:func:`grad_norm_frame`) replaces them one
+    for one in the browser.
+    """
     T = res.T
-    ts = np.arange(1, T + 1)
-    series = []
+    ts = list(range(1, T + 1))
+    traces, series = [], []
     for cell, cr in res.cells.items():
         g = cr.trace.grad_norm
         series.append(g)
-        shown = np.where(np.isfinite(g) & (g > 0), g, np.nan)
-        fig.add_trace(go.Scatter(
-            x=ts, y=shown, mode="lines+markers" if T <= 60 else "lines", name=cell,
+        traces.append(dict(
+            type="scatter", x=ts, y=_finite_list(g), mode="lines+markers" if T <= 60 else "lines", name=cell,
             line=dict(color=CELL_COLORS[cell], width=3), marker=dict(size=6),
             hovertemplate=f"{cell}<br>t=%{{x}}<br>‖∂L/∂h_t‖=%{{y:.3e}}<extra></extra>",
         ))
         if cr.envelope is not None:  # the bound may run far off the curve: it does not set the y range
-            fig.add_trace(go.Scatter(
-                x=ts, y=np.where(np.isfinite(cr.envelope) & (cr.envelope > 0), cr.envelope, np.nan), mode="lines",
+            traces.append(dict(
+                type="scatter", x=ts, y=_finite_list(cr.envelope), mode="lines",
                 name=t("vanishing.fig_envelope", lang, gamma=f"{cr.gamma:.3g}"),
                 line=dict(color=CELL_COLORS[cell], width=2, dash="dash"),
                 hovertemplate="t=%{x}<br>bound=%{y:.3e}<extra></extra>",
@@ -48,26 +59,41 @@ def grad_norm_figure(res, lang: str = "en") -> go.Figure:
         hi = max(hi, min(bounds[1], hi + 4.0))
     for cell, cr in res.cells.items():
         ro = cr.readout
-        if ro.nonfinite_steps:
-            fig.add_trace(go.Scatter(
-                x=ro.nonfinite_steps, y=[10 ** hi] * len(ro.nonfinite_steps), mode="markers",
-                name=t("vanishing.fig_overflow", lang, cell=cell),
-                marker=dict(symbol="x", size=11, color=WARN, line=dict(width=2)),
-                hovertemplate=f"{cell}: t=%{{x}}: inf/nan<extra></extra>",
-            ))
-        if ro.zero_steps:
-            fig.add_trace(go.Scatter(
-                x=ro.zero_steps, y=[10 ** lo] * len(ro.zero_steps), mode="markers",
-                name=t("vanishing.fig_underflow", lang, cell=cell),
-                marker=dict(symbol="triangle-down", size=11, color=ACCENT),
-                hovertemplate=f"{cell}: t=%{{x}}: 0 (underflow)<extra></extra>",
-            ))
-    fig.update_yaxes(type="log", range=[lo, hi], exponentformat="power", title_text=t("vanishing.fig_grad_y", lang))
-    fig.update_xaxes(title_text=t("vanishing.fig_t", lang), range=[0.5, T + 0.5])
+        over, zero = list(ro.nonfinite_steps), list(ro.zero_steps)
+        traces.append(dict(
+            type="scatter", x=over, y=[10 ** hi] * len(over), mode="markers", showlegend=bool(over),
+            name=t("vanishing.fig_overflow", lang, cell=cell),
+            marker=dict(symbol="x", size=11, color=WARN, line=dict(width=2)),
+            hovertemplate=f"{cell}: t=%{{x}}: inf/nan<extra></extra>",
+        ))
+        traces.append(dict(
+            type="scatter", x=zero, y=[10 ** lo] * len(zero), mode="markers", showlegend=bool(zero),
+            name=t("vanishing.fig_underflow", lang, cell=cell),
+            marker=dict(symbol="triangle-down", size=11, color=ACCENT),
+            hovertemplate=f"{cell}: t=%{{x}}: 0 (underflow)<extra></extra>",
+        ))
+    return traces, [lo, hi]
+
+
+def grad_norm_figure(res, lang: str = "en") -> go.Figure:
+    r""":math:`\|\partial L/\partial h_t\|` against ``t`` on a log axis, one line per cell type, the
+    envelope dashed; overflowed steps as red crosses along the top, underflowed ones along the bottom."""
+    traces, yrange = grad_norm_parts(res, lang)
+    fig = go.Figure(data=traces)
+    fig.update_yaxes(type="log", range=yrange, exponentformat="power", title_text=t("vanishing.fig_grad_y", lang))
+    fig.update_xaxes(title_text=t("vanishing.fig_t", lang), range=[0.5, res.T + 0.5])
     apply_style(fig, title=t("vanishing.fig_grad_title", lang), height=440)
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0.0, font=dict(size=17)),
                       margin=dict(b=20))
     return fig
+
+
+def grad_norm_frame(res, lang: str = "en") -> dict:
+    """What changes in :func:`grad_norm_figure` from one radius to another, as a JSON-safe dict
+    ``{"data": [...], "layout": {"yaxis": {"range": ...}}}`` for :func:`rnnviz.streamlit_helpers.live`."""
+    traces, yrange = grad_norm_parts(res, lang)
+    keep = ("x", "y", "name", "showlegend")
+    return {"data": [{k: tr[k] for k in keep if k in tr} for tr in traces], "layout": {"yaxis": {"range": yrange}}}
 
 
 def grad_heatmap_figure(cr, lang: str = "en") -> go.Figure:

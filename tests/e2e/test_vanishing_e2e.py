@@ -2,6 +2,8 @@
 the chart, and the very first load after a fresh server start works."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.e2e.conftest import (CHART_SIG, _free_port, goto, no_errors, screenshot, start_server, stop_server, wait_for_chart_change,
@@ -70,3 +72,38 @@ def test_url_restores_setting_and_preset_buttons(page, app_url):
     assert "doubles every" in page.locator('[data-testid="stMain"]').inner_text()
     assert no_errors(page) == []
     screenshot(page, "vanishing_exploding_preset")
+
+
+GRAD_SIG = """() => { const gd = document.querySelector('.st-key-vg_fig_grad .js-plotly-plot');
+  return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data[0].y).slice(0, 400) : null; }"""
+
+
+def test_drag_moves_the_chart_before_release(page, app_url):
+    """While the pointer drags the radius slider the gradient chart changes several times with no
+    script rerun (Streamlit reruns a slider on release only); after release the server's chart
+    equals the last frame the drag showed, and the URL holds the new radius."""
+    goto(page, f"{app_url}/vanishing?vg_T=40")
+    page.wait_for_selector(".st-key-vg_fig_grad .js-plotly-plot", timeout=60_000)
+    wait_for_rerun(page, 120)  # the radius sweep runs last in the fragment
+    page.wait_for_function("() => window.__rnnvizLive !== undefined", timeout=60_000)
+    page.evaluate(f"""() => {{ window.__sigs = []; window.__runs = 0; const sig = {GRAD_SIG};
+        (function poll() {{ const s = sig(); if (s && window.__sigs[window.__sigs.length - 1] !== s) window.__sigs.push(s);
+           if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
+             window.__runs += 1;
+           if (!window.__stop) requestAnimationFrame(poll); }})(); }}""")
+    thumb = page.locator('.st-key-vg_radius [data-testid="stSliderThumbValue"]').locator("..").bounding_box()
+    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(12):  # ~0.05 of radius per 12 px on a 750 px track
+        page.mouse.move(x + 15 * (k + 1), y)
+        page.wait_for_timeout(40)
+    page.wait_for_timeout(200)
+    during = page.evaluate("() => ({sigs: window.__sigs.length, runs: window.__runs, last: window.__sigs.at(-1)})")
+    page.mouse.up()
+    assert during["sigs"] >= 4, f"the chart changed {during['sigs'] - 1} times during the drag"
+    assert during["runs"] == 0, "a script rerun started before the pointer was released"
+    wait_for_rerun(page)
+    assert "vg_radius=0.9" not in page.url and "vg_radius=" in page.url
+    page.wait_for_function(f"() => ({GRAD_SIG})() === {json.dumps(during['last'])}", timeout=30_000)
+    assert no_errors(page) == []

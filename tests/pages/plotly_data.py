@@ -38,3 +38,11 @@ def trace_by_name(fig: dict, name: str) -> dict:
         if tr.get("name") == name:
             return tr
     raise KeyError(f"no trace named {name!r}; have {[t.get('name') for t in fig['data']]}")
+
+
+def live_data(at, index: int = 0) -> dict:
+    """The data of the ``index``-th live component (``rnnviz.streamlit_helpers.live``) of an AppTest run."""
+    els = at.get("bidi_component")
+    assert len(els) > index, "no live component on the page"
+    d = json.loads(els[index].proto.json)
+    return json.loads(d) if isinstance(d, str) else d

@@ -204,3 +204,39 @@ def test_language_switch_to_chinese():
     assert not at.exception
     assert at.title[0].value == "梯度消失与梯度爆炸"
     assert "随时间" in grad_fig(at)["layout"]["title"]["text"]
+
+
+def test_live_drag_frames_are_the_engine_numbers():
+    """The frames the browser shows while the radius slider is dragged: one per radius of the grid,
+    each equal to the engine's gradient norms (and bound) at that radius; the frame of the current
+    radius equals the chart the server drew; frames are tied to that chart by layout.meta."""
+    from tests.pages.plotly_data import live_data
+
+    at = fresh()
+    at.multiselect(key="vg_cells").set_value(["RNN", "GRU"]).run()
+    at.slider(key="vg_T").set_value(30).run()
+    assert not at.exception
+    data = live_data(at)
+    follow, chart = data["follow"], data["charts"]["vg_fig_grad"]
+    assert follow["key"] == "vg_radius" and follow["lo"] == 0.0
+    step, n = follow["step"], follow["n"]
+    assert step in lab.SWEEP_STEPS and round((n - 1) * step, 10) == 3.0 and len(chart["frames"]) == n
+    fig = grad_fig(at)
+    assert fig["layout"]["meta"] == chart["meta"]
+    for k in sorted({0, n // 3, n - 1}):
+        r = round(k * step, 10)
+        res = lab.run(lab.VanishingConfig(cells=("RNN", "GRU"), T=30, radius=r))
+        frame = chart["frames"][k]
+        assert len(frame["data"]) == len(fig["data"])
+        names = [tr["name"] for tr in frame["data"]]
+        for cell in ("RNN", "GRU"):
+            y = decode(frame["data"][names.index(cell)]["y"])
+            g = res.cells[cell].trace.grad_norm
+            np.testing.assert_allclose(y, np.where(g > 0, g, np.nan), rtol=1e-12)
+        env = [tr for tr in frame["data"] if "γ" in tr["name"]]
+        e = res.cells["RNN"].envelope  # radius 0: the bound is 0 before T, not drawable on a log axis
+        np.testing.assert_allclose(decode(env[0]["y"]), np.where(e > 0, e, np.nan), rtol=1e-12)
+    k = int(round(0.9 / step))
+    if abs(k * step - 0.9) < 1e-9:  # 0.9 is on the 0.05 and 0.1 grids
+        np.testing.assert_allclose(decode(chart["frames"][k]["data"][0]["y"]), decode(trace_by_name(fig, "RNN")["y"]),
+                                   rtol=1e-12)
