@@ -1,9 +1,11 @@
 """Page: step through the unrolled RNN (forward pass and BPTT with the real numbers).
 
 Widgets -> StepConfig -> rnnviz.labs.stepthrough.compute (cached) -> LaTeX + figures.
-The step display is a fragment: Play reruns only it every ``st_speed`` seconds and stops by
-itself at the end of the phase.
+The step is chosen in the browser (Back/Next/Play/slider of a live component over per-step chart
+frames); the server learns it when the choice settles.
 """
+import hashlib
+import json
 from dataclasses import astuple, fields
 
 import numpy as np
@@ -15,15 +17,10 @@ from rnnviz import export
 from rnnviz import streamlit_helpers as sh
 from rnnviz.labs import stepthrough as lab
 from rnnviz.plots import stepthrough as plots
+from rnnviz.plots.style import frame_of
 
 tr = sh.tr
 D = lab.StepConfig()
-PLAYING = "st_playing"  # session flag (not a widget)
-POS = "st_play_pos"  # the play position (truth while SYNC is set)
-SYNC = "st_sync"  # the slider value must be overwritten by POS (the browser may send a stale one)
-FULL_RUN = "st_full_run"  # set by the full app run before the fragment: tells it apart from a fragment rerun
-TIMER_ON = "st_timer_on"  # the fragment was declared with run_every in the last full run
-FULL_RERUN = "st_full_rerun"  # set by Play/Stop: the fragment's timer is (un)set only by a full app run
 OPTS = dict(bind="query-params")
 
 
@@ -57,15 +54,6 @@ def compute_scalar(U: float, W: float, V: float, numbers: str):
 
 
 st.title(tr("stepthrough.title"))
-sh.explain("stepthrough.what", [
-    r"a_t = W_{xh} x_t + W_{hh} h_{t-1} + b,\qquad h_t = \tanh(a_t)",
-    r"o_t = W_{ho} h_t + b_o,\qquad \hat y_t = \mathrm{softmax}(o_t),\qquad L = \sum_{t\ \text{with a loss}} -\log \hat y_{t, y_t}",
-    r"\delta_t = \frac{\partial L}{\partial h_t} = W_{ho}^\top(\hat y_t - e_{y_t}) + W_{hh}^\top\big(\tanh'(a_{t+1}) \odot \delta_{t+1}\big),"
-    r"\qquad \tanh'(a) = 1 - \tanh^2 a",
-    r"\frac{\partial L}{\partial W_{xh}} = \sum_t g_t x_t^\top,\quad \frac{\partial L}{\partial W_{hh}} = \sum_t g_t h_{t-1}^\top,"
-    r"\quad \frac{\partial L}{\partial b} = \sum_t g_t,\quad g_t = \tanh'(a_t) \odot \delta_t,\quad"
-    r"\frac{\partial L}{\partial W_{ho}} = \sum_t (\hat y_t - e_{y_t}) h_t^\top",
-], expanded=False)
 
 # ----------------------------------------------------------------------------- sidebar
 with st.sidebar:
@@ -113,141 +101,126 @@ for note in res.notes:
     st.info(tr(f"stepthrough.note_{note}"), icon=":material/info:")
 if cfg.st_pattern in ("one_to_many", "enc_dec"):  # what feeds the steps without an input of their own
     st.caption(tr(f"stepthrough.conv_{cfg.st_pattern}"))
-if res.trained:
-    st.caption(tr("stepthrough.trained_caption", H=cfg.st_hidden, acc=trained_accuracy(cfg.st_hidden), n=len(S.WORDS)))
 
 
 # ----------------------------------------------------------------------------- stepping
-def _end(phase: str) -> int:
-    return n if phase == "forward" else 1
+# Choosing the step happens in the browser (rnnviz/assets/live.js): the charts carry a frame per
+# step, the equations of every step are on the page (only the chosen one shown), Back/Next/Play
+# run in the browser. The chosen step reaches the server (st_t and ?st_t=) once it settles.
+def _url_step() -> int | None:
+    """``?st_t=`` as a step, or ``None`` if absent or not a whole number."""
+    raw = st.query_params.get("st_t")
+    try:
+        return int(raw) if raw is not None and str(raw).strip().isdigit() else None
+    except ValueError:
+        return None
 
 
-def _current_t() -> int:
-    if st.session_state.get(SYNC):
-        return lab.clamp_step(st.session_state.get(POS, 1), n)
-    return lab.clamp_step(st.session_state.get("st_t", 1), n)
-
-
-def _set_t(t: int) -> None:
-    st.session_state["st_t"] = st.session_state[POS] = lab.clamp_step(t, n)
-
-
-def _move(direction: int) -> None:
-    """Next (+1) / Back (-1) in the current phase; the backward phase runs t = T..1."""
-    phase = st.session_state.get("st_phase", "forward")
-    sign = 1 if phase == "forward" else -1
-    _set_t(_current_t() + sign * direction)
-
-
-def _play() -> None:
-    phase = st.session_state.get("st_phase", "forward")
-    if _current_t() == _end(phase):
-        _set_t(1 if phase == "forward" else n)  # restart the phase
-    st.session_state[PLAYING] = True
-    st.session_state[FULL_RERUN] = True
-
-
-def _stop() -> None:
-    st.session_state[PLAYING] = False
-    st.session_state[FULL_RERUN] = True
+def _start(phase: str) -> int:
+    return 1 if phase == "forward" else n
 
 
 def _phase_changed() -> None:
-    _set_t(1 if st.session_state.get("st_phase") == "forward" else n)
-    st.session_state[PLAYING] = False
+    _set_t(_start(st.session_state.get("st_phase", "forward")))
 
 
-if st.session_state.get("st_t", 1) > n or st.session_state.get("st_t", 1) < 1:
-    st.session_state["st_t"] = lab.clamp_step(st.session_state.get("st_t", 1), n)
+def _set_t(t: int) -> None:
+    st.session_state["st_t"] = lab.clamp_step(t, n)
+    st.query_params["st_t"] = str(st.session_state["st_t"])
+
+
+def _step_chosen() -> None:
+    """The browser's choice has settled: the server's step follows (URL included)."""
+    value = getattr(st.session_state.get("st_step"), "value", None)
+    if isinstance(value, int):
+        _set_t(value)
+
+
+def _meta(chart: str, key: tuple, phase: str, lang: str) -> str:
+    """Names the figure a set of frames belongs to (its ``layout.meta``)."""
+    return hashlib.sha1(repr((chart, key, phase, lang)).encode()).hexdigest()[:16]
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def step_figure(chart: str, key: tuple, phase: str, lang: str, t: int):
+    """One chart at step ``t`` (cached: choosing a step again sends a ready figure)."""
+    res = compute(key)
+    make = {"st_fig_diagram": lambda: plots.diagram(res, t, phase, lang),
+            "st_fig_heat": lambda: plots.hidden_heatmap(res, t, lang),
+            "st_fig_out": lambda: plots.outputs_figure(res, t, lang),
+            "st_fig_grad": lambda: plots.grad_figure(res, t, lang)}[chart]
+    return make().update_layout(meta=_meta(chart, key, phase, lang))
+
+
+def step_charts(phase: str) -> tuple[str, ...]:
+    return ("st_fig_diagram", "st_fig_heat", "st_fig_out" if phase == "forward" else "st_fig_grad")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def step_frames(key: tuple, phase: str, lang: str) -> str:
+    """The JSON of every step's frames of every step chart, for the browser."""
+    n = len(compute(key).slots)
+    charts = {chart: {"meta": _meta(chart, key, phase, lang),
+                      "frames": [frame_of(step_figure(chart, key, phase, lang, t)) for t in range(1, n + 1)]}
+              for chart in step_charts(phase)}
+    return json.dumps(charts, allow_nan=False)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def step_latex(key: tuple, phase: str) -> list[list[str]]:
+    res = compute(key)
+    make = lab.forward_latex if phase == "forward" else lab.backward_latex
+    return [make(res, t) for t in range(1, len(res.slots) + 1)]
+
+
+if "st_t" not in st.session_state:  # first run of the session: the URL's step, else the phase's start
+    url_t = _url_step()
+    st.session_state["st_t"] = lab.clamp_step(url_t if url_t is not None else 1, n)
+elif not 1 <= st.session_state["st_t"] <= n:
+    st.session_state["st_t"] = lab.clamp_step(st.session_state["st_t"], n)
 
 
 def step_view() -> None:
-    """The stepping controls and everything that depends on the current step."""
+    """The step controls (in the browser) and everything that depends on the current step."""
     lang = sh.lang()
-    is_full = st.session_state.pop(FULL_RUN, False)
-    if st.session_state.pop(FULL_RERUN, False) or (st.session_state.get(TIMER_ON) and not st.session_state.get(PLAYING)):
-        # The fragment's timer (run_every) is set or cleared only by a full app run: after
-        # Play/Stop (clicked inside this fragment, so only the fragment reran), and one tick
-        # after Play reached the end.
-        st.rerun()
-    phase = st.session_state.get("st_phase", D.st_phase)
-    if st.session_state.get(PLAYING):
-        t = _current_t()
-        if t != _end(phase):
-            t = lab.clamp_step(t + (1 if phase == "forward" else -1), n)
-        st.session_state[POS], st.session_state[SYNC] = t, True
-        if t == _end(phase):
-            st.session_state[PLAYING] = False
-    if st.session_state.get(SYNC):
-        # While playing, the browser's slider value can lag behind (a tick may start before
-        # the previous step reached the browser): the play position is the truth until a
-        # full run has sent it to the browser.
-        st.session_state["st_t"] = st.session_state[POS]
-        if is_full and not st.session_state.get(PLAYING):
-            st.session_state[SYNC] = False
-    c1, c2 = st.columns([2, 3])
+    c1, c2 = st.columns([1, 3], vertical_alignment="center")
     with c1:
-        phase = st.radio(tr("stepthrough.phase"), ["forward", "backward"], key="st_phase", horizontal=True,
+        phase = st.radio(tr("stepthrough.phase"), ["forward", "backward"], key="st_phase", horizontal=False,
                          format_func=lambda v: tr(f"stepthrough.phase_{v}"), on_change=_phase_changed,
                          help=tr("stepthrough.phase_help"), **OPTS)
-    with c2:
-        if n > 1:
-            t = st.slider(tr("stepthrough.t"), 1, n, key="st_t", help=tr("stepthrough.t_help"),
-                          disabled=bool(st.session_state.get(PLAYING)), **OPTS)
-        else:
-            st.session_state["st_t"] = t = 1
-    b1, b2, b3, b4 = st.columns(4)
-    b1.button(tr("stepthrough.back"), key="st_back", on_click=_move, args=(-1,), help=tr("stepthrough.back_help"),
-              width="stretch")
-    b2.button(tr("stepthrough.next"), key="st_next", on_click=_move, args=(1,), help=tr("stepthrough.next_help"),
-              width="stretch", type="primary")
-    b3.button(tr("stepthrough.play"), key="st_play", on_click=_play, help=tr("stepthrough.play_help"), width="stretch",
-              disabled=bool(st.session_state.get(PLAYING)))
-    b4.button(tr("stepthrough.stop"), key="st_stop", on_click=_stop, help=tr("stepthrough.stop_help"), width="stretch",
-              disabled=not st.session_state.get(PLAYING))
-    t = lab.clamp_step(t, n)
-    if st.session_state.get(PLAYING):
-        st.caption(tr("stepthrough.playing", t=t, n=n))
-    sh.chart(plots.diagram(res, t, phase, lang), width="stretch", key="st_fig_diagram")
-    if phase == "forward":
-        st.markdown(f"**{tr('stepthrough.forward_eqs', t=t)}**")
-        lines = lab.forward_latex(res, t)
-    else:
-        st.markdown(f"**{tr('stepthrough.backward_eqs', t=t)}**")
-        lines = lab.backward_latex(res, t)
-    sh.latex_lines(lines)
+    t = lab.clamp_step(st.session_state.get("st_t", 1), n)
+    controls = c2.empty()  # filled last: the frames are built after the charts of step t are on screen
+    charts = step_charts(phase)
+    sh.chart(step_figure(charts[0], key, phase, lang, t), width="stretch", key=charts[0])
+    heading = "stepthrough.forward_eqs" if phase == "forward" else "stepthrough.backward_eqs"
+    for k, lines in enumerate(step_latex(key, phase), start=1):
+        with st.container(key=f"st_eq_{k}"):  # the browser shows the chosen step's equations only
+            st.markdown(f"**{tr(heading, t=k)}**")
+            sh.latex_lines(lines)
     with st.expander(tr("stepthrough.weights_eqs")):
         sh.latex_lines(lab.weights_latex(res), nested=True)
-    left, right = st.columns(2)
-    with left:
-        sh.chart(plots.hidden_heatmap(res, t, lang), width="stretch", key="st_fig_heat")
-    with right:
-        if phase == "forward":
-            sh.chart(plots.outputs_figure(res, t, lang), width="stretch", key="st_fig_out")
-        else:
-            sh.chart(plots.grad_figure(res, t, lang), width="stretch", key="st_fig_grad")
+    for col, chart in zip(st.columns(2), charts[1:]):
+        with col:
+            sh.chart(step_figure(chart, key, phase, lang, t), width="stretch", key=chart)
     sh.downloads(*export.stepthrough_exports(res), key="st_dl")
-
-
-def play_view() -> None:
-    """:func:`step_view` while Play runs, declared as a fragment of its own (another fragment id).
-
-    The browser keeps sending the timer's ticks until the full run that ends Play reaches it;
-    each tick carries the slider value the browser had when it was sent, which may be a step
-    behind. Had the ticks targeted the same fragment as the idle view, one arriving after that
-    full run would redraw the step view at the stale step (URL at T, diagram at T-1). Ticks
-    for this fragment find it gone and are dropped."""
-    step_view()
+    select = {"param": "st_t", "value": t, "n": n, "dir": phase, "groups": ["st_eq"],
+              "play_ms": int(round(1000 * float(speed))),
+              "ui": {"label": tr("stepthrough.t"), "help": tr("stepthrough.t_help"),
+                     "back": tr("stepthrough.back"), "back_help": tr("stepthrough.back_help"),
+                     "next": tr("stepthrough.next"), "next_help": tr("stepthrough.next_help"),
+                     "play": tr("stepthrough.play"), "play_help": tr("stepthrough.play_help"),
+                     "stop": tr("stepthrough.stop"), "stop_help": tr("stepthrough.stop_help"),
+                     "playing": tr("stepthrough.playing", t="{t}", n="{n}")}}
+    frames = step_frames(key, phase, lang)
+    with controls:
+        sh.live("st_step", f'{{"select": {json.dumps(select)}, "charts": {frames}}}', on_change=_step_chosen)
 
 
 tab_step, tab_check, tab_scalar, tab_trunc = st.tabs([tr("stepthrough.tab_step"), tr("stepthrough.tab_check"),
                                                       tr("stepthrough.tab_scalar"), tr("stepthrough.tab_trunc")],
                                                      key="st_tab", **OPTS)  # the open tab is in the URL (lectures)
 with tab_step:
-    run_every = float(speed) if st.session_state.get(PLAYING) else None
-    st.session_state[TIMER_ON] = run_every is not None
-    st.session_state[FULL_RUN] = True
-    st.fragment(play_view if run_every is not None else step_view, run_every=run_every)()
+    st.fragment(step_view)()
 
 with tab_check:
     st.markdown(tr("stepthrough.check_what"))
@@ -296,3 +269,16 @@ with tab_trunc:
             tr("stepthrough.col_cos"): [r["cosine"] for r in rows],
             tr("stepthrough.col_rel"): [r["rel_diff"] for r in rows],
         }), hide_index=True, width="stretch")
+
+# below the tabs, so the diagram is on the first screen of a 1280x720 projector
+if res.trained:
+    st.caption(tr("stepthrough.trained_caption", H=cfg.st_hidden, acc=trained_accuracy(cfg.st_hidden), n=len(S.WORDS)))
+sh.explain("stepthrough.what", [
+    r"a_t = W_{xh} x_t + W_{hh} h_{t-1} + b,\qquad h_t = \tanh(a_t)",
+    r"o_t = W_{ho} h_t + b_o,\qquad \hat y_t = \mathrm{softmax}(o_t),\qquad L = \sum_{t\ \text{with a loss}} -\log \hat y_{t, y_t}",
+    r"\delta_t = \frac{\partial L}{\partial h_t} = W_{ho}^\top(\hat y_t - e_{y_t}) + W_{hh}^\top\big(\tanh'(a_{t+1}) \odot \delta_{t+1}\big),"
+    r"\qquad \tanh'(a) = 1 - \tanh^2 a",
+    r"\frac{\partial L}{\partial W_{xh}} = \sum_t g_t x_t^\top,\quad \frac{\partial L}{\partial W_{hh}} = \sum_t g_t h_{t-1}^\top,"
+    r"\quad \frac{\partial L}{\partial b} = \sum_t g_t,\quad g_t = \tanh'(a_t) \odot \delta_t,\quad"
+    r"\frac{\partial L}{\partial W_{ho}} = \sum_t (\hat y_t - e_{y_t}) h_t^\top",
+])

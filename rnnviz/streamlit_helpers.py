@@ -496,8 +496,9 @@ _LIVE_CSS = """
 .rv-row { display: flex; gap: 0.5rem; align-items: baseline; }
 .rv-label { font-size: 0.875rem; }
 .rv-value { font-weight: 700; color: var(--st-primary-color, #ff4b4b); font-variant-numeric: tabular-nums; }
-.rv-range { width: 100%; accent-color: var(--st-primary-color, #ff4b4b); height: 1.5rem; margin: 0.2rem 0 0.4rem; }
-.rv-buttons { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1rem; }
+.rv-main { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
+.rv-range { flex: 1 1 14rem; min-width: 10rem; accent-color: var(--st-primary-color, #ff4b4b); height: 1.5rem; margin: 0; }
+.rv-buttons { display: grid; grid-template-columns: repeat(4, auto); gap: 0.5rem; }
 .rv-buttons button { font: inherit; padding: 0.3rem 0.75rem; min-height: 2.5rem; border-radius: 0.5rem; cursor: pointer;
                      border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2)); background: var(--st-background-color, #fff);
                      color: inherit; }

@@ -39,6 +39,8 @@ function applyFrame(key, meta, frame) {
 
 export default function (component) {
   const { parentElement, setStateValue } = component;
+  // Streamlit calls this again when the data changes, without the previous call's cleanup
+  if (parentElement.__rvCleanup) parentElement.__rvCleanup();
   const cfg = typeof component.data === "string" ? JSON.parse(component.data) : component.data || {};
   const charts = cfg.charts || {};
   let shown = -1;
@@ -93,7 +95,7 @@ export default function (component) {
     const n = s.n;
     const remembered = live.value[s.param];
     // a value the browser chose and the server has not confirmed yet wins over the server's
-    let v = remembered && remembered.pending ? remembered.v : s.value;
+    let v = Math.min(Math.max(remembered && remembered.pending ? remembered.v : s.value, 1), n);
     let timer = 0;
     let settle = 0;
     const box = document.createElement("div");
@@ -102,12 +104,14 @@ export default function (component) {
       <div class="rv-row">
         <label class="rv-label"></label><span class="rv-value" data-testid="rvValue"></span>
       </div>
-      <input class="rv-range" type="range" min="1" step="1">
-      <div class="rv-buttons">
-        <button class="rv-back" type="button"></button>
-        <button class="rv-next rv-primary" type="button"></button>
-        <button class="rv-play" type="button"></button>
-        <button class="rv-stop" type="button"></button>
+      <div class="rv-main">
+        <input class="rv-range" type="range" min="1" step="1">
+        <div class="rv-buttons">
+          <button class="rv-back" type="button"></button>
+          <button class="rv-next rv-primary" type="button"></button>
+          <button class="rv-play" type="button"></button>
+          <button class="rv-stop" type="button"></button>
+        </div>
       </div>
       <div class="rv-caption"></div>`;
     parentElement.appendChild(box);
@@ -157,7 +161,7 @@ export default function (component) {
       clearTimeout(settle);
       settle = setTimeout(() => {
         if (timer) return;
-        live.value[s.param] = { v, pending: true };
+        live.value[s.param] = Object.assign({}, live.value[s.param], { v, pending: true });
         setStateValue("value", v);
       }, s.settle_ms || 800);
     }
@@ -167,7 +171,8 @@ export default function (component) {
       request(v - 1);
       render();
       url();
-      live.value[s.param] = { v, pending: true };
+      live.value[s.param] = { v, pending: true, focused: document.activeElement === range
+        || (parentElement.activeElement === range) };
       if (!quiet) sync();
     }
     function stop() {
@@ -191,15 +196,28 @@ export default function (component) {
     $(".rv-play").addEventListener("click", play);
     $(".rv-stop").addEventListener("click", stop);
     cleanups.push(() => { if (timer) clearInterval(timer); clearTimeout(settle); box.remove(); });
-    if (remembered && remembered.pending && remembered.v === s.value) live.value[s.param] = { v, pending: false };
-    shown = s.value - 1;
+    shown = s.value - 1;  // the server drew its step
     groups();
-    if (v !== s.value) { shown = -1; request(v - 1); }
+    if (v !== s.value) {  // the browser's choice is newer than the server's: show it, tell the server
+      shown = -1;
+      request(v - 1);
+      url();
+      sync();
+    } else {
+      live.value[s.param] = { v, pending: false };
+    }
     render();
+    if (remembered && remembered.focused) range.focus();
+    range.addEventListener("focus", () => { live.value[s.param].focused = true; });
+    range.addEventListener("blur", () => { live.value[s.param].focused = false; });
   }
 
-  return () => {
+  const cleanup = () => {
     cancelAnimationFrame(raf);
     cleanups.forEach((f) => f());
+    cleanups.length = 0;
+    if (parentElement.__rvCleanup === cleanup) delete parentElement.__rvCleanup;
   };
+  parentElement.__rvCleanup = cleanup;
+  return cleanup;
 }

@@ -60,3 +60,16 @@ def apply_style(fig: go.Figure, *, title: str | None = None, height: int = 420) 
         margin=dict(l=80, r=30, t=70 if title else 30, b=70),
     )
     return fig
+
+
+def frame_of(fig: go.Figure) -> dict:
+    """``fig`` as a frame for :func:`rnnviz.streamlit_helpers.live`: its traces and its layout
+    without the shared template (the figure on screen has it already), JSON-safe (arrays in
+    plotly's base64 form, NaN as null)."""
+    import json
+
+    import plotly.io as pio
+
+    d = json.loads(pio.to_json(fig, validate=False))
+    d["layout"].pop("template", None)
+    return {"data": d["data"], "layout": d["layout"]}

@@ -75,3 +75,43 @@ def test_stepthrough_backward_bidirectional(app_url, page):
     page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     screenshot(page, "stepthrough_3_backward_bidir")
+
+
+WATCH = """() => { window.__titles = []; window.__runs = 0;
+  (function poll() {
+    const gd = document.querySelector('.st-key-st_fig_diagram .js-plotly-plot');
+    const t = gd && gd.layout && gd.layout.title ? gd.layout.title.text : null;
+    if (t && window.__titles[window.__titles.length - 1] !== t) window.__titles.push(t);
+    if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
+      window.__runs += 1;
+    if (!window.__stop) requestAnimationFrame(poll);
+  })(); }"""
+
+
+def test_step_choice_is_client_side(app_url, page):
+    """Back/Next/slider change the diagram, the equations and the URL in the browser: no script
+    run starts until the choice has been drawn; Back stops at t = 1; Stop stops Play."""
+    goto(page, f"{app_url}/stepthrough?st_speed=2.0")
+    _diagram(page)
+    page.get_by_role("button", name="Next ▶").wait_for(timeout=30_000)
+    wait_for_rerun(page)
+    page.evaluate(WATCH)
+    page.get_by_role("button", name="◀ Back").click()  # at t = 1: stays
+    page.get_by_role("button", name="Next ▶").click()
+    page.wait_for_function("() => window.__titles.some(t => t.includes('step 2 of 4'))", timeout=10_000)
+    seen = page.evaluate("() => ({titles: window.__titles, runs: window.__runs})")
+    assert seen["runs"] == 0, "a script run started before the chosen step was drawn"
+    assert not any("step 0" in t for t in seen["titles"])
+    assert "st_t=2" in page.url
+    assert page.get_by_text("Forward pass at step 2").is_visible()
+    assert not page.get_by_text("Forward pass at step 1").is_visible()
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 3 of 4'); }})()",
+                           timeout=30_000)
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.wait_for_timeout(2500)  # longer than a Play interval (2 s): it must have stopped at 3
+    assert "step 3 of 4" in _diagram(page)["title"]
+    wait_for_rerun(page)  # the settled choice reaches the server, which draws the same step
+    page.wait_for_timeout(500)
+    assert "step 3 of 4" in _diagram(page)["title"] and "st_t=3" in page.url
+    assert no_errors(page) == []

@@ -1,5 +1,7 @@
 """AppTest of app_pages/stepthrough.py: loads, every control changed once (extremes included),
-Play stops by itself at the end, the shown numbers are the engine's, hand gradients = autograd."""
+every step's equations and chart frames (the browser picks among them) are the engine's numbers,
+the server follows a chosen step, hand gradients = autograd. Back/Next/Play run in the browser:
+tests/e2e/test_stepthrough_e2e.py."""
 from __future__ import annotations
 
 import json
@@ -13,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import rnnviz
 from rnnviz import stepthrough as S
+from tests.pages.plotly_data import decode, live_data
 
 
 def _f(v) -> str:
@@ -39,15 +42,56 @@ def _specs(at: AppTest) -> dict[str, str]:
     return {c.key: c.proto.spec for c in at.get("plotly_chart")}
 
 
-def _step_latex(at: AppTest) -> list[str]:
-    return [el.value for el in at.tabs[0].latex]
+def _leaves(node):
+    """The elements under ``node`` in page order, not entering expanders."""
+    if type(node).__name__ == "Expander":
+        return
+    children = getattr(node, "children", None)
+    if children:
+        for c in children.values():
+            yield from _leaves(c)
+    else:
+        yield node
+
+
+def _step_latex(at: AppTest, t: int) -> list[str]:
+    """The LaTeX under the heading of step ``t`` (every step's equations are on the page; the
+    browser shows the chosen one)."""
+    out, current = [], None
+    for el in _leaves(at.tabs[0]):
+        kind = type(el).__name__
+        if kind == "Markdown":
+            m = re.search(r"step (\d+)|第 (\d+) 步", el.value)
+            current = int(m.group(1) or m.group(2)) if m else None
+        elif kind == "Latex" and current == t:
+            out.append(el.value)
+    assert out, f"no equations for step {t}"
+    return out
+
+
+def _select(at: AppTest) -> dict:
+    """The step control the browser draws: value, number of steps, direction."""
+    return live_data(at)["select"]
+
+
+def _frames(at: AppTest, chart: str) -> list[dict]:
+    return live_data(at)["charts"][chart]["frames"]
+
+
+def _set_step(at: AppTest, t: int) -> AppTest:
+    """What the page's callback does when the browser's choice settles."""
+    at.session_state["st_t"] = t
+    return at
 
 
 def test_loads_with_defaults():
     at = _app()
     assert at.title[0].value.startswith("Step through")
     assert {"st_fig_diagram", "st_fig_heat", "st_fig_out"} <= set(_specs(at))
-    assert at.slider(key="st_t").value == 1 and at.slider(key="st_t").max == 4  # "hello": 4 steps
+    sel = _select(at)
+    assert sel["value"] == 1 and sel["n"] == 4 and sel["dir"] == "forward"  # "hello": 4 steps
+    for chart in ("st_fig_diagram", "st_fig_heat", "st_fig_out"):
+        assert len(_frames(at, chart)) == 4
     assert not at.error
     assert "max |difference|" in at.tabs[1].success[0].value
 
@@ -68,25 +112,27 @@ def test_displayed_numbers_are_the_engine_values():
         return torch.nn.functional.cross_entropy(hs @ W.T + b, y, reduction="sum")
 
     tr = rnnviz.trace(m, X, loss=loss)
+    diagram = _frames(at, "st_fig_diagram")
+    heat = _frames(at, "st_fig_heat")
     for t in range(1, 5):
-        if t > 1:
-            at.button(key="st_next").click().run()
-            _ok(at)
-        assert at.slider(key="st_t").value == t
-        shown = re.findall(r"-?\d+\.\d{3}", "\n".join(_step_latex(at)))
+        shown = re.findall(r"-?\d+\.\d{3}", "\n".join(_step_latex(at, t)))
         for v in list(tr.h[t - 1]) + list(tr.pre[t - 1]):
             assert _f(v) in shown, (t, v)
+        # the frame the browser shows for step t: its title and highlight, the engine's h
+        assert f"step {t} of 4" in diagram[t - 1]["layout"]["title"]["text"]
+        rect = [sh for sh in diagram[t - 1]["layout"]["shapes"] if sh["type"] == "rect"][0]
+        assert rect["x0"] == pytest.approx(t - 1 - 0.45)
+        np.testing.assert_allclose(decode(heat[t - 1]["data"][0]["z"]), tr.h.T, rtol=1e-12)
     at.radio(key="st_phase").set_value("backward").run()
     _ok(at)
-    assert at.slider(key="st_t").value == 4  # the backward phase starts at t = T
+    assert _select(at)["value"] == 4 and _select(at)["dir"] == "backward"  # the backward phase starts at t = T
+    grads = _frames(at, "st_fig_grad")
     for t in (4, 3, 2, 1):
-        shown = re.findall(r"-?\d+\.\d{3}", "\n".join(_step_latex(at)))
+        shown = re.findall(r"-?\d+\.\d{3}", "\n".join(_step_latex(at, t)))
         for v in list(tr.grad_h[t - 1]) + list(tr.grad_direct[t - 1]):
             assert _f(v) in shown, (t, v)
-        if t > 1:
-            at.button(key="st_next").click().run()
-            _ok(at)
-            assert at.slider(key="st_t").value == t - 1
+        full = [d for d in grads[t - 1]["data"] if d.get("mode") == "lines+markers"][0]
+        np.testing.assert_allclose(decode(full["y"]), np.linalg.norm(tr.grad_h, axis=1), rtol=1e-12)
 
 
 def test_check_panel_hand_equals_autograd():
@@ -102,56 +148,23 @@ def test_check_panel_hand_equals_autograd():
     assert all(float(v) <= 1e-10 for v in df.iloc[:, 4])
 
 
-def _play_until_stopped(at: AppTest, limit: int) -> int:
-    runs = 0
-    while at.session_state["st_playing"] and runs < limit:
-        at.run()  # AppTest reruns the whole script for a fragment tick
+def test_server_follows_the_chosen_step_and_the_url():
+    """A settled choice (st_t) redraws the server's charts at that step; ?st_t= opens a step; a bad
+    or out-of-range ?st_t= falls back to a valid step, never an error."""
+    at = _app()
+    _set_step(at, 3).run()
+    _ok(at)
+    spec = json.loads(_specs(at)["st_fig_diagram"])
+    assert "step 3 of 4" in spec["layout"]["title"]["text"] and _select(at)["value"] == 3
+    for raw, want in (("2", 2), ("99", 4), ("abc", 1), ("-3", 1)):
+        at = AppTest.from_file(PAGE, default_timeout=60)
+        at.query_params["st_t"] = raw
+        at.run()
         _ok(at)
-        runs += 1
-    return runs
-
-
-def test_play_stops_by_itself_at_T_and_backward_at_1():
-    at = _app()
-    n = at.slider(key="st_t").max
-    at.button(key="st_play").click().run()
-    _ok(at)
-    assert at.button(key="st_stop").disabled is False
-    runs = _play_until_stopped(at, limit=3 * n)
-    assert at.session_state["st_playing"] is False and runs <= n
-    assert at.slider(key="st_t").value == n
-    at.run()  # no further advance once stopped
-    assert at.slider(key="st_t").value == n
-    assert at.button(key="st_play").disabled is False
-    # backward phase: from T down to 1
+        assert not at.error
+        assert _select(at)["value"] == want, raw
     at.radio(key="st_phase").set_value("backward").run()
-    at.button(key="st_play").click().run()
-    _play_until_stopped(at, limit=3 * n)
-    assert at.slider(key="st_t").value == 1 and at.session_state["st_playing"] is False
-
-
-def test_stop_button_stops_play():
-    at = _app()
-    at.text_input(key="st_word").input("handled").run()
-    at.button(key="st_play").click().run()
-    t = at.slider(key="st_t").value
-    assert at.session_state["st_playing"] and t < at.slider(key="st_t").max
-    at.button(key="st_stop").click().run()
-    _ok(at)
-    assert at.session_state["st_playing"] is False
-    at.run()
-    assert at.slider(key="st_t").value == t
-
-
-def test_back_and_slider():
-    at = _app()
-    at.slider(key="st_t").set_value(4).run()
-    at.button(key="st_back").click().run()
-    assert at.slider(key="st_t").value == 3
-    at.button(key="st_back").click().run().button(key="st_back").click().run().button(key="st_back").click().run()
-    assert at.slider(key="st_t").value == 1  # clamped at 1
-    at.button(key="st_next").click().run()
-    assert at.slider(key="st_t").value == 2
+    assert _select(at)["value"] == 4  # a phase starts at its own end
 
 
 @pytest.mark.parametrize("change", [
@@ -166,7 +179,7 @@ def test_back_and_slider():
     lambda at: at.slider(key="st_hidden").set_value(4),
     lambda at: at.radio(key="st_weights").set_value("random"),
     lambda at: at.number_input(key="st_k").set_value(1),
-    lambda at: at.slider(key="st_t").set_value(4),
+    lambda at: _set_step(at, 4),
     lambda at: at.radio(key="st_phase").set_value("backward"),
 ])
 def test_each_control_changes_the_figures(change):
@@ -196,7 +209,7 @@ def test_random_weight_controls_and_extremes():
     at.selectbox(key="st_input").set_value("random").run()
     at.slider(key="st_length").set_value(S.MAX_STEPS).run()
     _ok(at)
-    assert at.slider(key="st_t").max == S.MAX_STEPS
+    assert _select(at)["n"] == S.MAX_STEPS
     at.slider(key="st_length").set_value(1).run()
     _ok(at)
     assert not at.error
@@ -207,7 +220,7 @@ def test_enc_dec_target_and_truncation_tab():
     at.selectbox(key="st_pattern").set_value("enc_dec").run()
     at.text_input(key="st_target").input("old").run()
     _ok(at)
-    assert at.slider(key="st_t").max == 5 + 3  # N encoder + M decoder steps
+    assert _select(at)["n"] == 5 + 3  # N encoder + M decoder steps
     at.number_input(key="st_k").set_value(2).run()
     _ok(at)
     assert "st_fig_trunc" in _specs(at)
@@ -248,7 +261,7 @@ def test_chinese():
     _ok(at)
     assert "逐步" in at.title[0].value
     assert "第 1 步" in json.loads(_specs(at)["st_fig_diagram"])["layout"]["title"]["text"]
-    np.testing.assert_equal(at.slider(key="st_t").value, 1)
+    assert _select(at)["value"] == 1 and "第 1 步" in _frames(at, "st_fig_diagram")[0]["layout"]["title"]["text"]
 
 
 def test_trains_on_first_use_when_the_weights_file_is_missing(monkeypatch):
