@@ -20,7 +20,7 @@ DIAGRAM = """() => {
 
 
 def _diagram(page):
-    page.wait_for_function(f"({DIAGRAM})() !== null", timeout=30_000)
+    page.wait_for_function(f"({DIAGRAM})() !== null", timeout=120_000)
     return page.evaluate(DIAGRAM)
 
 
@@ -29,14 +29,14 @@ def test_stepthrough_renders_and_next_moves_the_highlight(app_url, page):
     assert no_errors(page) == []
     first = _diagram(page)
     assert "step 1 of 4" in first["title"] and first["x0"] == pytest.approx(-0.45)
-    page.locator('[data-testid="stKatex"], .katex').first.wait_for(state="attached", timeout=30_000)
+    page.locator('[data-testid="stKatex"], .katex').first.wait_for(state="attached", timeout=120_000)
     page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     screenshot(page, "stepthrough_1")
     page.get_by_role("button", name="Next ▶").click()
     wait_for_rerun(page)
     page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 2 of 4'); }})()",
-                           timeout=30_000)
+                           timeout=120_000)
     second = _diagram(page)
     assert second["x0"] == pytest.approx(0.55)
     assert "st_t=2" in page.url  # the step is bound to the URL
@@ -50,9 +50,9 @@ def test_stepthrough_renders_and_next_moves_the_highlight(app_url, page):
 def test_stepthrough_play_stops_at_T(app_url, page):
     goto(page, f"{app_url}/stepthrough?st_speed=0.3")
     wait_for_router(page)  # first test of a fresh server: the router's page, not the pages-directory one
-    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).click(timeout=120_000)
     page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 4 of 4'); }})()",
-                           timeout=30_000)
+                           timeout=120_000)
     wait_for_rerun(page)
     page.wait_for_timeout(1500)  # several Play intervals: it must have stopped
     assert "step 4 of 4" in _diagram(page)["title"]
@@ -91,14 +91,14 @@ WATCH = """() => { window.__titles = []; window.__runs = 0;
 def test_step_choice_is_client_side(app_url, page):
     """Back/Next/slider change the diagram, the equations and the URL in the browser: no script
     run starts until the choice has been drawn; Back stops at t = 1; Stop stops Play."""
-    goto(page, f"{app_url}/stepthrough?st_speed=2.0")
+    goto(page, f"{app_url}/stepthrough?st_word=handled&st_speed=3.0")  # 6 steps, 3 s per Play step
     _diagram(page)
-    page.get_by_role("button", name="Next ▶").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Next ▶").wait_for(timeout=120_000)
     wait_for_rerun(page)
     page.evaluate(WATCH)
     page.get_by_role("button", name="◀ Back").click()  # at t = 1: stays
     page.get_by_role("button", name="Next ▶").click()
-    page.wait_for_function("() => window.__titles.some(t => t.includes('step 2 of 4'))", timeout=10_000)
+    page.wait_for_function("() => window.__titles.some(t => t.includes('step 2 of 6'))", timeout=120_000)
     seen = page.evaluate("() => ({titles: window.__titles, runs: window.__runs})")
     assert seen["runs"] == 0, "a script run started before the chosen step was drawn"
     assert not any("step 0" in t for t in seen["titles"])
@@ -106,12 +106,16 @@ def test_step_choice_is_client_side(app_url, page):
     assert page.get_by_text("Forward pass at step 2").is_visible()
     assert not page.get_by_text("Forward pass at step 1").is_visible()
     page.get_by_role("button", name="Play", exact=True).click()
-    page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 3 of 4'); }})()",
-                           timeout=30_000)
+    page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 3 of 6'); }})()",
+                           timeout=120_000)
     page.get_by_role("button", name="Stop", exact=True).click()
-    page.wait_for_timeout(2500)  # longer than a Play interval (2 s): it must have stopped at 3
-    assert "step 3 of 4" in _diagram(page)["title"]
+    stopped = _diagram(page)["title"]
+    page.wait_for_timeout(4000)  # longer than a Play interval (3 s): it must not move
+    assert _diagram(page)["title"] == stopped and "step 6 of 6" not in stopped
+    assert page.get_by_role("button", name="Play", exact=True).is_enabled()
+    assert page.get_by_role("button", name="Stop", exact=True).is_disabled()
     wait_for_rerun(page)  # the settled choice reaches the server, which draws the same step
     page.wait_for_timeout(500)
-    assert "step 3 of 4" in _diagram(page)["title"] and "st_t=3" in page.url
+    t = stopped.split("step ")[1].split(" of")[0]
+    assert _diagram(page)["title"] == stopped and f"st_t={t}" in page.url
     assert no_errors(page) == []
