@@ -76,7 +76,7 @@ def main() -> None:
             goto(page, f"http://127.0.0.1:{port_app}/vanishing", 180)
             page.wait_for_function("() => window.__rnnvizLive !== undefined", timeout=180_000)
             wait_for_rerun(page, 180)
-            van = press_latencies(page, "Spectral radius", args.presses)
+            van = press_latencies(page, "vg_radius", args.presses)
             drags = [drag_rate(page) for _ in range(3)]
 
             sp = ctx.new_page()
