@@ -1,29 +1,46 @@
-"""No page has a file uploader: Streamlit's upload endpoint must accept no file (server.maxUploadSize = 0).
+"""Streamlit's upload endpoint is open to every session, so ``server.maxUploadSize`` is the smallest
+cap that real files need: 0 while no page has an uploader, 1 MB (the smallest non-zero setting)
+once one has, provided every uploader and every shipped checkpoint fits under it.
 
-Streamlit serves the upload endpoint to every session whether or not a page draws an uploader. In
-1.67 the option is an int in MB with no lower bound, and the route rejects a body larger than
+In 1.67 the option is an int in MB with no lower bound, and the route rejects a body larger than
 ``maxUploadSize * 1024 * 1024`` bytes (Content-Length first, then while streaming, then the parsed
 file) with 413; this test pins both our setting and that reading of Streamlit's source."""
 from __future__ import annotations
 
 import inspect
+import re
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_upload_cap_is_zero_while_no_page_has_an_uploader():
-    pages = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "app_pages").glob("*.py"))
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+def _pages() -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in (ROOT / "app_pages").glob("*.py"))
+
+
+def test_upload_cap_is_the_smallest_that_real_files_need():
+    pages = _pages()
+    cap = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]["maxUploadSize"]
     if "file_uploader" not in pages:
-        assert config["server"]["maxUploadSize"] == 0
+        assert cap == 0
+        return
+    assert cap == 1
+    # every uploader states its own limit, within the server's cap
+    n_uploaders = pages.count("st.file_uploader(")
+    limits = [int(v) for v in re.findall(r"max_upload_size=(\d+)", pages)]
+    assert len(limits) == n_uploaders and all(1 <= v <= cap for v in limits)
+    # the largest shipped checkpoint fits (a model saved from the app is of the same size)
+    largest = max(p.stat().st_size for p in (ROOT / "rnnviz" / "weights").glob("*.pt"))
+    assert largest < cap * 1024 * 1024
 
 
-def test_streamlit_rejects_any_body_over_the_cap():
+def test_streamlit_rejects_any_body_over_the_cap_and_frees_session_uploads():
+    from streamlit.runtime import app_session
     from streamlit.web.server.starlette import starlette_routes
 
     src = inspect.getsource(starlette_routes)
     assert 'config.get_option("server.maxUploadSize") * 1024 * 1024' in src
     assert "if int(content_length) > max_size_bytes:" in src
     assert "if len(data) > max_size_bytes:" in src
+    assert "remove_session_files(self.id)" in inspect.getsource(app_session.AppSession.shutdown)
