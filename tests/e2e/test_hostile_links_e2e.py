@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_router
+from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_rerun, wait_for_router
 
 pytestmark = pytest.mark.e2e
 
@@ -77,8 +77,13 @@ def test_raw_option_names_in_chinese(watched, app_url):
     page = watched
     goto(page, app_url + "/vanishing?lang=zh&vg_init=orthogonal&vg_input_kind=zeros", timeout=180)
     wait_for_router(page, 180)
+    # the router's sidebar comes first; the page's own sidebar widgets follow in the same run
+    page.wait_for_selector('[data-testid="stSidebar"] .st-key-vg_init', timeout=180_000)
+    wait_for_rerun(page, 180)
     assert no_errors(page) == []
     assert not [a.inner_text() for a in _alerts(page) if "vg_" in a.inner_text() or "lang" in a.inner_text()]
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-    assert "语言" in sidebar and "正交" in sidebar
+    # a selectbox shows its choice as the value of its combobox input (not in innerText)
+    assert "语言" in sidebar  # the page is in Chinese
+    assert page.locator(".st-key-vg_init input[role=combobox]").input_value() == "正交"
     screenshot(page, "hostile_raw_names_zh")
