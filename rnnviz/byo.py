@@ -2,7 +2,7 @@ r"""Bring your own model: an uploaded ``state_dict`` of ``nn.RNN`` / ``nn.LSTM``
 rebuilt, and one layer of a stacked module traced on its own input (pure: no Streamlit).
 
 Every byte goes through the one safe loader, :func:`rnnviz.checkpoint.read_checkpoint` /
-:func:`rnnviz.checkpoint.load_checkpoint` (size cap, ``torch.load(weights_only=True)``, keys,
+:func:`rnnviz.checkpoint.load_checkpoint` (size cap, ``torch.load`` with ``weights_only=True``, keys,
 shapes, dtypes, finite values); what this module adds is reading the architecture off the keys::
 
     weight_ih_l{k}: (G*H, I_k)   weight_hh_l{k}: (G*H, H)   bias_ih_l{k}, bias_hh_l{k}: (G*H,)
