@@ -47,6 +47,8 @@ PAGE_PREFIX: dict[str, str] = {"home": "", "stepthrough": "st_", "vanishing": "v
                                "attention": "att_", "train_live": "tl_", "hidden": "hd_"}
 GLOBAL_PARAMS = frozenset({"lang", "ex_format"})  # app-wide parameters allowed on every page
 _KEY_RE = re.compile(r"""key\s*=\s*["']([A-Za-z][A-Za-z0-9_]*)["']""")
+# a parameter a page reads from the URL itself (e.g. the step-through step chosen in the browser)
+_QUERY_RE = re.compile(r"""query_params\.get\(\s*["']([A-Za-z][A-Za-z0-9_]*)["']""")
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
@@ -72,7 +74,8 @@ class Lecture:
 
 
 def page_params(pages_dir: str | Path) -> dict[str, frozenset[str]]:
-    """The widget keys of each page, read from its source (``key="vg_radius"`` ...), plus the app-wide
+    """The widget keys of each page and the URL parameters it reads itself, read from its source
+    (``key="vg_radius"``, ``query_params.get("st_t")``), plus the app-wide
     parameters: what a scene of that page may carry. Pages with no file yet allow the globals only."""
     pages_dir = Path(pages_dir)
     out = {}
@@ -80,7 +83,8 @@ def page_params(pages_dir: str | Path) -> dict[str, frozenset[str]]:
         path = pages_dir / f"{page}.py"
         keys = set()
         if path.exists() and prefix:
-            keys = {k for k in _KEY_RE.findall(path.read_text(encoding="utf-8")) if k.startswith(prefix)}
+            src = path.read_text(encoding="utf-8")
+            keys = {k for k in _KEY_RE.findall(src) + _QUERY_RE.findall(src) if k.startswith(prefix)}
         out[page] = frozenset(keys | GLOBAL_PARAMS)
     return out
 
