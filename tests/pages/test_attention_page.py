@@ -129,7 +129,7 @@ def test_typed_text_and_longest_input():
     assert decode(_figs(at)["att_fig_heat"]["data"][0]["z"]).shape == (10, 40)
 
 
-@pytest.mark.parametrize("text,needle", [("3 März 2021", "Unknown characters 'ä'"), ("", "empty"),
+@pytest.mark.parametrize("text,needle", [("3 März 2021", "Unknown characters `ä`"), ("", "empty"),
                                          ("   ", "empty"), ("2021/3/3 <b>", "Unknown characters")])
 def test_bad_input_gives_a_message_not_a_traceback(text, needle):
     at = _app()
