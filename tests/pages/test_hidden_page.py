@@ -108,8 +108,8 @@ def test_regex_and_typed_text_are_data():
     # sonnet 18 has no brackets: the ranking says so in place, the rest of the page still renders
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "Cannot show this setting: the pattern is off at every character of this text, so no unit can correlate "
-        "with it; choose a text where it changes"]
+        "Cannot show this setting: `the pattern is off at every character of this text, so no unit can correlate "
+        "with it; choose a text where it changes`"]  # sh.show_error quotes the whole message as code
     assert len(figures(at)) == 5  # every chart but the ranking
     assert widget(at, "hd_text").disabled
 
