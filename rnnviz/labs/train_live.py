@@ -45,6 +45,21 @@ LATEX = [
 ]
 
 
+# Presets: {name: (label key, help key, {widget key: value})}; every preset sets the seed.
+PRESET_BASE = {"tl_task": "lm", "tl_cell": "LSTM", "tl_hidden": 64, "tl_layers": 1, "tl_bptt": 32,
+               "tl_batch": 32, "tl_lr": 0.003, "tl_optimizer": "Adam", "tl_clip": "1", "tl_seed": 0}
+"""The page's default setting (the fields of :class:`TrainLiveConfig`); the "LSTM + Adam" preset."""
+PRESETS = {
+    "explode": ("train_live.preset_explode", "train_live.preset_explode_help",
+                {**PRESET_BASE, "tl_cell": "RNN", "tl_optimizer": "SGD", "tl_lr": 2.0, "tl_clip": "off", "tl_bptt": 64}),
+    "clip": ("train_live.preset_clip", "train_live.preset_clip_help",
+             {**PRESET_BASE, "tl_cell": "RNN", "tl_optimizer": "SGD", "tl_lr": 2.0, "tl_clip": "1", "tl_bptt": 64}),
+    "lstm": ("train_live.preset_lstm", "train_live.preset_lstm_help", PRESET_BASE),
+    "names": ("train_live.preset_names", "train_live.preset_names_help",
+              {**PRESET_BASE, "tl_task": "names", "tl_cell": "GRU", "tl_hidden": 128, "tl_batch": 64}),
+}
+
+
 @dataclass
 class TrainLiveConfig:
     """The page's settings; widget keys are ``tl_<field>``."""
