@@ -39,7 +39,10 @@ function applyFrame(key, meta, frame) {
 
 export default function (component) {
   const { parentElement, setStateValue } = component;
-  // Streamlit calls this again when the data changes, without the previous call's cleanup
+  // Streamlit calls this again when the data changes (a rerun), without the previous call's cleanup;
+  // a Play that was running then goes on in the new call (the rerun a settled choice started, or any
+  // other, must not stop it)
+  const wasPlaying = parentElement.__rvPlaying || null;
   if (parentElement.__rvCleanup) parentElement.__rvCleanup();
   const cfg = typeof component.data === "string" ? JSON.parse(component.data) : component.data || {};
   const charts = cfg.charts || {};
@@ -178,6 +181,7 @@ export default function (component) {
     function stop() {
       if (timer) clearInterval(timer);
       timer = 0;
+      parentElement.__rvPlaying = null;
       render();
       sync();
     }
@@ -188,6 +192,7 @@ export default function (component) {
         set(v + sign, true);
         if (v === end) stop();
       }, s.play_ms || 1000);
+      parentElement.__rvPlaying = s.param;
       render();
     }
     range.addEventListener("input", () => set(parseInt(range.value, 10), false));
@@ -207,6 +212,7 @@ export default function (component) {
       live.value[s.param] = { v, pending: false };
     }
     render();
+    if (wasPlaying === s.param && v !== end) play();
     if (remembered && remembered.focused) range.focus();
     range.addEventListener("focus", () => { live.value[s.param].focused = true; });
     range.addEventListener("blur", () => { live.value[s.param].focused = false; });

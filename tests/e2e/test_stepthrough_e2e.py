@@ -119,3 +119,26 @@ def test_step_choice_is_client_side(app_url, page):
     t = stopped.split("step ")[1].split(" of")[0]
     assert _diagram(page)["title"] == stopped and f"st_t={t}" in page.url
     assert no_errors(page) == []
+
+
+def test_a_rerun_during_play_does_not_stop_it(app_url, page):
+    """A script rerun while Play runs (here: the speed slider moved; in the wild also the rerun that a
+    settled Next starts) re-mounts the live component: Play must go on, not stop silently. The race
+    behind a flaky `test_step_choice_is_client_side` (Play clicked while the rerun of a Next ran)."""
+    goto(page, f"{app_url}/stepthrough?st_word=handled&st_speed=2.0")  # 6 steps, 2 s per Play step
+    _diagram(page)
+    page.get_by_role("button", name="Play", exact=True).click(timeout=120_000)
+    page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 2 of 6'); }})()",
+                           timeout=120_000)
+    speed = page.get_by_role("slider", name="Play speed")
+    speed.focus()
+    speed.press("ArrowLeft")  # 1.9 s per step: a rerun with new component data
+    wait_for_rerun(page)
+    assert "st_speed=1.9" in page.url
+    assert page.get_by_role("button", name="Stop", exact=True).is_enabled(), "the rerun stopped Play"
+    page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 6 of 6'); }})()",
+                           timeout=120_000)
+    wait_for_rerun(page)
+    assert page.get_by_role("button", name="Play", exact=True).is_enabled()
+    assert "st_t=6" in page.url
+    assert no_errors(page) == []
