@@ -14,7 +14,7 @@ def _empty(fig: go.Figure, lang: str) -> go.Figure:
     """A chart with nothing to show yet: the waiting message and bare axes (no made-up range such as -1..4)."""
     fig.add_annotation(text=t("train_live.fig_waiting", lang), showarrow=False, xref="paper", yref="paper",
                        x=0.5, y=0.5, font=dict(size=20, color="#666"))
-    bare = dict(showticklabels=False, showgrid=False, zeroline=False, range=[0, 1])
+    bare = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="", range=[0, 1])
     fig.update_xaxes(**bare)
     fig.update_yaxes(**bare)
     return fig
