@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz._blas import one_blas_thread
-from rnnviz.bptt import _PHI_PRIME, PHI_PRIME_MAX, Forward, Params
+from rnnviz.bptt import Forward, Params
+from rnnviz.bptt_kernels import _PHI_PRIME, PHI_PRIME_MAX
 from rnnviz.norms import safe_norm
 
 

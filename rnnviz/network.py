@@ -103,6 +103,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 def _flip(a: np.ndarray) -> np.ndarray:
+    """``a`` reversed in time (axis 0), contiguous: the backward direction's processing order."""
     return np.ascontiguousarray(a[::-1])
 
 
@@ -133,6 +134,15 @@ def run(module_or_params, x, *, readout: Readout | nn.Linear | None = None, targ
         truncate: int | None = None) -> NetworkTrace:
     r"""Forward a network over ``x`` and backpropagate the loss through every layer, direction and step.
 
+    .. math::
+        h^{(l,d)}_t = \mathrm{cell}(y^{(l-1)}_t, h^{(l,d)}_{t\mp1}),\quad
+        y^{(l)}_t = [h^{(l,\rightarrow)}_t; h^{(l,\leftarrow)}_t],\quad y^{(0)}_t = x_t,\quad
+        z_t = W y^{(L)}_t + b,\quad L = \textstyle\sum_{t,b} w_{t,b}\,\mathrm{CE}(z_{t,b}, k_{t,b})
+
+    and going down, :math:`\partial L/\partial y^{(l-1)}_t = \sum_d W_{ih}^{(l,d)\top} \mathrm{dpre}^{(l,d)}_t`
+    is the direct gradient of layer ``l-1`` (each layer's BPTT is :func:`rnnviz.bptt.backward`).
+    Shapes: ``x (T, [B,] I)``, ``y^{(l)} (T, [B,] dirs*H)``, ``z (T, [B,] K)``.
+
     Args:
         module_or_params: an ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (any ``num_layers``, ``bidirectional``)
             or :class:`rnnviz.models.ElmanRNN`, or ``params[l][d]`` from :func:`layer_params`.
@@ -155,6 +165,7 @@ def run(module_or_params, x, *, readout: Readout | nn.Linear | None = None, targ
 
 
 def _run(module_or_params, x, readout, targets, weights, loss, h0, c0, truncate) -> NetworkTrace:
+    """:func:`run` on the calling thread's BLAS setting (the arguments as there)."""
     params = module_or_params if isinstance(module_or_params, list) else layer_params(module_or_params)
     xa = np.asarray(x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else x, dtype=np.float64)
     if isinstance(readout, nn.Linear):

@@ -20,7 +20,7 @@ A vector readout ``w`` gives :math:`y_t = w^\top h_t` (``w = e_j``: hidden unit 
 
 Row ``t`` is one backpropagation through time from :math:`y_t`. All rows are run together,
 right to left, as row vectors times the one-step Jacobians of the engine
-(:func:`rnnviz.bptt.step_jacobian`, :math:`\partial s_k/\partial s_{k-1}` with the state
+(:func:`rnnviz.jacobian.step_jacobian`, :math:`\partial s_k/\partial s_{k-1}` with the state
 :math:`s = h`, or :math:`(h, c)` for the LSTM) and the input Jacobians
 :math:`\partial s_k/\partial x_k` (:func:`input_jacobian`):
 
@@ -57,7 +57,7 @@ class StepMaps:
       + \mathrm{diag}(o(1-\tanh^2 c_k))\,(\text{c rows})`. The ``c``-columns of the LSTM's
       :math:`\partial s_k/\partial s_{k-1}` are diagonal, ``diag(o(1-\tanh^2 c_k) f_k)`` and ``diag(f_k)``: see :attr:`carry_c`.
 
-    The hidden-state columns equal :func:`rnnviz.bptt.step_jacobian` (the engine's; the tests check
+    The hidden-state columns equal :func:`rnnviz.jacobian.step_jacobian` (the engine's; the tests check
     it and the input columns against torch autograd). Built from ``(T, H)`` coefficient arrays and
     the weight blocks stacked once, ``(G, H, I + H)``: one ``einsum`` pass per step into a reused buffer.
     """

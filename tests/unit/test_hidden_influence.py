@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import rnnviz
-from rnnviz import bptt
+from rnnviz import bptt, jacobian
 from rnnviz.hidden.influence import StepMaps, connectivity, input_jacobian, lag_profile, readout_gradients
 
 CELLS = ["RNN", "LSTM", "GRU"]
@@ -85,7 +85,7 @@ def test_step_maps_equal_engine_step_jacobian_and_autograd_input_jacobian(cell):
     maps = StepMaps(p, fw)
     for k in range(1, T):
         M = maps(k)
-        J = bptt.step_jacobian(p, fw, k)
+        J = jacobian.step_jacobian(p, fw, k)
         np.testing.assert_allclose(M[:, I:], J[:, :H], rtol=1e-12, atol=1e-15)
 
         # input Jacobian of one cell step with torch autograd, the previous state fixed
