@@ -16,6 +16,7 @@ from rnnviz import stepthrough as S
 from rnnviz import export
 from rnnviz import streamlit_helpers as sh
 from rnnviz.labs import stepthrough as lab
+from rnnviz.labs import stepthrough_latex as tex
 from rnnviz.plots import stepthrough as plots
 from rnnviz.plots.style import frame_of
 
@@ -169,7 +170,7 @@ def step_frames(key: tuple, phase: str, lang: str) -> str:
 @st.cache_data(max_entries=32, show_spinner=False)
 def step_latex(key: tuple, phase: str) -> list[list[str]]:
     res = compute(key)
-    make = lab.forward_latex if phase == "forward" else lab.backward_latex
+    make = tex.forward_latex if phase == "forward" else tex.backward_latex
     return [make(res, t) for t in range(1, len(res.slots) + 1)]
 
 
@@ -198,7 +199,7 @@ def step_view() -> None:
             st.markdown(f"**{tr(heading, t=k)}**")
             sh.latex_lines(lines)
     with st.expander(tr("stepthrough.weights_eqs")):
-        sh.latex_lines(lab.weights_latex(res), nested=True)
+        sh.latex_lines(tex.weights_latex(res), nested=True)
     for col, chart in zip(st.columns(2), charts[1:]):
         with col:
             sh.chart(step_figure(chart, key, phase, lang, t), width="stretch", key=chart)
@@ -247,7 +248,7 @@ with tab_scalar:
         sc, ag = compute_scalar(float(U), float(W), float(V), numbers)
     ts = lab.clamp_step(st.session_state.get("st_t", 1), len(sc.x))
     st.markdown(tr("stepthrough.scalar_what", t=ts))
-    sh.latex_lines(lab.scalar_latex(sc, ts))
+    sh.latex_lines(tex.scalar_latex(sc, ts))
     dd = max(abs(sc.dU - ag["dU"]), abs(sc.dW - ag["dW"]), abs(sc.dV - ag["dV"]))
     st.success(tr("stepthrough.scalar_check", dU=sc.dU, dW=sc.dW, dV=sc.dV, d=dd))
     st.dataframe(pd.DataFrame({"t": np.arange(1, len(sc.x) + 1), "x_t": sc.x, "y_t": sc.y.astype(int), "h_t": sc.h,

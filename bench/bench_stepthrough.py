@@ -17,6 +17,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rnnviz import stepthrough as S  # noqa: E402
 from rnnviz.labs import stepthrough as L  # noqa: E402
+from rnnviz.labs import stepthrough_latex as LT  # noqa: E402
 from rnnviz.plots import stepthrough as P  # noqa: E402
 
 
@@ -40,7 +41,7 @@ def main() -> None:
                                st_weights="random", st_scale=2.0, st_k=k)
             res = L.compute(cfg)
             t_c = timeit(lambda: L.compute(cfg))
-            t_l = timeit(lambda: (L.forward_latex(res, 8), L.backward_latex(res, 8)))
+            t_l = timeit(lambda: (LT.forward_latex(res, 8), LT.backward_latex(res, 8)))
             t_f = timeit(lambda: (P.diagram(res, 8, "backward"), P.hidden_heatmap(res, 8), P.outputs_figure(res, 8),
                                   P.grad_figure(res, 8)), n=3)
             print(f"{pattern:<15}{k:>3}{t_c:>10.1f}{t_l:>15.1f}{t_f:>11.1f}{res.max_diff():>20.1e}")

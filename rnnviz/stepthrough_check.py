@@ -1,7 +1,13 @@
-r"""The step-through page's check: the same loss in PyTorch float64, differentiated by autograd.
+r"""The step-through page's checks: the same loss in PyTorch float64, differentiated by autograd.
 
-The page shows the hand BPTT of :mod:`rnnviz.stepthrough` (the engine's recursion) next to these
-autograd numbers, so a student sees the two agree; nothing on the page is computed from them.
+The page shows the hand BPTT of :mod:`rnnviz.stepthrough` and the engine's :func:`rnnviz.trace`
+gradients next to two independent references, so a student sees them agree (and a broken engine
+shows as a large difference); nothing on the page is computed from them:
+
+- :func:`autograd_reference`: ``torch.nn.RNN`` run one step at a time, ``h.detach()`` at chunk
+  boundaries (truncated BPTT), ``retain_grad`` on every ``h_t``;
+- :func:`module_autograd`: the real modules run as torch runs them, whole sequences through the
+  fused ``nn.RNN`` (a ``bidirectional=True`` one for the bidirectional pattern), full BPTT.
 """
 from __future__ import annotations
 
@@ -80,6 +86,65 @@ def autograd_reference(net: S.Net, problem: S.Problem, k: int | None = None) -> 
                                 for h in hs[name]])
         hvals[name] = np.stack([h.detach().reshape(-1).numpy() for h in hs[name]])
     return {"loss": float(loss.detach()), "grads": grads, "delta": delta, "h": hvals}
+
+
+def _module(W_xh: np.ndarray, W_hh: np.ndarray, b: np.ndarray, *, reverse=None):
+    """``torch.nn.RNN`` (tanh, float64) holding the page's cell: ``bias_ih = b``, ``bias_hh = 0``.
+
+    ``reverse``: ``(W_xh, W_hh, b)`` of a backward direction, giving a ``bidirectional=True`` module.
+    """
+    import torch
+
+    m = torch.nn.RNN(W_xh.shape[1], W_hh.shape[0], nonlinearity="tanh", dtype=torch.float64,
+                     bidirectional=reverse is not None)
+    with torch.no_grad():
+        for suffix, (wx, wh, bb) in [("", (W_xh, W_hh, b))] + ([("_reverse", reverse)] if reverse else []):
+            getattr(m, "weight_ih_l0" + suffix).copy_(torch.from_numpy(wx))
+            getattr(m, "weight_hh_l0" + suffix).copy_(torch.from_numpy(wh))
+            getattr(m, "bias_ih_l0" + suffix).copy_(torch.from_numpy(bb))
+            getattr(m, "bias_hh_l0" + suffix).zero_()
+    return m
+
+
+def module_autograd(net: S.Net, problem: S.Problem) -> dict:
+    r"""Full-BPTT gradients of the page's loss from autograd through the fused ``torch.nn.RNN`` modules.
+
+    .. math::
+        L = \sum_{t \in \mathcal{S}} -\log \mathrm{softmax}(W_{ho} h^{cat}_t + b_o)_{y_t}
+
+    with :math:`h^{cat}_t` the output of ``nn.RNN`` over the whole sequence (``(T, H)``; the
+    bidirectional pattern: one ``nn.RNN(bidirectional=True)``, ``(T, 2H)``, torch aligns the
+    backward direction in time; encoder-decoder: the decoder module starts from the encoder
+    module's last output). Independent of :mod:`rnnviz.bptt`: no hand recursion is involved.
+
+    Returns: ``{"loss": float, "grads": {"<cell>.W_xh", "<cell>.W_hh", "<cell>.b": arrays}}`` (the
+    keys of :meth:`rnnviz.stepthrough.Backward.grads` for the recurrent cells).
+    """
+    import torch
+
+    c = net.cells
+    X = torch.from_numpy(problem.X)  # (T, D)
+    if problem.pattern == "bidirectional":
+        bi = _module(c["f"].W_xh, c["f"].W_hh, c["f"].b, reverse=(c["b"].W_xh, c["b"].W_hh, c["b"].b))
+        mods = {"f": (bi, ""), "b": (bi, "_reverse")}
+        Hcat, _ = bi(X)  # (T, 2H): [h->_t ; h<-_t]
+    else:
+        mods = {name: (_module(cl.W_xh, cl.W_hh, cl.b), "") for name, cl in c.items()}
+        if problem.pattern == "enc_dec":
+            H_enc, h_n = mods["enc"][0](torch.from_numpy(problem.X_enc))  # h_n: (1, H)
+            Hcat, _ = mods["dec"][0](X, h_n)
+        else:
+            Hcat, _ = mods["f"][0](X)
+    logp = torch.log_softmax(Hcat @ torch.from_numpy(net.W_ho).T + torch.from_numpy(net.b_o), dim=-1)
+    nll = -logp[torch.arange(problem.T), torch.from_numpy(problem.y.astype(np.int64))]
+    loss = (nll * torch.from_numpy(problem.mask.astype(np.float64))).sum()
+    loss.backward()
+    grads = {}
+    for name, (m, sfx) in mods.items():
+        for key, pname in (("W_xh", "weight_ih_l0"), ("W_hh", "weight_hh_l0"), ("b", "bias_ih_l0")):
+            g = getattr(m, pname + sfx).grad
+            grads[f"{name}.{key}"] = (g if g is not None else torch.zeros_like(getattr(m, pname + sfx))).numpy().copy()
+    return {"loss": float(loss.detach()), "grads": grads}
 
 
 def max_abs_diff(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, float]:

@@ -130,17 +130,19 @@ STRINGS = {
     },
     "stepthrough.training": {"en": "Training the next-letter model (weights file missing)…",
                              "zh": "正在训练下一个字母预测模型（缺少权重文件）……"},
-    "stepthrough.check_ok": {"en": "Hand BPTT equals torch autograd: max |difference| = {d:.1e} (float64).",
-                             "zh": "手算 BPTT 与 torch 自动求导一致：最大绝对差 = {d:.1e}（float64）。"},
-    "stepthrough.check_bad": {"en": "Hand BPTT differs from autograd: max |difference| = {d:.1e}.",
-                              "zh": "手算 BPTT 与自动求导不一致：最大绝对差 = {d:.1e}。"},
+    "stepthrough.check_ok": {"en": "Hand BPTT and the engine equal torch autograd: max |difference| = {d:.1e} (float64).",
+                             "zh": "手算 BPTT 和计算引擎都与 torch 自动求导一致：最大绝对差 = {d:.1e}（float64）。"},
+    "stepthrough.check_bad": {"en": "Hand BPTT or the engine differs from torch autograd: max |difference| = {d:.1e}.",
+                              "zh": "手算 BPTT 或计算引擎与 torch 自动求导不一致：最大绝对差 = {d:.1e}。"},
     "stepthrough.check_what": {
         "en": "Each row: a parameter's gradient by the hand BPTT of this page, its norm, the same gradient from torch "
               "autograd (same network, float64, h.detach() at chunk boundaries when k > 0), the largest absolute "
-              "difference, and (full BPTT) the difference to the engine's rnnviz.trace gradients. W_xh, W_hh, b belong to "
+              "difference, and (full BPTT) the largest difference between the engine's rnnviz.trace gradients and torch "
+              "autograd through the real nn.RNN modules run on whole sequences. W_xh, W_hh, b belong to "
               "the RNN named before the dot (f: forward/only RNN, b: backward direction, enc/dec).",
         "zh": "每一行：本页手算 BPTT 得到的某个参数的梯度及其范数、torch 自动求导得到的同一梯度（同一网络、float64，k > 0 时在"
-              "块边界执行 h.detach()）、两者的最大绝对差，以及（完整 BPTT 时）与计算引擎 rnnviz.trace 梯度的差。W_xh、W_hh、b "
+              "块边界执行 h.detach()）、两者的最大绝对差，以及（完整 BPTT 时）计算引擎 rnnviz.trace 的梯度与 torch 自动求导"
+              "（真实的 nn.RNN 模块、整个序列）之间的最大绝对差。W_xh、W_hh、b "
               "属于点号前所写的 RNN（f：前向或唯一的 RNN，b：反向，enc/dec：编码器/解码器）。",
     },
     "stepthrough.col_param": {"en": "parameter", "zh": "参数"},
@@ -148,7 +150,7 @@ STRINGS = {
     "stepthrough.col_hand": {"en": "‖hand‖", "zh": "‖手算‖"},
     "stepthrough.col_auto": {"en": "‖autograd‖", "zh": "‖自动求导‖"},
     "stepthrough.col_diff": {"en": "max |hand − autograd|", "zh": "最大 |手算 − 自动求导|"},
-    "stepthrough.col_engine": {"en": "max |hand − engine|", "zh": "最大 |手算 − 引擎|"},
+    "stepthrough.col_engine": {"en": "max |engine − nn.RNN autograd|", "zh": "最大 |引擎 − nn.RNN 自动求导|"},
     "stepthrough.col_full": {"en": "‖full BPTT‖", "zh": "‖完整 BPTT‖"},
     "stepthrough.col_trunc": {"en": "‖truncated‖", "zh": "‖截断‖"},
     "stepthrough.col_cos": {"en": "cosine", "zh": "余弦相似度"},

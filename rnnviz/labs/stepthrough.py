@@ -6,11 +6,12 @@ No Streamlit here. :func:`compute` builds the problem and the network, runs
   pre-activations ``a_t``, the total ``dL/dh_t`` and its direct part, and the RNN parameter
   gradients, all shown on screen;
 - the hand BPTT of :mod:`rnnviz.stepthrough` (the two sources of ``delta_t``, running sums,
-  truncation), and torch autograd (:func:`rnnviz.stepthrough.autograd_reference`) for the
-  check panel.
+  truncation), and for the check panel torch autograd (:func:`rnnviz.stepthrough.autograd_reference`,
+  step by step, the hand BPTT's reference) and autograd through the fused ``nn.RNN`` modules
+  (:func:`rnnviz.stepthrough_check.module_autograd`, the engine's reference).
 
-The LaTeX strings (:func:`forward_latex`, :func:`backward_latex`, :func:`scalar_latex`) are
-formatted from those arrays with :func:`fmt`, so a test can look for each shown value.
+The LaTeX strings of the equations are formatted from those arrays in
+:mod:`rnnviz.labs.stepthrough_latex`.
 """
 from __future__ import annotations
 
@@ -20,12 +21,8 @@ import numpy as np
 import torch
 
 from rnnviz import stepthrough as S
+from rnnviz.stepthrough_check import module_autograd
 from rnnviz.trace import Trace, trace
-
-HIGHLIGHT = "#ff7f0e"
-"""Colour of the entries that changed at the current step (the plots' accent colour)."""
-PRECISION = 3
-"""Decimals of every number shown in the equations."""
 
 
 @dataclass
@@ -49,58 +46,6 @@ class StepConfig:
     st_U: float = 0.5  # scalar RNN: input weight U
     st_W: float = 1.0  # scalar RNN: recurrent weight W
     st_V: float = 2.0  # scalar RNN: output weight V
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def fmt(v: float, p: int = PRECISION) -> str:
-    """``v`` with ``p`` decimals; ``-0.000`` shown as ``0.000``; non-finite as text."""
-    v = float(v)
-    if not np.isfinite(v):
-        return r"\text{nan}" if np.isnan(v) else (r"+\infty" if v > 0 else r"-\infty")
-    s = f"{v:.{p}f}"
-    if s.startswith("-") and float(s) == 0.0:
-        s = s[1:]
-    return s
-
-
-def fmtp(v: float, p: int = PRECISION) -> str:
-    """Like :func:`fmt`, negative numbers in parentheses (for products and sums)."""
-    s = fmt(v, p)
-    return f"({s})" if s.startswith("-") else s
-
-
-def _cell(v, hot: bool) -> str:
-    s = fmt(v)
-    return rf"\textcolor{{{HIGHLIGHT}}}{{{s}}}" if hot else s
-
-
-def _changed(new, old, p: int = PRECISION) -> np.ndarray:
-    """Entries that differ at the shown precision."""
-    new, old = np.asarray(new), np.asarray(old)
-    return np.abs(new - old) >= 0.5 * 10.0 ** (-p)
-
-
-def mat(M, hot=None) -> str:
-    """``M (r, c)`` as a LaTeX ``bmatrix``; entries where ``hot`` is True are coloured."""
-    M = np.atleast_2d(np.asarray(M, dtype=np.float64))
-    hot = np.zeros(M.shape, dtype=bool) if hot is None else np.broadcast_to(np.asarray(hot), M.shape)
-    rows = [" & ".join(_cell(M[i, j], hot[i, j]) for j in range(M.shape[1])) for i in range(M.shape[0])]
-    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
-
-
-def col(v, hot=None) -> str:
-    """A column vector ``(n,)`` as a ``bmatrix``."""
-    v = np.asarray(v, dtype=np.float64).reshape(-1, 1)
-    return mat(v, None if hot is None else np.asarray(hot).reshape(-1, 1))
-
-
-def row(v, hot=None) -> str:
-    """A vector shown as a row (for long vectors: ``o_t^\\top``)."""
-    v = np.asarray(v, dtype=np.float64).reshape(1, -1)
-    return mat(v, None if hot is None else np.asarray(hot).reshape(1, -1))
-
 
 # --------------------------------------------------------------------------- timeline
 
@@ -138,7 +83,8 @@ def timeline(problem: S.Problem) -> list[Slot]:
 class Result:
     """Everything the page shows. ``traces``: the engine's :class:`rnnviz.trace.Trace` per cell
     (full BPTT); ``bw``: hand BPTT with the config's truncation; ``bw_full``: hand, full BPTT;
-    ``ref``: torch autograd with the config's truncation; ``slots``: the time axis."""
+    ``ref``: torch autograd with the config's truncation; ``ref_module``: torch autograd through the
+    fused ``nn.RNN`` modules, full BPTT (the engine's reference); ``slots``: the time axis."""
 
     config: StepConfig
     problem: S.Problem
@@ -147,6 +93,7 @@ class Result:
     bw: S.Backward
     bw_full: S.Backward
     ref: dict
+    ref_module: dict
     traces: dict[str, Trace]
     slots: list[Slot]
     trained: bool
@@ -205,7 +152,12 @@ class Result:
         return self.bw.grads()
 
     def check(self) -> list[dict]:
-        """Rows of the check panel: hand vs autograd (and vs the engine for full BPTT)."""
+        """Rows of the check panel: hand vs autograd, and (full BPTT) the engine vs autograd on the real modules.
+
+        ``max_abs_diff``: hand BPTT (config's truncation) against :func:`rnnviz.stepthrough.autograd_reference`;
+        ``engine_max_abs_diff`` (recurrent parameters, full BPTT only): the engine's ``rnnviz.trace``
+        gradients against :func:`rnnviz.stepthrough_check.module_autograd` (fused ``nn.RNN``, torch autograd).
+        """
         hand, auto = self.bw.grads(), self.ref["grads"]
         rows = []
         for key in hand:
@@ -217,7 +169,7 @@ class Result:
             if self.k is None and pname:
                 g = self.traces[cell].param_grads
                 eng = {"W_xh": g["weight_ih_l0"], "W_hh": g["weight_hh_l0"], "b": g["bias_ih_l0"]}[pname]
-                r["engine_max_abs_diff"] = float(np.max(np.abs(hand[key] - eng)))
+                r["engine_max_abs_diff"] = float(np.max(np.abs(eng - self.ref_module["grads"][key])))
             rows.append(r)
         return rows
 
@@ -311,156 +263,13 @@ def compute(cfg: StepConfig, state_dict: dict | None = None) -> Result:
     bw = S.backward(net, problem, fw, k)
     bw_full = bw if k is None else S.backward(net, problem, fw, None)
     ref = S.autograd_reference(net, problem, k)
+    ref_module = module_autograd(net, problem) if k is None else {}
     traces = engine_traces(net, problem)
-    return Result(cfg, problem, net, fw, bw, bw_full, ref, traces, timeline(problem), trained, notes)
+    return Result(cfg, problem, net, fw, bw, bw_full, ref, ref_module, traces, timeline(problem), trained, notes)
 
 
 def clamp_step(t: int, n: int) -> int:
     return int(min(max(int(t), 1), max(n, 1)))
-
-
-# --------------------------------------------------------------------------- LaTeX
-
-
-CELL_TEX = {"f": "", "enc": r"^{\mathrm{enc}}", "dec": r"^{\mathrm{dec}}", "b": r"^{\leftarrow}"}
-
-
-def _sub(name: str, i: int, T: int | None = None) -> str:
-    """Displayed index of step ``i`` of cell ``name``: 1-based in processing order, except the
-    backward direction, which is indexed by the time it belongs to (``h<-_t`` uses ``x_t``)."""
-    return f"{T - i}" if name == "b" and T is not None else f"{i + 1}"
-
-
-def _prev(name: str, i: int, T: int) -> str:
-    """Index of the state that step ``i`` reads (h_{t-1}, or h<-_{t+1} going backwards)."""
-    return f"{T - i + 1}" if name == "b" else f"{i}"
-
-
-def _next(name: str, i: int, T: int) -> str:
-    """Index of the state that reads step ``i`` (h_{t+1}, or h<-_{t-1})."""
-    return f"{T - i - 1}" if name == "b" else f"{i + 2}"
-
-
-def _x_line(res: Result, name: str, i: int, X: np.ndarray) -> str:
-    sup = "" if name == "b" else CELL_TEX[name]
-    s = _sub(name, i, X.shape[0])
-    return rf"{{x{sup}_{{{s}}}}}^\top = " + row(X[i], X[i] != 0)
-
-
-def forward_latex(res: Result, t: int) -> list[str]:
-    """The forward equations of slot ``t`` (1-based) with the engine's numbers substituted.
-
-    One short line per operation (so each fits a projector): ``x_t``; ``W_xh x_t`` and
-    ``W_hh h_{t-1}``; ``a_t`` as their sum plus ``b`` and ``h_t = tanh(a_t)``; ``o_t``;
-    ``yhat_t``; ``L_t``. Entries of ``h_t`` that differ from ``h_{t-1}`` at the shown
-    precision and the non-zero entries of ``x_t`` are coloured. The weight matrices
-    themselves are in :func:`weights_latex`.
-    """
-    slot = res.slots[clamp_step(t, len(res.slots)) - 1]
-    out = []
-    for name, i in slot.items:
-        cell = res.net.cells[name]
-        sup = CELL_TEX[name]
-        X = res.problem.X_enc if name == "enc" else (res.problem.X[::-1] if name == "b" else res.problem.X)
-        hs, a = res.h(name), res.a(name)
-        h_prev = hs[i - 1] if i > 0 else res.h0(name)
-        T = hs.shape[0]
-        s, sp = _sub(name, i, T), _prev(name, i, T)
-        xs = "" if name == "b" else sup
-        if name != "b":  # the backward direction reads the same x_t as the forward one
-            out.append(_x_line(res, name, i, X))
-        xin = cell.W_xh @ X[i]  # (H,)
-        rec = cell.W_hh @ h_prev  # (H,)
-        out.append(rf"W{sup}_{{xh}} x{xs}_{{{s}}} = " + col(xin) + r"\qquad "
-                   + rf"W{sup}_{{hh}} h{sup}_{{{sp}}} = " + mat(cell.W_hh) + col(h_prev) + " = " + col(rec))
-        out.append(rf"a{sup}_{{{s}}} = W{sup}_{{xh}} x{xs}_{{{s}}} + W{sup}_{{hh}} h{sup}_{{{sp}}} + b{sup} = "
-                   + col(xin) + " + " + col(rec) + " + " + col(cell.b) + " = " + col(a[i]))
-        out.append(rf"h{sup}_{{{s}}} = \tanh(a{sup}_{{{s}}}) = \tanh" + col(a[i]) + " = "
-                   + col(hs[i], _changed(hs[i], h_prev)))
-    if slot.out is not None:
-        j = slot.out
-        O, P, L = res.outputs()
-        hname = r"[h_{%d}; h^{\leftarrow}_{%d}]" % (j + 1, j + 1) if res.problem.pattern == "bidirectional" else (
-            r"h^{\mathrm{dec}}_{%d}" % (j + 1) if res.problem.pattern == "enc_dec" else r"h_{%d}" % (j + 1))
-        out.append(rf"\small o_{{{j + 1}}}^\top = (W_{{ho}} {hname} + b_o)^\top = " + row(O[j]))
-        yi = int(res.problem.y[j])
-        hot = np.zeros(res.problem.K, dtype=bool)
-        hot[yi] = True
-        out.append(rf"\small \hat y_{{{j + 1}}}^\top = \mathrm{{softmax}}(o_{{{j + 1}}})^\top = " + row(P[j], hot))
-        cname = res.problem.class_names[yi]
-        if res.problem.mask[j]:
-            out.append(rf"L_{{{j + 1}}} = -\log \hat y_{{{j + 1},\,\text{{“{cname}”}}}} = -\log {fmt(P[j, yi])} = {fmt(L[j])}"
-                       rf"\qquad L = \textstyle\sum_t L_t = {fmt(L.sum())}")
-        else:
-            out.append(rf"\text{{no loss at step {j + 1}}}\qquad L = \textstyle\sum_t L_t = {fmt(L.sum())}")
-    return out
-
-
-def weights_latex(res: Result) -> list[str]:
-    """The weight matrices of the network, as numbers (``W_ho`` transposed to stay wide, not tall)."""
-    out = []
-    for name, cell in res.net.cells.items():
-        sup = CELL_TEX[name]
-        out.append(rf"W{sup}_{{xh}} = " + mat(cell.W_xh))
-        out.append(rf"W{sup}_{{hh}} = " + mat(cell.W_hh) + rf"\qquad b{sup} = " + col(cell.b))
-    out.append(r"W_{ho}^\top = " + mat(res.net.W_ho.T))
-    out.append(r"b_o^\top = " + row(res.net.b_o))
-    return out
-
-
-def backward_latex(res: Result, t: int) -> list[str]:
-    """BPTT at slot ``t``: delta = (from the output) + (from t+1), with numbers, and the running
-    sums of the parameter gradients (entries that this step changed are coloured)."""
-    slot = res.slots[clamp_step(t, len(res.slots)) - 1]
-    out = []
-    for name, i in slot.items:
-        cell = res.net.cells[name]
-        sup = CELL_TEX[name]
-        T = res.h(name).shape[0]
-        pb = res.bw.parts[name]
-        d, fo, fn = res.delta(name), res.from_out(name), res.from_next(name)
-        s, sn = _sub(name, i, T), _next(name, i, T)
-        nl = "t{-}1" if name == "b" else "t{+}1"  # the step that reads h_t (backward direction: t-1)
-        if i + 1 < T and pb.cut[i]:
-            out.append(rf"\text{{from }} {nl}:\ \text{{cut at the chunk boundary (k = {res.k})}} \Rightarrow " + col(fn[i]))
-        elif i + 1 < T:
-            g_next = 1.0 - res.h(name)[i + 1] ** 2  # tanh'(a_{t+1}) = 1 - h_{t+1}^2
-            v = g_next * d[i + 1]
-            out.append(rf"\tanh'(a{sup}_{{{sn}}}) \odot \delta{sup}_{{{sn}}} = " + col(g_next) + r"\odot" + col(d[i + 1])
-                       + " = " + col(v))
-            out.append(rf"\text{{from }} {nl}:\ W{sup}_{{hh}}{{}}^\top\big(\tanh'(a{sup}_{{{sn}}}) \odot \delta{sup}_{{{sn}}}\big) = "
-                       + mat(cell.W_hh.T) + col(v) + " = " + col(fn[i]))
-        else:
-            out.append(rf"\text{{from }} {nl}:\ \text{{none (last step)}} \Rightarrow " + col(fn[i]))
-        if name == "enc":
-            src = r"\text{from } h^{\mathrm{dec}}_0" if i == T - 1 else r"\text{no output}"
-        else:
-            src = r"W_{ho}^\top(\hat y - e_y)"
-        out.append(rf"\delta{sup}_{{{s}}} = \frac{{\partial L}}{{\partial h{sup}_{{{s}}}}} = "
-                   + rf"\underbrace{{{col(fo[i])}}}_{{{src}}} + \underbrace{{{col(fn[i])}}}_{{\text{{from }} {nl}}} = " + col(d[i]))
-        g = (1.0 - res.h(name)[i] ** 2) * d[i]
-        out.append(rf"g{sup}_{{{s}}} = \tanh'(a{sup}_{{{s}}}) \odot \delta{sup}_{{{s}}} = "
-                   + col(1.0 - res.h(name)[i] ** 2) + r"\odot" + col(d[i]) + " = " + col(g))
-        prev = (lambda arr: arr[i + 1] if i + 1 < T else np.zeros_like(arr[i]))
-        ge = r"\le" if name == "b" else r"\ge"
-        out.append(rf"\textstyle\sum_{{s {ge} {s}}} \partial W{sup}_{{xh}} = "
-                   + mat(pb.run_W_xh[i], _changed(pb.run_W_xh[i], prev(pb.run_W_xh))))
-        out.append(rf"\textstyle\sum_{{s {ge} {s}}} \partial W{sup}_{{hh}} = "
-                   + mat(pb.run_W_hh[i], _changed(pb.run_W_hh[i], prev(pb.run_W_hh)))
-                   + rf"\qquad \textstyle\sum_{{s {ge} {s}}} \partial b{sup} = "
-                   + col(pb.run_b[i], _changed(pb.run_b[i], prev(pb.run_b))))
-    if slot.out is not None:
-        j = slot.out
-        T = res.problem.T
-        rW, rb = res.bw.run_W_ho, res.bw.run_b_o
-        pw = rW[j + 1] if j + 1 < T else np.zeros_like(rW[j])
-        pbo = rb[j + 1] if j + 1 < T else np.zeros_like(rb[j])
-        out.append(rf"\small \frac{{\partial L}}{{\partial o_{{{j + 1}}}}}^\top = (\hat y_{{{j + 1}}} - e_{{y_{{{j + 1}}}}})^\top = "
-                   + row(res.bw.dO[j]))
-        out.append(rf"\textstyle\sum_{{s \ge {j + 1}}} \partial W_{{ho}}^\top = " + mat(rW[j].T, _changed(rW[j], pw).T))
-        out.append(rf"\small \textstyle\sum_{{s \ge {j + 1}}} \partial b_o^\top = " + row(rb[j], _changed(rb[j], pbo)))
-    return out
-
 
 # --------------------------------------------------------------------------- scalar RNN
 
@@ -479,42 +288,6 @@ def scalar_compute(cfg: StepConfig) -> tuple[S.Scalar, dict]:
             raise ValueError(f"{name[3:]} must be a number between -100 and 100.")
     x, y = scalar_problem(cfg)
     return S.scalar_rnn(cfg.st_U, cfg.st_W, cfg.st_V, x, y), S.scalar_autograd(cfg.st_U, cfg.st_W, cfg.st_V, x, y)
-
-
-def scalar_latex(sc: S.Scalar, t: int) -> list[str]:
-    """The textbook derivation at step ``t`` (1-based, clamped), each line evaluated."""
-    T = len(sc.x)
-    i = clamp_step(t, T) - 1
-    n = i + 1
-    U, W, V = fmtp(sc.U), fmtp(sc.W), fmtp(sc.V)
-    Vp = V
-    lines = [
-        rf"a_{{{n}}} = U x_{{{n}}} + W h_{{{n - 1}}} = {U}\cdot{fmtp(sc.x[i])} + {W}\cdot{fmtp(sc.h_prev[i])} = {fmt(sc.a[i])}",
-        rf"h_{{{n}}} = \tanh(a_{{{n}}}) = {fmt(sc.h[i])}, \qquad z_{{{n}}} = V h_{{{n}}} = {V}\cdot{fmtp(sc.h[i])} = {fmt(sc.z[i])}",
-        rf"\hat y_{{{n}}} = \sigma(z_{{{n}}}) = \frac{{1}}{{1 + e^{{-z_{{{n}}}}}}} = {fmt(sc.yhat[i])}, \qquad y_{{{n}}} = {int(sc.y[i])}",
-        rf"L_{{{n}}} = -\left[y_{{{n}}} \log \hat y_{{{n}}} + (1 - y_{{{n}}}) \log(1 - \hat y_{{{n}}})\right] = {fmt(sc.L[i])}",
-        rf"\frac{{\partial L_{{{n}}}}}{{\partial z_{{{n}}}}} = \hat y_{{{n}}} - y_{{{n}}} = {fmt(sc.dz[i])}",
-    ]
-    if i + 1 < T:
-        lines.append(
-            rf"\delta_{{{n}}} = \frac{{\partial L}}{{\partial h_{{{n}}}}} = (\hat y_{{{n}}} - y_{{{n}}}) V + \delta_{{{n + 1}}} W (1 - h_{{{n + 1}}}^2)"
-            rf" = {fmtp(sc.dz[i])}\cdot{Vp} + {fmtp(sc.delta[i + 1])}\cdot{W}\cdot(1 - {fmtp(sc.h[i + 1])}^2)"
-            rf" = {fmt(sc.from_out[i])} + {fmtp(sc.from_next[i])} = {fmt(sc.delta[i])}")
-    else:
-        lines.append(rf"\delta_{{{n}}} = \frac{{\partial L}}{{\partial h_{{{n}}}}} = (\hat y_{{{n}}} - y_{{{n}}}) V"
-                     rf" = {fmt(sc.dz[i])}\cdot{V} = {fmt(sc.delta[i])}")
-    lines += [
-        rf"\frac{{\partial L}}{{\partial V}} \mathrel{{+}}= (\hat y_{{{n}}} - y_{{{n}}}) h_{{{n}}} = {fmt(sc.dz[i] * sc.h[i])}"
-        rf"\quad\Rightarrow\quad \textstyle\sum_{{s \ge {n}}} = {fmt(sc.run_V[i])}",
-        rf"\frac{{\partial L}}{{\partial W}} \mathrel{{+}}= \delta_{{{n}}} (1 - h_{{{n}}}^2) h_{{{n - 1}}} = "
-        rf"{fmt(sc.delta[i])}\cdot(1 - {fmtp(sc.h[i])}^2)\cdot{fmtp(sc.h_prev[i])}"
-        rf"\quad\Rightarrow\quad \textstyle\sum_{{s \ge {n}}} = {fmt(sc.run_W[i])}",
-        rf"\frac{{\partial L}}{{\partial U}} \mathrel{{+}}= \delta_{{{n}}} (1 - h_{{{n}}}^2) x_{{{n}}} = "
-        rf"{fmt(sc.delta[i])}\cdot(1 - {fmtp(sc.h[i])}^2)\cdot{fmtp(sc.x[i])}"
-        rf"\quad\Rightarrow\quad \textstyle\sum_{{s \ge {n}}} = {fmt(sc.run_U[i])}",
-    ]
-    return lines
-
 
 # --------------------------------------------------------------------------- truncation summary
 

@@ -14,6 +14,7 @@ import torch
 import rnnviz
 from rnnviz import stepthrough as S
 from rnnviz.labs import stepthrough as L
+from rnnviz.labs import stepthrough_latex as LT
 
 TOL = 1e-10
 def _f(v) -> str:
@@ -193,6 +194,36 @@ def test_engine_agrees_with_hand(pattern, kind):
     assert abs(res.traces[next(iter(res.traces))].loss - res.fw.loss) <= TOL
 
 
+@pytest.mark.parametrize("pattern", S.PATTERNS)
+def test_engine_column_is_checked_against_torch_modules(pattern):
+    """The check panel's engine column compares rnnviz.trace with autograd through the fused nn.RNN
+    modules (an independent reference): tiny on the real engine, and it shows a perturbed engine."""
+    from rnnviz import bptt
+
+    cfg = L.StepConfig(st_input="random", st_pattern=pattern, st_weights="random", st_scale=1.5, st_hidden=3,
+                       st_seed=4)
+    rows = [r for r in L.compute(cfg).check() if "engine_max_abs_diff" in r]
+    assert len(rows) == 3 * (2 if pattern in ("enc_dec", "bidirectional") else 1)
+    assert max(r["engine_max_abs_diff"] for r in rows) <= TOL
+    # the fused module's own gradients, not the engine's: the reference matches torch's stepped nn.RNN too
+    res = L.compute(cfg)
+    for key, g in res.ref_module["grads"].items():
+        assert _maxdiff(g, res.ref["grads"][key]) <= TOL
+    # perturb the engine's tanh' by 1e-4 (relative): the engine column must show it
+    tanh_prime = bptt._PHI_PRIME["tanh"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(bptt._PHI_PRIME, "tanh", lambda a, h: tanh_prime(a, h) * (1 + 1e-4))
+        bad = L.compute(cfg)
+    worst = max(r["engine_max_abs_diff"] for r in bad.check() if "engine_max_abs_diff" in r)
+    assert worst > 1e3 * TOL
+    assert bad.max_diff() > 1e3 * TOL
+
+
+def test_engine_column_only_for_full_bptt():
+    res = L.compute(L.StepConfig(st_k=2, st_pattern="many_to_many"))
+    assert not any("engine_max_abs_diff" in r for r in res.check()) and res.ref_module == {}
+
+
 def test_trace_of_trained_model_is_the_page_trace():
     """An independent rnnviz.trace call on the shipped nn.RNN gives the displayed states."""
     sd = S.load_trained(3)
@@ -212,7 +243,7 @@ def test_forward_latex_shows_the_engine_values(pattern):
     res = L.compute(L.StepConfig(st_pattern=pattern, st_weights="random", st_scale=2.0))
     O, P, Ls = res.outputs()
     for t, slot in enumerate(res.slots, start=1):
-        text = "\n".join(L.forward_latex(res, t))
+        text = "\n".join(LT.forward_latex(res, t))
         shown = _numbers(text)
         for name, i in slot.items:
             for v in list(res.traces[name].h[i]) + list(res.traces[name].pre[i]):
@@ -228,7 +259,7 @@ def test_forward_latex_shows_the_engine_values(pattern):
 def test_backward_latex_shows_the_engine_gradients(pattern, k):
     res = L.compute(L.StepConfig(st_pattern=pattern, st_weights="random", st_scale=2.0, st_k=k))
     for t, slot in enumerate(res.slots, start=1):
-        shown = _numbers("\n".join(L.backward_latex(res, t)))
+        shown = _numbers("\n".join(LT.backward_latex(res, t)))
         for name, i in slot.items:
             delta = res.traces[name].grad_h if k == 0 else res.bw.parts[name].delta
             # the direct part under truncation is the truncated one (enc-dec: the decoder's dL/dh_0 depends on k)
@@ -241,24 +272,24 @@ def test_backward_latex_shows_the_engine_gradients(pattern, k):
 
 def test_changed_entries_are_coloured():
     res = L.compute(L.StepConfig(st_weights="random", st_scale=2.0))
-    text = next(x for x in L.forward_latex(res, 2) if x.startswith("h_{2} = "))
+    text = next(x for x in LT.forward_latex(res, 2) if x.startswith("h_{2} = "))
     h1, h2 = res.h("f")[0], res.h("f")[1]
     n_coloured = 0
     for u in range(3):
-        coloured = rf"\textcolor{{{L.HIGHLIGHT}}}{{{_f(h2[u])}}}" in text
+        coloured = rf"\textcolor{{{LT.HIGHLIGHT}}}{{{_f(h2[u])}}}" in text
         assert coloured == (abs(h1[u] - h2[u]) >= 0.5e-3)  # changed at the shown precision
         n_coloured += coloured
     assert n_coloured >= 1
     # the one-hot entry of x_t is coloured, the zeros are not
-    a_line = L.forward_latex(res, 1)[0]
-    assert a_line.count(r"\textcolor") == 1 and rf"\textcolor{{{L.HIGHLIGHT}}}{{1.000}}" in a_line
+    a_line = LT.forward_latex(res, 1)[0]
+    assert a_line.count(r"\textcolor") == 1 and rf"\textcolor{{{LT.HIGHLIGHT}}}{{1.000}}" in a_line
 
 
 def test_fmt():
-    assert L.fmt(-0.0001) == "0.000"
-    assert L.fmt(1.23456) == "1.235"
-    assert L.fmt(float("nan")) == r"\text{nan}"
-    assert L.fmtp(-1.5) == "(-1.500)"
+    assert LT.fmt(-0.0001) == "0.000"
+    assert LT.fmt(1.23456) == "1.235"
+    assert LT.fmt(float("nan")) == r"\text{nan}"
+    assert LT.fmtp(-1.5) == "(-1.500)"
 
 
 # --------------------------------------------------------------------------- scalar RNN
@@ -287,12 +318,12 @@ def test_scalar_equals_autograd_and_fd(U, W, V):
 def test_scalar_latex_lines_are_evaluated():
     sc, _ = L.scalar_compute(L.StepConfig(st_U=-0.5, st_W=1.2, st_V=2.0))
     for t in range(1, len(sc.x) + 1):
-        text = "\n".join(L.scalar_latex(sc, t))
+        text = "\n".join(LT.scalar_latex(sc, t))
         i = t - 1
         for v in (sc.a[i], sc.h[i], sc.z[i], sc.yhat[i], sc.L[i], sc.dz[i], sc.delta[i], sc.run_V[i], sc.run_W[i],
                   sc.run_U[i]):
             assert _f(v) in text
-    assert "(-0.500)" in L.scalar_latex(sc, 1)[0]
+    assert "(-0.500)" in LT.scalar_latex(sc, 1)[0]
 
 
 # --------------------------------------------------------------------------- input handling
@@ -335,7 +366,7 @@ def test_enc_dec_length_cap():
 
 def test_weights_latex_shows_every_weight():
     res = L.compute(L.StepConfig(st_pattern="bidirectional", st_weights="random"))
-    shown = _numbers("\n".join(L.weights_latex(res)))
+    shown = _numbers("\n".join(LT.weights_latex(res)))
     for cell in res.net.cells.values():
         for v in list(cell.W_xh.ravel()) + list(cell.W_hh.ravel()) + list(cell.b):
             assert _f(v) in shown
@@ -425,8 +456,8 @@ def test_many_to_one_has_one_output_everywhere():
 
     res = L.compute(L.StepConfig(st_pattern="many_to_one", st_weights="random"))
     assert [s.out for s in res.slots] == [None, None, None, 3]
-    assert not any(line.startswith(r"\small o_") for line in L.forward_latex(res, 2))
-    assert any(line.startswith(r"\small o_{4}") for line in L.forward_latex(res, 4))
+    assert not any(line.startswith(r"\small o_") for line in LT.forward_latex(res, 2))
+    assert any(line.startswith(r"\small o_{4}") for line in LT.forward_latex(res, 4))
     fig = P.outputs_figure(res, 4)
     assert list(fig.data[0].x) == [4] and np.asarray(fig.data[0].z).shape == (8, 1)
     assert list(fig.data[2].x) == [4]  # one loss bar
@@ -464,7 +495,7 @@ def test_every_displayed_delta_line_adds_up():
             np.testing.assert_allclose(res.from_out(name) + res.from_next(name), res.delta(name), rtol=0, atol=1e-12)
             np.testing.assert_allclose(res.delta(name), res.ref["delta"][name], rtol=0, atol=1e-10)  # autograd
         for t in range(1, len(res.slots) + 1):
-            for line in L.backward_latex(res, t):
+            for line in LT.backward_latex(res, t):
                 if r"\underbrace" not in line:
                     continue
                 fo, fn, d = (_bmatrix_values(m) for m in _BMAT.findall(line))
