@@ -21,7 +21,7 @@ def model_store() -> tuple[dict, threading.Lock]:
     return {}, threading.Lock()
 
 
-def models_of(task: str) -> dict[str, G.SeqModel]:
+def models_of(task: str) -> dict[str, G.CharRNN]:
     """The three trained cells of ``task``: shipped weights, or trained now behind a progress bar.
 
     Training is not inside a cached function because its progress bar is a page element
@@ -45,7 +45,7 @@ def models_of(task: str) -> dict[str, G.SeqModel]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def fresh_model(task: str, cell: str) -> G.SeqModel:
+def fresh_model(task: str, cell: str) -> G.CharRNN:
     return G.new_model(task, cell, seed=100)
 
 
@@ -67,7 +67,7 @@ def recall_curve(_models: dict) -> dict:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def recall_at(cell: str, gap: int, delta: float, _model: G.SeqModel) -> float:
+def recall_at(cell: str, gap: int, delta: float, _model: G.CharRNN) -> float:
     with G.one_thread():
         return G.recall_accuracy(G.shift_carry_bias(_model, delta) if delta else _model, gap, n=400)
 

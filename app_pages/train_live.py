@@ -1,6 +1,6 @@
 """Page: train live. Widgets -> TrainLiveConfig -> a background TrainingRunner -> polled figures.
 
-The runner (a thread, see rnnviz.train.TrainingRunner) belongs to this browser session and is kept in
+The runner (a thread, see rnnviz.train_runner.TrainingRunner) belongs to this browser session and is kept in
 st.session_state["tl_runner"]; a fragment polls it every 0.5 s. The thread stops by itself when this
 session is no longer active in Streamlit's runtime (tab closed). The latest model copy is published as
 st.session_state["trained_model"] (format: rnnviz.train.trained_model_record).
@@ -17,6 +17,7 @@ from rnnviz import train as T
 from rnnviz.labs import train_live as lab
 from rnnviz.plots import train_live as plots
 from rnnviz.text import quote
+from rnnviz.train_runner import TrainingRunner
 
 tr = sh.tr
 D = lab.TrainLiveConfig()
@@ -52,7 +53,7 @@ def on_start(cfg: T.TrainConfig | None) -> None:
         return
     if cfg is None:
         return
-    st.session_state[RUNNER] = T.TrainingRunner(cfg, alive=session_alive_check()).start()
+    st.session_state[RUNNER] = TrainingRunner(cfg, alive=session_alive_check()).start()
 
 
 def on_pause() -> None:
@@ -140,7 +141,7 @@ except ValueError as exc:
     cfg_error = exc
 
 # ------------------------------------------------------------------ controls
-runner: T.TrainingRunner | None = st.session_state.get(RUNNER)
+runner: TrainingRunner | None = st.session_state.get(RUNNER)
 c1, c2, c3, c4, _ = st.columns([1, 1, 1, 1, 3])
 c1.button(tr("train_live.start"), key="tl_start", type="primary", help=tr("train_live.start_help"), on_click=on_start,
           args=(train_cfg,), disabled=(train_cfg is None and not (runner and runner.state == "paused"))

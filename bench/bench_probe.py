@@ -29,7 +29,7 @@ from rnnviz import train as T  # noqa: E402
 def per_sequence(model, x, y, task):
     """The previous probe: one rnnviz.trace per sequence (one layer only)."""
     Tn, B = x.shape
-    W, bias = model.decoder.weight.detach().double(), model.decoder.bias.detach().double()
+    W, bias = model.readout.weight.detach().double(), model.readout.bias.detach().double()
     sq = np.zeros(Tn)
     for b in range(B):
         xb = F.one_hot(x[:, b], model.vocab_size).double()
@@ -63,7 +63,7 @@ def main() -> None:
             for H in (64, 128):
                 torch.manual_seed(0)
                 V, n_out = 62, (62 if task == "lm" else 20)
-                model = T.CharRNN(cell, V, H, 1, n_out)
+                model = T.CharRNN(T.CharRNNConfig(cell, V, H, 1, n_out))
                 x = torch.randint(0, V, (Tn, B))
                 y = torch.randint(0, n_out, (Tn, B) if task == "lm" else (B,))
                 a, b = T.probe_grad_norms(model, x, y, task), per_sequence(model, x, y, task)

@@ -27,6 +27,7 @@ import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
 from rnnviz import train as T  # noqa: E402
+from rnnviz.train_runner import TrainingRunner  # noqa: E402
 
 STEPS = 300
 ROUNDS = 5
@@ -76,7 +77,7 @@ def instrumented_loop(cfg: T.TrainConfig, steps: int) -> tuple[float, int, int]:
 
 def runner_loop(cfg: T.TrainConfig, steps: int) -> float:
     cfg = T.TrainConfig(**{**cfg.__dict__, "max_steps": steps})
-    r = T.TrainingRunner(cfg)
+    r = TrainingRunner(cfg)
     t0 = time.perf_counter()
     r.start()
     while r.is_alive:

@@ -1,63 +1,113 @@
-r"""The character model of train live, and pure functions of it: evaluation, sampling, class probabilities.
+r"""The one character model of rnnviz, and pure functions of it: evaluation, sampling, class probabilities.
 
-:class:`CharRNN`: one-hot characters -> 1 or 2 recurrent layers -> a linear readout, for a character
-language model (``n_out = V``) or a sequence classifier (``n_out`` classes, read at the last step).
-Training is in :mod:`rnnviz.train`; the engine's view of it (dL/dh_t) in :func:`rnnviz.train.probe_grad_norms`.
+:class:`CharRNN` (configured by a :class:`CharRNNConfig`, in the style of nanoGPT's one model file):
+one-hot characters -> 1 or 2 recurrent layers -> a linear readout. It serves every lab that shows a
+trained character model: the gates lab (recall, bracket depth, a sonnets language model;
+:func:`rnnviz.gates.new_model`), train live (a sonnets language model and the surname classifier;
+:class:`rnnviz.train.Trainer`) and the hidden-state lab (:mod:`rnnviz.hidden.models`). Its
+``state_dict`` keys are ``rnn.weight_ih_l0`` ... (torch's) and ``readout.weight``, ``readout.bias``.
+
+Training is in :mod:`rnnviz.train` and :mod:`rnnviz.gates`; the engine's view of it (dL/dh_t) in
+:func:`rnnviz.train.probe_grad_norms`.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnviz import tasks as tk
 from rnnviz.data import names as names_data
+
+CELLS = ("RNN", "LSTM", "GRU")
+
+
+@dataclass(frozen=True)
+class CharRNNConfig:
+    """The sizes of a :class:`CharRNN` and how it is initialised."""
+
+    cell: str  # "RNN" (tanh), "LSTM" or "GRU"
+    vocab_size: int  # V, size of the one-hot input
+    hidden_size: int  # H, units per layer
+    layers: int = 1  # L, stacked recurrent layers (1 or 2)
+    n_out: int | None = None  # C, readout size: classes, or None for V (a language model)
+    vocab: str = ""  # the alphabet (character vocab[i] is one-hot position i); "" when not named
+    init_seed: int | None = None  # None: torch's default init from the global RNG (train live);
+    # an int: rnnviz.models.build(seed=init_seed) for the recurrent layer, then torch.manual_seed(init_seed)
+    # for the readout (the gates lab; one layer only)
+
+    def __post_init__(self):
+        if self.cell not in CELLS:
+            raise ValueError(f"cell must be one of {CELLS}, got {self.cell!r}")
+        if self.vocab and len(self.vocab) != self.vocab_size:
+            raise ValueError(f"vocab has {len(self.vocab)} characters but vocab_size is {self.vocab_size}")
+        if self.init_seed is not None and self.layers != 1:
+            raise ValueError("init_seed builds one-layer models only")
+
+    @property
+    def out_size(self) -> int:
+        return self.vocab_size if self.n_out is None else self.n_out
 
 
 class CharRNN(nn.Module):
-    r"""One-hot characters -> ``layers`` recurrent layers -> a linear read-out.
+    r"""One-hot characters -> ``L`` recurrent layers -> a linear readout.
 
     .. math::
         h^{(1)}_t = \mathrm{cell}(e_{x_t}, h^{(1)}_{t-1}),\quad
-        h^{(2)}_t = \mathrm{cell}(h^{(1)}_t, h^{(2)}_{t-1}),\quad
-        z_t = W_o h^{(L)}_t + b_o
+        h^{(l)}_t = \mathrm{cell}(h^{(l-1)}_t, h^{(l)}_{t-1}),\quad
+        z_t = W_{out} h^{(L)}_t + b_{out}
 
     Args:
-        cell: ``"RNN"`` (tanh), ``"LSTM"`` or ``"GRU"``.
-        vocab_size: V, size of the one-hot input.
-        hidden_size: H.
-        layers: L (1 or 2).
-        n_out: read-out size (V for a language model, the number of classes for names).
+        config: a :class:`CharRNNConfig`.
 
-    Attributes: ``rnn`` (``nn.RNN``/``nn.LSTM``/``nn.GRU`` with ``num_layers=L``), ``decoder`` (``nn.Linear(H, n_out)``).
+    Attributes: ``config``; ``rnn`` (``nn.RNN``/``nn.LSTM``/``nn.GRU`` with ``num_layers=L``),
+    ``readout`` (``nn.Linear(H, C)``); ``cell``, ``vocab``, ``vocab_size``, ``hidden_size``,
+    ``layers``, ``n_out`` copied from the config.
 
-    Inputs of :meth:`forward`: ``x`` int64 ``(T, B)`` character indices, optional state (``(L, B, H)``,
-    a pair for LSTM). Outputs: logits ``(T, B, n_out)`` and the final state.
+    Inputs of :meth:`forward`: ``x`` int64 character indices ``(T, B)`` (or ``(T,)``), or one-hot
+    floats ``(T, B, V)`` (or ``(T, V)``); an optional state (``(L, B, H)``, a pair for LSTM).
+    Outputs: logits ``(T, B, C)`` (``(T, C)`` for one sequence) and the final state.
     """
 
-    def __init__(self, cell: str, vocab_size: int, hidden_size: int, layers: int, n_out: int):
+    def __init__(self, config: CharRNNConfig):
         super().__init__()
-        self.cell, self.vocab_size, self.hidden_size, self.layers, self.n_out = cell, vocab_size, hidden_size, layers, n_out
-        rnn_cls = {"RNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU}[cell]
-        self.rnn = rnn_cls(vocab_size, hidden_size, num_layers=layers)
-        self.decoder = nn.Linear(hidden_size, n_out)
+        self.config = c = config
+        self.cell, self.vocab, self.vocab_size, self.hidden_size = c.cell, c.vocab, c.vocab_size, c.hidden_size
+        self.layers, self.n_out = c.layers, c.out_size
+        if c.init_seed is None:
+            rnn_cls = {"RNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU}[c.cell]
+            self.rnn = rnn_cls(c.vocab_size, c.hidden_size, num_layers=c.layers)
+        else:
+            from rnnviz.models import build
 
-    def onehot(self, x: torch.Tensor) -> torch.Tensor:
-        """``(T, B)`` int64 -> ``(T, B, V)`` float one-hot in the model's dtype."""
-        return F.one_hot(x, self.vocab_size).to(self.decoder.weight.dtype)
+            self.rnn = build(c.cell, c.vocab_size, c.hidden_size, seed=c.init_seed, dtype=torch.float32)
+            torch.manual_seed(c.init_seed)
+        self.readout = nn.Linear(c.hidden_size, self.n_out)
+
+    def inputs(self, x: torch.Tensor) -> torch.Tensor:
+        """Indices ``(T, [B])`` int64 -> one-hot ``(T, [B,] V)`` in the model's dtype; float input as it is."""
+        if x.is_floating_point():
+            return x
+        return F.one_hot(x, self.vocab_size).to(self.readout.weight.dtype)
 
     def forward(self, x: torch.Tensor, state=None):
-        out, state = self.rnn(self.onehot(x), state)  # out: (T, B, H)
-        return self.decoder(out), state  # (T, B, n_out)
+        out, state = self.rnn(self.inputs(x), state)  # out: (T, [B,] H)
+        return self.readout(out), state  # (T, [B,] C)
 
     def classify(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """Padded ``x`` ``(T, B)`` with true ``lengths`` ``(B,)`` -> logits ``(B, n_out)`` read at each last character."""
-        packed = nn.utils.rnn.pack_padded_sequence(self.onehot(x), lengths.cpu(), enforce_sorted=False)
+        """Padded ``x`` ``(T, B)`` with true ``lengths`` ``(B,)`` -> logits ``(B, C)`` read at each last character."""
+        packed = nn.utils.rnn.pack_padded_sequence(self.inputs(x), lengths.cpu(), enforce_sorted=False)
         _, state = self.rnn(packed)
         h_n = state[0] if isinstance(state, tuple) else state  # (L, B, H)
-        return self.decoder(h_n[-1])
+        return self.readout(h_n[-1])
+
+    def one_hot(self, text: str, *, what: str = "this model") -> torch.Tensor:
+        """Encode ``text`` over :attr:`vocab` to a ``(T, V)`` float32 one-hot tensor (``ValueError`` on unknown characters)."""
+        return torch.from_numpy(tk.one_hot(tk.encode(text, self.vocab, what=what), self.vocab_size))
 
 
 def encode_text(text: str, vocab: str) -> torch.Tensor:

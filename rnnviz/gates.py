@@ -42,11 +42,11 @@ from torch import nn
 from rnnviz import tasks as tk
 from rnnviz._blas import torch_one_thread
 from rnnviz import zoo
-from rnnviz.models import build
+from rnnviz.zoo import WEIGHTS_DIR
+from rnnviz.charmodel import CharRNN, CharRNNConfig
 
 TASKS = ("recall", "depth", "lm")
 CELLS = ("LSTM", "GRU", "RNN")
-WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 
 ProgressFn = Callable[[float, str], None]
 """``progress(fraction_done, message)`` called during training."""
@@ -97,49 +97,15 @@ SPECS: dict[str, TaskSpec] = {
 TRAIN_SEED = {"recall": 1, "depth": 2, "lm": 3}
 
 
-class SeqModel(nn.Module):
-    r"""A one-layer recurrent module on one-hot characters and a linear readout.
-
-    .. math::
-        (h_1..h_T) = \mathrm{rnn}(x_1..x_T), \qquad z_t = W_{out} h_t + b_{out}
-
-    Args:
-        cell: ``"LSTM"``, ``"GRU"`` or ``"RNN"`` (tanh).
-        vocab: the input alphabet; ``V = len(vocab)``.
-        n_out: number of output classes ``C``.
-        hidden: hidden size ``H``.
-        seed: seeds the initialisation.
-
-    Shape:
-        - input: ``(T, V)`` or ``(T, B, V)`` one-hot float32.
-        - output: logits ``(T, C)`` or ``(T, B, C)``.
-    """
-
-    def __init__(self, cell: str, vocab: str, n_out: int, hidden: int, seed: int = 0):
-        super().__init__()
-        self.cell = cell
-        self.vocab = vocab
-        self.rnn = build(cell, len(vocab), hidden, seed=seed, dtype=torch.float32)
-        torch.manual_seed(seed)
-        self.readout = nn.Linear(hidden, n_out)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        hs, _ = self.rnn(x)  # (T, [B,] H)
-        return self.readout(hs)  # (T, [B,] C)
-
-    def one_hot(self, text: str, *, what: str = "this model") -> torch.Tensor:
-        """Encode ``text`` to a ``(T, V)`` float32 one-hot tensor (``ValueError`` on unknown characters)."""
-        return torch.from_numpy(tk.one_hot(tk.encode(text, self.vocab, what=what), len(self.vocab)))
-
-
-def new_model(task: str, cell: str, seed: int = 0) -> SeqModel:
-    """An untrained :class:`SeqModel` with the sizes of ``task``."""
+def new_model(task: str, cell: str, seed: int = 0) -> CharRNN:
+    """An untrained :class:`rnnviz.charmodel.CharRNN` with the sizes of ``task`` (initialised from ``seed``)."""
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
     spec = SPECS[task]
-    return SeqModel(cell, spec.vocab, len(spec.classes), spec.hidden, seed=seed)
+    return CharRNN(CharRNNConfig(cell, len(spec.vocab), spec.hidden, n_out=len(spec.classes), vocab=spec.vocab,
+                                 init_seed=seed))
 
 
 # ---------------------------------------------------------------- training
@@ -200,7 +166,7 @@ def _loss(logits: torch.Tensor, y: torch.Tensor, where: str) -> torch.Tensor:
 
 
 def train(task: str, cell: str, *, steps: int | None = None, seed: int | None = None,
-          time_limit: float = 60.0, progress: ProgressFn | None = None) -> tuple[SeqModel, TrainReport]:
+          time_limit: float = 60.0, progress: ProgressFn | None = None) -> tuple[CharRNN, TrainReport]:
     """Train a fresh model on ``task`` with Adam and gradient clipping (norm 1).
 
     Args:
@@ -233,7 +199,7 @@ def _train(task, cell, *, steps, seed, time_limit, progress):
     done = 0
     for step in range(steps):
         x, y, where = _batch(task, rng, spec, train_ids)
-        loss = _loss(model(x), y, where)
+        loss = _loss(model(x)[0], y, where)
         opt.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -255,23 +221,23 @@ def _train(task, cell, *, steps, seed, time_limit, progress):
 
 # ---------------------------------------------------------------- evaluation
 @torch.no_grad()
-def recall_accuracy(model: SeqModel, gap: int, *, n: int = 1000, seed: int = 12345) -> float:
+def recall_accuracy(model: CharRNN, gap: int, *, n: int = 1000, seed: int = 12345) -> float:
     """Fraction of ``n`` fresh recall sequences with gap ``gap`` answered correctly at ``?``."""
     b = tk.recall_batch(n, gap, lead=1, seed=seed)
-    logits = model(torch.from_numpy(tk.one_hot(b.x, len(model.vocab))))  # (T, n, 4)
+    logits, _ = model(torch.from_numpy(tk.one_hot(b.x, len(model.vocab))))  # (T, n, 4)
     return float((logits[-1].argmax(-1).numpy() == b.y).mean())
 
 
 @torch.no_grad()
-def depth_accuracy(model: SeqModel, *, n: int = 500, length: int = DEPTH_LEN, seed: int = 12345) -> float:
+def depth_accuracy(model: CharRNN, *, n: int = 500, length: int = DEPTH_LEN, seed: int = 12345) -> float:
     """Per-step accuracy of the predicted depth over ``n`` fresh strings of ``length`` characters."""
     x, d = tk.depth_batch(n, length, seed=seed)
-    logits = model(torch.from_numpy(tk.one_hot(x, len(model.vocab))))  # (T, n, 9)
+    logits, _ = model(torch.from_numpy(tk.one_hot(x, len(model.vocab))))  # (T, n, 9)
     return float((logits.argmax(-1).numpy() == d).mean())
 
 
 @torch.no_grad()
-def lm_accuracy(model: SeqModel, *, max_chars: int = 6000) -> tuple[float, float]:
+def lm_accuracy(model: CharRNN, *, max_chars: int = 6000) -> tuple[float, float]:
     """Next-character accuracy and cross-entropy (bits/char) on the held-out 10 % of the sonnets.
 
     The validation text is cut into windows of ``LM_LEN`` characters (each window starts from
@@ -281,13 +247,13 @@ def lm_accuracy(model: SeqModel, *, max_chars: int = 6000) -> tuple[float, float
     n = (len(ids) - 1) // LM_LEN
     x = ids[: n * LM_LEN].reshape(n, LM_LEN).T  # (T, n)
     y = ids[1: n * LM_LEN + 1].reshape(n, LM_LEN).T  # (T, n)
-    logits = model(torch.from_numpy(tk.one_hot(x, len(model.vocab))))  # (T, n, V)
+    logits, _ = model(torch.from_numpy(tk.one_hot(x, len(model.vocab))))  # (T, n, V)
     acc = float((logits.argmax(-1).numpy() == y).mean())
     ce = float(nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.from_numpy(y).reshape(-1)))
     return acc, ce / math.log(2)
 
 
-def evaluate(model: SeqModel, task: str) -> float:
+def evaluate(model: CharRNN, task: str) -> float:
     """The headline accuracy of ``task``: recall at ``GAP_MAX``, depth per step, lm next char."""
     with one_thread():
         if task == "recall":
@@ -303,13 +269,13 @@ def weights_path(task: str, cell: str) -> Path:
     return WEIGHTS_DIR / f"gates_{task}_{cell.lower()}.pt"
 
 
-def save(model: SeqModel, path: Path) -> None:
+def save(model: CharRNN, path: Path) -> None:
     """Save the plain ``state_dict`` (float32)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save({k: v.detach().clone() for k, v in model.state_dict().items()}, path)
 
 
-def load(task: str, cell: str, path: Path | None = None) -> SeqModel:
+def load(task: str, cell: str, path: Path | None = None) -> CharRNN:
     """Shipped weights through :func:`rnnviz.zoo.load` (the one safe loader); ``FileNotFoundError`` if absent.
 
     Raises :class:`rnnviz.checkpoint.CheckpointError` (a ``ValueError``) if the file does not fit.
@@ -318,7 +284,7 @@ def load(task: str, cell: str, path: Path | None = None) -> SeqModel:
     return zoo.load(f"gates_{task}_{cell.lower()}.pt", path)
 
 
-def get_model(task: str, cell: str, progress: ProgressFn | None = None) -> tuple[SeqModel, str]:
+def get_model(task: str, cell: str, progress: ProgressFn | None = None) -> tuple[CharRNN, str]:
     """The shipped model if its weights file exists, else one trained now (first-use path).
 
     Returns ``(model, source)`` with ``source`` ``"shipped"`` or ``"trained"``.
@@ -330,7 +296,7 @@ def get_model(task: str, cell: str, progress: ProgressFn | None = None) -> tuple
         return model, "trained"
 
 
-def as_float64(model: SeqModel) -> SeqModel:
+def as_float64(model: CharRNN) -> CharRNN:
     """A float64 copy (the engine and the displayed numbers are float64)."""
     import copy
 
@@ -338,7 +304,7 @@ def as_float64(model: SeqModel) -> SeqModel:
 
 
 @torch.no_grad()
-def shift_carry_bias(model: SeqModel, delta: float) -> SeqModel:
+def shift_carry_bias(model: CharRNN, delta: float) -> CharRNN:
     r"""A copy with the forget (LSTM) / update (GRU) gate bias shifted: :math:`b_{ih}[H:2H] \mathrel{+}= \delta`.
 
     In torch's gate order both the LSTM ``f`` and the GRU ``z`` block are rows ``H:2H``.

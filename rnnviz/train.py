@@ -1,8 +1,9 @@
 r"""Training loops that report what happens inside: loss, perplexity, gradient norms, per-step gradients.
 
 No UI here: a :class:`Trainer` does one optimisation step at a time and returns plain numbers,
-:func:`train_steps` is a generator of those metrics, and :class:`TrainingRunner` runs the loop in
-a background thread with start / pause / resume / stop that a page can poll.
+and :func:`train_steps` is a generator of those metrics. The run's configuration is
+:class:`rnnviz.train_config.TrainConfig`; :class:`rnnviz.train_runner.TrainingRunner` runs the loop
+in a background thread with start / pause / resume / stop that a page can poll.
 
 Two tasks, one model (:class:`CharRNN`: one-hot characters -> 1 or 2 recurrent layers -> linear):
 
@@ -41,9 +42,8 @@ from __future__ import annotations
 import copy
 import math
 import random
-import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -52,107 +52,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnviz.charmodel import (  # noqa: F401 (the model and its evaluation helpers: one name for the page)
+    CharRNN, CharRNNConfig, _pad, encode_text, lm_eval, name_char_probs, names_eval, next_char_probs, sample_text,
+)
 from rnnviz.data import names as names_data
-from rnnviz.text import quote
+from rnnviz.train_config import (  # noqa: F401 (the run's configuration, used here and by the page)
+    CELLS, MIN_TEXT, OPTIMIZERS, TASKS, TrainConfig, _n_val, check_text, check_text_fits, min_text_length,
+)
 from rnnviz.zoo import MAX_SHIPPED_BYTES as MAX_WEIGHTS_BYTES, WEIGHTS_DIR  # noqa: F401 (re-exported)
-
-TASKS = ("lm", "names")
-CELLS = ("RNN", "LSTM", "GRU")
-OPTIMIZERS = ("SGD", "Adam")
-MIN_TEXT = 200
-
-
-# --------------------------------------------------------------------------------------------
-# configuration
-# --------------------------------------------------------------------------------------------
-@dataclass
-class TrainConfig:
-    """Everything that defines a training run (the same seed and config give the same run)."""
-
-    task: str = "lm"  # "lm" (character language model) or "names" (surname -> language)
-    cell: str = "LSTM"  # "RNN" (tanh), "LSTM" or "GRU"
-    hidden_size: int = 64  # H, units per layer
-    layers: int = 1  # 1 or 2 stacked recurrent layers
-    bptt: int = 32  # truncated-BPTT length k in characters (LM only; names use the full name)
-    batch_size: int = 32  # B, sequences per step
-    lr: float = 0.003  # learning rate
-    optimizer: str = "Adam"  # "SGD" or "Adam"
-    clip: float | None = 1.0  # global-norm clipping threshold c; None = off
-    seed: int = 0  # seeds weights, batch order, probe batch
-    max_steps: int = 3000  # the run ends by itself after this many steps
-    text: str | None = None  # LM corpus; None = Shakespeare's sonnets
-    probe_size: int = 8  # sequences in the fixed probe batch
-    probe_len: int = 32  # probe length T for the LM (names: a length most test names have)
-    probe_every: int | None = None  # probe every n steps; None = on the overhead time budget
-    eval_every: int | None = None  # evaluate every n steps; None = on the overhead time budget
-    probe_overhead: float = 0.04  # time budget of the probe, as a fraction of training time
-    eval_overhead: float = 0.02  # time budget of evaluation, as a fraction of training time
-
-    def validate(self) -> "TrainConfig":
-        """Raise ``ValueError`` with a readable message on an impossible setting; return self."""
-        if self.task not in TASKS:
-            raise ValueError(f"task must be one of {TASKS}, got {quote(self.task)}")
-        if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {CELLS}, got {quote(self.cell)}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {quote(self.optimizer)}")
-        if not 1 <= int(self.hidden_size) <= 1024:
-            raise ValueError("hidden size must be between 1 and 1024")
-        if self.layers not in (1, 2):
-            raise ValueError("layers must be 1 or 2")
-        if not 1 <= int(self.bptt) <= 1000:
-            raise ValueError("truncated-BPTT length must be between 1 and 1000")
-        if not 1 <= int(self.batch_size) <= 1024:
-            raise ValueError("batch size must be between 1 and 1024")
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise ValueError("learning rate must be a positive number")
-        if self.clip is not None and not (math.isfinite(self.clip) and self.clip > 0):
-            raise ValueError("clipping threshold must be a positive number (or off)")
-        if self.max_steps < 1:
-            raise ValueError("max_steps must be >= 1")
-        if self.probe_size < 1 or self.probe_len < 2:
-            raise ValueError("probe_size must be >= 1 and probe_len >= 2")
-        if self.task == "lm" and self.text is not None:
-            check_text(self.text)
-        return self
-
-
-def _n_val(n: int, bptt: int) -> int:
-    """Characters of an ``n``-character text held out for validation (the last ones)."""
-    return max(n // 10, 2 * bptt + 2)
-
-
-def min_text_length(batch_size: int, bptt: int) -> int:
-    """The shortest LM text :class:`Trainer` can use: ``B`` streams of ``bptt + 1`` characters
-    after the held-out validation part (:func:`_n_val`), and at least :data:`MIN_TEXT`.
-    """
-    need = batch_size * (bptt + 1)
-    n = max(MIN_TEXT, need + 2 * bptt + 2)
-    while n - _n_val(n, bptt) < need:
-        n += 1
-    return n
-
-
-def check_text_fits(text: str, batch_size: int, bptt: int) -> str:
-    """:func:`check_text`, and long enough for ``batch_size`` x ``bptt`` (:func:`min_text_length`)."""
-    check_text(text)
-    need = min_text_length(batch_size, bptt)
-    if len(text) < need:
-        raise ValueError(f"the training text is too short for batch size {batch_size} x BPTT length {bptt}: "
-                         f"it has {len(text)} characters, at least {need} are needed; paste a longer text "
-                         f"or use smaller values")
-    return text
-
-
-def check_text(text: str) -> str:
-    """A usable LM corpus: at least :data:`MIN_TEXT` characters, at most 200 distinct ones."""
-    if text is None or not text.strip():
-        raise ValueError("the training text is empty: paste some text or use the sonnets")
-    if len(text) < MIN_TEXT:
-        raise ValueError(f"the training text is too short ({len(text)} characters, need at least {MIN_TEXT})")
-    if len(set(text)) > 200:
-        raise ValueError(f"the text has {len(set(text))} distinct characters, at most 200 are supported")
-    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,14 +88,8 @@ def probe_grad_norms(model: CharRNN, x: torch.Tensor, y: torch.Tensor, task: str
         targets[-1] = y.numpy()
         weights = np.zeros((T, B))
         weights[-1] = 1.0 / B
-    tr = network.run(model.rnn, xa, readout=model.decoder, targets=targets, weights=weights)
+    tr = network.run(model.rnn, xa, readout=model.readout, targets=targets, weights=weights)
     return tr.grad_norms()
-
-
-# the model and its evaluation helpers live in rnnviz.charmodel (re-exported: one name for the page)
-from rnnviz.charmodel import (  # noqa: E402,F401
-    CharRNN, _pad, encode_text, lm_eval, name_char_probs, names_eval, next_char_probs, sample_text,
-)
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,7 +155,8 @@ class Trainer:
             self.probe_names = [n for n, _ in probe]
             self.probe_x = torch.stack([torch.from_numpy(names_data.encode(n)) for n in self.probe_names], dim=1)
             self.probe_y = torch.tensor([k for _, k in probe])
-        self.model = model if model is not None else CharRNN(cfg.cell, len(self.vocab), cfg.hidden_size, cfg.layers, n_out)
+        self.model = model if model is not None else CharRNN(
+            CharRNNConfig(cfg.cell, len(self.vocab), cfg.hidden_size, cfg.layers, n_out, vocab=self.vocab))
         params = list(self.model.parameters())
         self.params = params
         self.opt = torch.optim.Adam(params, lr=cfg.lr) if cfg.optimizer == "Adam" else torch.optim.SGD(params, lr=cfg.lr)
@@ -335,7 +237,7 @@ def trained_model_record(model: CharRNN, config: TrainConfig, vocab: str, classe
         {"task": "lm" | "names",
          "cell": "RNN" | "LSTM" | "GRU", "layers": 1 | 2, "hidden_size": H,
          "model": CharRNN (a private copy, eval mode, float32; .rnn is the torch nn.RNN/LSTM/GRU,
-                  .decoder the nn.Linear read-out; input is one-hot over `vocab`),
+                  .readout the nn.Linear read-out; input is one-hot over `vocab`),
          "rnn": the same model.rnn (one-layer ones can be passed to rnnviz.trace with one-hot x),
          "vocab": str (character i <-> one-hot position i),
          "classes": tuple of language names (names task) or (),
@@ -415,210 +317,6 @@ def train_steps(trainer: Trainer, *, should_stop: Callable[[], bool] | None = No
 
 
 # --------------------------------------------------------------------------------------------
-# a background runner a page can poll
-# --------------------------------------------------------------------------------------------
-@dataclass
-class History:
-    """Everything recorded so far (lists grow; the runner appends under its lock)."""
-
-    step: list = field(default_factory=list)  # step numbers 1..n
-    loss: list = field(default_factory=list)  # training loss of each step
-    grad_norm: list = field(default_factory=list)  # global gradient norm before clipping
-    clipped: list = field(default_factory=list)  # bool per step
-    probe_step: list = field(default_factory=list)  # steps at which the probe ran (0 = before training)
-    probe: list = field(default_factory=list)  # (L, T) arrays
-    eval_step: list = field(default_factory=list)  # steps at which evaluation ran
-    evals: list = field(default_factory=list)  # dicts from Trainer.evaluate
-    chars: int = 0  # characters trained on
-    train_time: float = 0.0  # seconds spent in training steps
-
-
-STATES = ("idle", "running", "paused", "stopped", "finished", "error")
-
-
-class TrainingRunner:
-    """Runs :func:`train_steps` in a daemon thread; thread-safe start / pause / resume / stop / snapshot.
-
-    ``alive`` (optional) is called about once a second from the thread; when it returns ``False``
-    (e.g. the browser session that owns the run has ended) the run stops by itself. A stop request
-    is seen between two steps (each a few milliseconds), so it takes effect well within a second.
-    Every ``snapshot_every`` seconds (and at the end) a copy of the model is published as
-    :attr:`model_record` (the :func:`trained_model_record` format), so readers never touch the
-    weights being trained.
-
-    ``state`` is the state that is: ``"idle"``, ``"running"``, ``"paused"``, ``"stopping"`` (a stop
-    was asked for and the thread is still running), then ``"stopped"``, ``"finished"`` or
-    ``"error"`` only once the thread has exited (:attr:`is_alive` is ``False``). Probes and
-    evaluations due after a stop request are skipped, so the thread ends after the step in
-    progress.
-
-    ``torch_threads`` (default 1): the thread calls ``torch.set_num_threads(torch_threads)`` when it
-    starts. Note this is process-wide in PyTorch. Measured here on the shared 2-core machine under
-    load: a small LSTM step took 44-75 ms with 2 intra-op threads and 4-8 ms with 1 (OpenMP threads
-    spin-wait for each other when the cores are oversubscribed), and with one thread per run two
-    sessions training at once share the two cores instead of fighting over them. ``None`` leaves it.
-    """
-
-    def __init__(self, config: TrainConfig, *, alive: Callable[[], bool] | None = None,
-                 snapshot_every: float = 1.0, torch_threads: int | None = 1):
-        self.config = config.validate()
-        self.trainer: Trainer | None = None
-        self.history = History()
-        self._state = "idle"
-        self.error: str | None = None
-        self.model_record: dict | None = None
-        self._alive = alive
-        self._snapshot_every = snapshot_every
-        self._torch_threads = torch_threads
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._run = threading.Event()  # set = running, clear = paused
-        self._thread: threading.Thread | None = None
-
-    FINAL = ("stopped", "finished", "error")
-
-    @property
-    def state(self) -> str:
-        """The run's state; a final one (``FINAL``) only once the thread has exited."""
-        s = self._state
-        if s in self.FINAL and self._thread is not None and self._thread.is_alive():
-            return "stopping"  # the thread has set its last state but has not returned yet
-        return s
-
-    @state.setter
-    def state(self, value: str) -> None:
-        self._state = value
-
-    # -- control ------------------------------------------------------------------------------
-    def start(self) -> "TrainingRunner":
-        """Start the thread (building the model and data happens in it). Idempotent."""
-        with self._lock:
-            if self._thread is not None:
-                if self.state == "paused":
-                    self._run.set()
-                    self.state = "running"
-                return self
-            self.state = "running"
-            self._run.set()
-            self._thread = threading.Thread(target=self._main, name="rnnviz-train", daemon=True)
-            self._thread.start()
-        return self
-
-    def pause(self) -> None:
-        with self._lock:
-            if self.state == "running":
-                self._run.clear()
-                self.state = "paused"
-
-    def resume(self) -> None:
-        with self._lock:
-            if self.state == "paused":
-                self._run.set()
-                self.state = "running"
-
-    def stop(self, wait: float = 2.0) -> None:
-        """Ask the thread to stop and wait up to ``wait`` seconds for it.
-
-        The state is ``"stopping"`` until the thread has exited; the thread itself sets
-        ``"stopped"`` (or ``"finished"``/``"error"``) as its last act. A run never started is
-        ``"stopped"`` at once.
-        """
-        with self._lock:
-            self._stop.set()
-            self._run.set()  # wake a paused thread so it can exit
-            t = self._thread
-            if t is None:
-                self._state = "stopped"
-            elif self._state in ("running", "paused", "idle"):
-                self._state = "stopping"
-        if t is not None and t is not threading.current_thread():
-            t.join(wait)
-
-    @property
-    def is_alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    # -- reading ------------------------------------------------------------------------------
-    def snapshot(self) -> dict:
-        """A consistent copy of the state and history (lists copied; arrays shared, never mutated)."""
-        with self._lock:
-            h = self.history
-            return {"state": self.state, "error": self.error, "step": len(h.step),
-                    "steps": list(h.step), "loss": list(h.loss), "grad_norm": list(h.grad_norm),
-                    "clipped": list(h.clipped), "probe_step": list(h.probe_step), "probe": list(h.probe),
-                    "eval_step": list(h.eval_step), "evals": list(h.evals), "chars": h.chars,
-                    "train_time": h.train_time, "model_record": self.model_record,
-                    "classes": self.trainer.classes if self.trainer else (),
-                    "vocab": self.trainer.vocab if self.trainer else ""}
-
-    # -- the thread ---------------------------------------------------------------------------
-    def _should_stop(self) -> bool:
-        if not self._run.is_set():
-            while not self._run.wait(0.1):  # paused: wait, but keep checking stop and liveness
-                if self._stop.is_set() or not self._check_alive():
-                    return True
-        if self._stop.is_set():
-            return True
-        now = time.monotonic()
-        if now - self._last_alive_check > 1.0:
-            self._last_alive_check = now
-            if not self._check_alive():
-                return True
-        return False
-
-    def _check_alive(self) -> bool:
-        if self._alive is None:
-            return True
-        try:
-            return bool(self._alive())
-        except Exception:  # noqa: BLE001 - a failing liveness check means the owner is gone
-            return False
-
-    def _publish(self) -> None:
-        tr = self.trainer
-        rec = trained_model_record(tr.model, tr.config, tr.vocab, tr.classes, tr.steps,
-                                   self.history.evals[-1] if self.history.evals else None)
-        with self._lock:
-            self.model_record = rec
-
-    def _main(self) -> None:
-        self._last_alive_check = time.monotonic()
-        try:
-            if self._torch_threads is not None and torch.get_num_threads() != self._torch_threads:
-                torch.set_num_threads(self._torch_threads)
-            self.trainer = Trainer(self.config)
-            last_pub = 0.0
-            for m in train_steps(self.trainer, should_stop=self._should_stop):
-                with self._lock:
-                    h = self.history
-                    if m["step"] > 0:
-                        h.step.append(m["step"])
-                        h.loss.append(m["loss"])
-                        h.grad_norm.append(m["grad_norm"])
-                        h.clipped.append(m["clipped"])
-                        h.chars += m["chars"]
-                        h.train_time = m["time"]
-                    if "probe" in m:
-                        h.probe_step.append(m["step"])
-                        h.probe.append(m["probe"])
-                    if "eval" in m:
-                        h.eval_step.append(m["step"])
-                        h.evals.append(m["eval"])
-                if time.monotonic() - last_pub > self._snapshot_every:
-                    self._publish()
-                    last_pub = time.monotonic()
-                time.sleep(0)  # let other threads (other sessions, the server) take the GIL
-            self._publish()
-            with self._lock:
-                done = self.trainer.steps >= self.config.max_steps
-                self._state = "finished" if done and not self._stop.is_set() else "stopped"
-        except Exception as exc:  # noqa: BLE001 - reported to the page, never lost
-            with self._lock:
-                self._state = "error"
-                self.error = f"{type(exc).__name__}: {exc}"
-
-
-# --------------------------------------------------------------------------------------------
 # shipped pretrained weights
 # --------------------------------------------------------------------------------------------
 PRETRAINED = {
@@ -645,7 +343,8 @@ def pretrained_module(task: str) -> CharRNN:
     """The untrained :class:`CharRNN` the shipped file of ``task`` fits (the registry's builder)."""
     _, cfg = PRETRAINED[task]
     vocab, classes = _pretrained_alphabet(task)
-    return CharRNN(cfg.cell, len(vocab), cfg.hidden_size, cfg.layers, len(classes) or len(vocab))
+    return CharRNN(CharRNNConfig(cfg.cell, len(vocab), cfg.hidden_size, cfg.layers, len(classes) or len(vocab),
+                                 vocab=vocab))
 
 
 def train_pretrained(task: str, progress: Callable[[float, str], None] | None = None,

@@ -10,9 +10,9 @@ that gives the logits of the next character:
 Sources (every one a real ``torch.nn`` module, float32 as trained):
 
 - ``"lstm"``, ``"gru"``, ``"rnn"``: the shipped sonnet models of the gates lab
-  (``rnnviz/weights/gates_lm_<cell>.pt``, ``H = 64``, :class:`rnnviz.gates.SeqModel`);
+  (``rnnviz/weights/gates_lm_<cell>.pt``, ``H = 64``);
 - ``"lstm128"``: the train-live lab's shipped reference (``rnnviz/weights/sonnets_lstm.pt``,
-  ``H = 128``, :class:`rnnviz.train.CharRNN`);
+  ``H = 128``); both :class:`rnnviz.charmodel.CharRNN`;
 - a model trained on the train-live page in this session, or uploaded, given as the session record
   of :func:`rnnviz.train.trained_model_record` (:func:`from_record`).
 """
@@ -85,11 +85,7 @@ def shipped(key: str) -> CharLM:
         raise ValueError(f"unknown model {key!r}; choose one of {SHIPPED}")
     from rnnviz import zoo
 
-    m = zoo.load(FILES[key])
-    if key == "lstm128":  # rnnviz.train.CharRNN: alphabet of the sonnets, readout `decoder`
-        from rnnviz.data import load_sonnets
-
-        return check(CharLM(key, m.cell, "".join(sorted(set(load_sonnets()))), m.rnn, m.decoder, "shipped"))
+    m = zoo.load(FILES[key])  # a rnnviz.charmodel.CharRNN, its alphabet in m.vocab
     return check(CharLM(key, m.cell, m.vocab, m.rnn, m.readout, "shipped"))
 
 
@@ -97,11 +93,11 @@ def from_record(rec: dict, *, key: str = "session", source: str = "session") -> 
     """A model in the session format of :func:`rnnviz.train.trained_model_record`.
 
     This is the hook for models trained on the train-live page and for uploaded ones: any record
-    with ``task == "lm"``, one layer, ``"model"`` (with ``.rnn`` and ``.decoder``) and ``"vocab"``.
+    with ``task == "lm"``, one layer, ``"model"`` (with ``.rnn`` and ``.readout``) and ``"vocab"``.
     """
     if not isinstance(rec, dict) or "model" not in rec:
         raise ValueError("not a model record")
     if rec.get("task") != "lm":
         raise ValueError("this lab reads character language models; the model in this session classifies names")
     m = rec["model"]
-    return check(CharLM(key, rec["cell"], rec["vocab"], m.rnn, m.decoder, source))
+    return check(CharLM(key, rec["cell"], rec["vocab"], m.rnn, m.readout, source))

@@ -144,7 +144,7 @@ class GatesResult:
     summary: dict = field(default_factory=dict)
 
 
-def trace_model(model: G.SeqModel, text: str) -> tuple[Trace, np.ndarray]:
+def trace_model(model: G.CharRNN, text: str) -> tuple[Trace, np.ndarray]:
     """The engine's trace of ``model.rnn`` (float64) on ``text`` and the readout probabilities ``(T, C)``."""
     m64 = G.as_float64(model)
     x = m64.one_hot(text).double()  # (T, V)
@@ -179,7 +179,7 @@ def summarise(task: str, text: str, probs: np.ndarray, classes: tuple[str, ...])
     return {"next": [(classes[int(k)], float(probs[-1, k])) for k in top]}
 
 
-def analyse(cfg: GatesConfig, models: dict[str, G.SeqModel], fresh: G.SeqModel) -> GatesResult:
+def analyse(cfg: GatesConfig, models: dict[str, G.CharRNN], fresh: G.CharRNN) -> GatesResult:
     """Run every computation of the page.
 
     Args:
@@ -333,7 +333,7 @@ def _latex_char(c: str) -> str:
 
 
 # ---------------------------------------------------------------- accuracies (cached by the page)
-def accuracy_table(models: dict[str, G.SeqModel], task: str) -> dict[str, float]:
+def accuracy_table(models: dict[str, G.CharRNN], task: str) -> dict[str, float]:
     """Held-out accuracy of each trained cell on ``task`` (:func:`rnnviz.gates.evaluate`)."""
     return {cell: G.evaluate(m, task) for cell, m in models.items()}
 
@@ -342,7 +342,7 @@ RECALL_GAPS = (0, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 120, 150)
 """Gaps of the recall accuracy curve (training went up to ``GAP_MAX = 100``)."""
 
 
-def recall_curve(models: dict[str, G.SeqModel], *, n: int = 300) -> dict[str, np.ndarray]:
+def recall_curve(models: dict[str, G.CharRNN], *, n: int = 300) -> dict[str, np.ndarray]:
     """Recall accuracy vs gap for each cell, ``(len(RECALL_GAPS),)`` arrays."""
     with G.one_thread():
         return {cell: np.array([G.recall_accuracy(m, g, n=n) for g in RECALL_GAPS]) for cell, m in models.items()}

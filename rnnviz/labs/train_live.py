@@ -1,7 +1,7 @@
 r"""The train-live lab: page settings -> a :class:`rnnviz.train.TrainConfig`, and a runner snapshot -> what is drawn.
 
 Pure functions (no Streamlit): the page reads its widgets into :class:`TrainLiveConfig`, starts a
-:class:`rnnviz.train.TrainingRunner` with :meth:`TrainLiveConfig.train_config`, and every half
+:class:`rnnviz.train_runner.TrainingRunner` with :meth:`TrainLiveConfig.train_config`, and every half
 second turns ``runner.snapshot()`` into a :class:`LiveView` with :func:`live_view` for the plots.
 
 What is plotted (the equations shown on the page, :data:`LATEX`):
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnnviz.train import CELLS, OPTIMIZERS, TASKS, TrainConfig, check_text_fits
+from rnnviz.train_config import CELLS, OPTIMIZERS, TASKS, TrainConfig, check_text_fits
 from rnnviz.text import quote
 
 CLIP_OPTIONS = ("off", "0.1", "0.25", "0.5", "1", "2", "5", "10")

@@ -126,7 +126,7 @@ def test_session_model_hook_lists_a_model_trained_here():
 
     cfg = train.TrainConfig(task="lm", cell="GRU", hidden_size=16, max_steps=1)
     vocab = "".join(sorted(set(lab.sonnets()[0])))
-    model = train.CharRNN("GRU", len(vocab), 16, 1, len(vocab))
+    model = train.CharRNN(train.CharRNNConfig("GRU", len(vocab), 16, 1, len(vocab)))
     rec = train.trained_model_record(model, cfg, vocab, (), 1)
     at = fresh(trained_model=rec, hd_model="session")
     ok(at)

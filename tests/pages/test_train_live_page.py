@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnviz import train as T
+from rnnviz.train_runner import TrainingRunner
 from tests.pages.plotly_data import decode, figures
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "train_live.py")
@@ -45,7 +46,7 @@ def _ema(at: AppTest) -> np.ndarray:
     return np.array([])
 
 
-def _wait_done(at: AppTest, timeout: float = 60.0) -> T.TrainingRunner:
+def _wait_done(at: AppTest, timeout: float = 60.0) -> TrainingRunner:
     runner = at.session_state["tl_runner"]
     end = time.monotonic() + timeout
     while runner.is_alive and time.monotonic() < end:
@@ -54,7 +55,7 @@ def _wait_done(at: AppTest, timeout: float = 60.0) -> T.TrainingRunner:
     return runner
 
 
-def _short_run(at: AppTest) -> T.TrainingRunner:
+def _short_run(at: AppTest) -> TrainingRunner:
     at.button(key="tl_start").click().run()
     _ok(at)
     runner = _wait_done(at)

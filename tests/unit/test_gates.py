@@ -70,7 +70,7 @@ def test_trace_of_trained_model_equals_torch(shipped, task, cell):
     x = m64.one_hot(text).double()  # (T, V)
     with torch.no_grad():
         out, _ = m64.rnn(x)  # torch.nn fused forward
-        logits = m64(x)
+        logits, _ = m64(x)
     np.testing.assert_allclose(tr.h, out.numpy(), atol=1e-12, rtol=0)
     np.testing.assert_allclose(probs, torch.softmax(logits, -1).numpy(), atol=1e-12, rtol=0)
     ref = torch_gates(m64.rnn, x)

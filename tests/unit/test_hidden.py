@@ -164,11 +164,11 @@ def test_shipped_models_and_record_hook():
     from rnnviz import train
 
     cfg = train.TrainConfig(task="lm", hidden_size=8, max_steps=1)
-    model = train.CharRNN("GRU", 5, 8, 1, 5)
+    model = train.CharRNN(train.CharRNNConfig("GRU", 5, 8, 1, 5))
     rec = train.trained_model_record(model, cfg, "abcde", (), 1)
     lm = M.from_record(rec)
-    assert lm.source == "session" and lm.vocab == "abcde" and lm.readout is rec["model"].decoder
-    two = train.trained_model_record(train.CharRNN("GRU", 5, 8, 2, 5), cfg, "abcde", (), 1)
+    assert lm.source == "session" and lm.vocab == "abcde" and lm.readout is rec["model"].readout
+    two = train.trained_model_record(train.CharRNN(train.CharRNNConfig("GRU", 5, 8, 2, 5)), cfg, "abcde", (), 1)
     with pytest.raises(ValueError, match="one-layer"):
         M.from_record(two)
     names = dict(rec, task="names")

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from rnnviz import train as T
+from rnnviz.train_runner import TrainingRunner
 from rnnviz.data import load_sonnets
 from rnnviz.data import names as names_data
 from tests.unit.torch_unroll import cell_step, probe_loss, unrolled_forward, unrolled_grad_norms
@@ -31,7 +32,7 @@ def small(task="lm", **kw):
 @pytest.mark.parametrize("layers", [1, 2])
 def test_unrolled_forward_equals_fused_module(cell, layers):
     torch.manual_seed(1)
-    model = T.CharRNN(cell, 7, 5, layers, 3).double()
+    model = T.CharRNN(T.CharRNNConfig(cell, 7, 5, layers, 3)).double()
     x = torch.randint(0, 7, (9, 4))
     fused, _ = model(x)
     unrolled, hs = unrolled_forward(model, x)
@@ -44,7 +45,7 @@ def test_unrolled_forward_equals_fused_module(cell, layers):
 def test_engine_profile_equals_autograd_retain_grad_on_one_layer(cell, task):
     torch.manual_seed(2)
     n_out = 4
-    model = T.CharRNN(cell, 6, 5, 1, n_out)
+    model = T.CharRNN(T.CharRNNConfig(cell, 6, 5, 1, n_out))
     x = torch.randint(0, 6, (8, 3))  # (T, B)
     y = torch.randint(0, n_out, (8, 3)) if task == "lm" else torch.randint(0, n_out, (3,))
     eng = T.probe_grad_norms(model, x, y, task)
@@ -57,7 +58,7 @@ def test_engine_profile_equals_autograd_retain_grad_on_one_layer(cell, task):
 def test_profile_is_gradient_of_the_batch_loss_finite_difference():
     """Independent check of one entry: d L / d h_t along a direction, by central differences."""
     torch.manual_seed(3)
-    model = T.CharRNN("RNN", 5, 4, 1, 5).double()
+    model = T.CharRNN(T.CharRNNConfig("RNN", 5, 4, 1, 5)).double()
     x = torch.randint(0, 5, (6, 2))
     y = torch.randint(0, 5, (6, 2))
     logits, hs = unrolled_forward(model, x, retain=True)
@@ -74,7 +75,7 @@ def test_profile_is_gradient_of_the_batch_loss_finite_difference():
             if t == 2:
                 h = h + delta
             outs.append(h)
-        lg = torch.stack(outs) @ model.decoder.weight.T + model.decoder.bias
+        lg = torch.stack(outs) @ model.readout.weight.T + model.readout.bias
         return probe_loss("lm", lg, y).item()
 
     d = torch.randn(2, 4, dtype=torch.float64)
@@ -105,7 +106,7 @@ def test_one_layer_probe_uses_the_engine(monkeypatch):
 @pytest.mark.parametrize("task", T.TASKS)
 def test_engine_profile_equals_autograd_retain_grad_on_two_layers(cell, task):
     torch.manual_seed(5)
-    model = T.CharRNN(cell, 6, 5, 2, 4)
+    model = T.CharRNN(T.CharRNNConfig(cell, 6, 5, 2, 4))
     x = torch.randint(0, 6, (7, 3))
     y = torch.randint(0, 4, (7, 3)) if task == "lm" else torch.randint(0, 4, (3,))
     eng = T.probe_grad_norms(model, x, y, task)
@@ -117,7 +118,7 @@ def test_engine_profile_equals_autograd_retain_grad_on_two_layers(cell, task):
 # --- perplexity, accuracy, confusion -------------------------------------------------------------------
 def test_perplexity_equals_exp_of_mean_cross_entropy_by_hand():
     torch.manual_seed(4)
-    model = T.CharRNN("LSTM", 10, 6, 1, 10)
+    model = T.CharRNN(T.CharRNNConfig("LSTM", 10, 6, 1, 10))
     data = torch.randint(0, 10, (203,))
     res = T.lm_eval(model, data, streams=4)
     # by hand: the same streams, log-softmax in NumPy, mean negative log-likelihood
@@ -133,10 +134,10 @@ def test_perplexity_equals_exp_of_mean_cross_entropy_by_hand():
 
 
 def test_uniform_model_has_perplexity_equal_to_vocabulary_size():
-    model = T.CharRNN("GRU", 13, 4, 2, 13)
+    model = T.CharRNN(T.CharRNNConfig("GRU", 13, 4, 2, 13))
     with torch.no_grad():
-        model.decoder.weight.zero_()
-        model.decoder.bias.zero_()
+        model.readout.weight.zero_()
+        model.readout.bias.zero_()
     res = T.lm_eval(model, torch.randint(0, 13, (100,)))
     assert res["ppl"] == pytest.approx(13.0, rel=1e-6)
 
@@ -144,7 +145,7 @@ def test_uniform_model_has_perplexity_equal_to_vocabulary_size():
 def test_names_eval_accuracy_and_confusion_match_independent_count():
     torch.manual_seed(5)
     C = len(names_data.LANGUAGES)
-    model = T.CharRNN("GRU", len(names_data.ALPHABET), 8, 1, C)
+    model = T.CharRNN(T.CharRNNConfig("GRU", len(names_data.ALPHABET), 8, 1, C))
     _, test = names_data.split()
     items = test[::10]
     res = T.names_eval(model, items, C)
@@ -159,7 +160,7 @@ def test_names_eval_accuracy_and_confusion_match_independent_count():
 
 def test_name_char_probs_row_t_is_the_classification_of_the_prefix():
     torch.manual_seed(6)
-    model = T.CharRNN("LSTM", len(names_data.ALPHABET), 8, 2, 5)
+    model = T.CharRNN(T.CharRNNConfig("LSTM", len(names_data.ALPHABET), 8, 2, 5))
     name = "Kowalski"
     P = T.name_char_probs(model, name)
     assert P.shape == (len(name), 5)
@@ -171,7 +172,7 @@ def test_name_char_probs_row_t_is_the_classification_of_the_prefix():
 
 
 def test_name_char_probs_rejects_bad_characters():
-    model = T.CharRNN("RNN", len(names_data.ALPHABET), 4, 1, 3)
+    model = T.CharRNN(T.CharRNNConfig("RNN", len(names_data.ALPHABET), 4, 1, 3))
     with pytest.raises(ValueError, match="unsupported"):
         T.name_char_probs(model, "Müller")
     with pytest.raises(ValueError, match="type a name"):
@@ -181,7 +182,7 @@ def test_name_char_probs_rejects_bad_characters():
 # --- sampling -------------------------------------------------------------------------------------------
 def test_temperature_scales_log_probabilities_closed_form():
     torch.manual_seed(7)
-    model = T.CharRNN("GRU", 9, 6, 1, 9)
+    model = T.CharRNN(T.CharRNNConfig("GRU", 9, 6, 1, 9))
     prefix = torch.randint(0, 9, (5,))
     p1 = T.next_char_probs(model, prefix, 1.0)
     for tau in (0.3, 2.0):
@@ -192,7 +193,7 @@ def test_temperature_scales_log_probabilities_closed_form():
 def test_sampling_is_seeded_and_uses_the_vocabulary():
     torch.manual_seed(8)
     vocab = "abc \n"
-    model = T.CharRNN("LSTM", 5, 6, 1, 5)
+    model = T.CharRNN(T.CharRNNConfig("LSTM", 5, 6, 1, 5))
     a = T.sample_text(model, vocab, 50, 1.0, seed=3)
     assert a == T.sample_text(model, vocab, 50, 1.0, seed=3)
     assert len(a) == 50 and set(a) <= set(vocab)
@@ -201,10 +202,10 @@ def test_sampling_is_seeded_and_uses_the_vocabulary():
 
 
 def test_low_temperature_sampling_is_greedy():
-    model = T.CharRNN("RNN", 3, 4, 1, 3)
+    model = T.CharRNN(T.CharRNNConfig("RNN", 3, 4, 1, 3))
     with torch.no_grad():
-        model.decoder.weight.zero_()
-        model.decoder.bias.copy_(torch.tensor([0.0, 1.0, 0.5]))
+        model.readout.weight.zero_()
+        model.readout.bias.copy_(torch.tensor([0.0, 1.0, 0.5]))
     assert T.sample_text(model, "xyz", 20, 0.01, seed=0) == "y" * 20
 
 
@@ -271,8 +272,8 @@ def test_nonfinite_gradient_is_reported_not_applied():
     tr = T.Trainer(small(clip=None))
     before = {k: v.clone() for k, v in tr.model.state_dict().items()}
     with torch.no_grad():
-        tr.model.decoder.bias[0] = float("nan")
-    before["decoder.bias"] = tr.model.decoder.bias.clone()
+        tr.model.readout.bias[0] = float("nan")
+    before["readout.bias"] = tr.model.readout.bias.clone()
     m = tr.step()
     assert not math.isfinite(m["grad_norm"])
     for k, v in tr.model.state_dict().items():
@@ -298,7 +299,7 @@ def _wait(cond, timeout=30.0):
 
 
 def test_runner_runs_pauses_resumes_and_stops():
-    r = T.TrainingRunner(small(max_steps=100000, probe_every=None, eval_every=None), snapshot_every=0.05)
+    r = TrainingRunner(small(max_steps=100000, probe_every=None, eval_every=None), snapshot_every=0.05)
     r.start()
     assert _wait(lambda: r.snapshot()["step"] >= 3)
     r.pause()
@@ -321,7 +322,7 @@ def test_runner_runs_pauses_resumes_and_stops():
 
 
 def test_runner_stops_while_paused():
-    r = T.TrainingRunner(small(max_steps=100000)).start()
+    r = TrainingRunner(small(max_steps=100000)).start()
     assert _wait(lambda: r.snapshot()["step"] >= 1)
     r.pause()
     r.stop(wait=5.0)
@@ -330,7 +331,7 @@ def test_runner_stops_while_paused():
 
 def test_runner_stops_when_owner_session_is_gone():
     alive = {"v": True}
-    r = T.TrainingRunner(small(max_steps=100000), alive=lambda: alive["v"]).start()
+    r = TrainingRunner(small(max_steps=100000), alive=lambda: alive["v"]).start()
     assert _wait(lambda: r.snapshot()["step"] >= 2)
     alive["v"] = False
     assert _wait(lambda: not r.is_alive)
@@ -338,7 +339,7 @@ def test_runner_stops_when_owner_session_is_gone():
 
 
 def test_runner_finishes_and_publishes_the_model():
-    r = T.TrainingRunner(small(max_steps=15)).start()
+    r = TrainingRunner(small(max_steps=15)).start()
     assert _wait(lambda: not r.is_alive)
     snap = r.snapshot()
     assert snap["state"] == "finished" and snap["step"] == 15
@@ -351,7 +352,7 @@ def test_runner_finishes_and_publishes_the_model():
 
 
 def test_runner_reports_errors_instead_of_dying_silently():
-    r = T.TrainingRunner(small(text="ab" * 150, batch_size=64, bptt=64)).start()
+    r = TrainingRunner(small(text="ab" * 150, batch_size=64, bptt=64)).start()
     assert _wait(lambda: not r.is_alive)
     snap = r.snapshot()
     assert snap["state"] == "error" and "too short" in snap["error"]
@@ -390,7 +391,7 @@ def test_shipped_lm_beats_unigram_perplexity():
 
 def test_shipped_weights_with_wrong_shapes_are_rejected(tmp_path):
     bad = tmp_path / "bad.pt"
-    torch.save(T.CharRNN("GRU", len(names_data.ALPHABET), 8, 1, 20).state_dict(), bad)
+    torch.save(T.CharRNN(T.CharRNNConfig("GRU", len(names_data.ALPHABET), 8, 1, 20)).state_dict(), bad)
     with pytest.raises(ValueError, match="shape"):
         T.load_pretrained("names", path=bad)
 
@@ -455,7 +456,7 @@ def test_page_config_to_train_config():
 
 
 def test_live_view_of_a_real_run():
-    r = T.TrainingRunner(small(max_steps=25, clip=0.05, layers=2)).start()
+    r = TrainingRunner(small(max_steps=25, clip=0.05, layers=2)).start()
     assert _wait(lambda: not r.is_alive)
     snap = r.snapshot()
     v = lab.live_view(snap, "lm", max_points=10)

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from rnnviz import train as T
+from rnnviz.train_runner import TrainingRunner
 from rnnviz.data import load_sonnets
 
 TEXT = load_sonnets()[:20000]
@@ -48,7 +49,7 @@ def held_step(monkeypatch):
 
 def test_stopped_is_shown_only_after_the_thread_has_exited(held_step):
     entered, release, calls = held_step
-    r = T.TrainingRunner(_cfg(probe_every=1, eval_every=1)).start()
+    r = TrainingRunner(_cfg(probe_every=1, eval_every=1)).start()
     assert entered.wait(60)
     r.stop(wait=0)  # the thread is inside a step: it cannot have exited
     assert r.is_alive
@@ -65,7 +66,7 @@ def test_stopped_is_shown_only_after_the_thread_has_exited(held_step):
 
 def test_a_final_state_set_by_a_live_thread_reads_stopping():
     # the thread sets its final state as its last act: until it has returned, the state is "stopping"
-    r = T.TrainingRunner(_cfg())
+    r = TrainingRunner(_cfg())
     gate = threading.Event()
     r._thread = threading.Thread(target=gate.wait, daemon=True)
     r._thread.start()
@@ -77,7 +78,7 @@ def test_a_final_state_set_by_a_live_thread_reads_stopping():
 
 
 def test_stop_before_start_is_stopped_at_once():
-    r = T.TrainingRunner(_cfg())
+    r = TrainingRunner(_cfg())
     r.stop(wait=0)
     assert r.state == "stopped" and not r.is_alive
 

@@ -1,4 +1,4 @@
-"""A torch step-by-step unroll of rnnviz.train.CharRNN: the reference the engine is tested against.
+"""A torch step-by-step unroll of rnnviz.charmodel.CharRNN (via rnnviz.train): the reference the engine is tested against.
 
 Kept in the tests only (the app computes every dL/dh_t with the engine, rnnviz.network).
 """
@@ -31,7 +31,7 @@ def unrolled_forward(model, x: torch.Tensor, *, retain: bool = False):
     Returns ``(logits (T, B, n_out), hs)`` with ``hs[l][t]`` the ``(B, H)`` tensor :math:`h^{(l)}_t`
     (``retain_grad`` called on each when ``retain``). Equal to the fused module's output (tested).
     """
-    rnn, dec = model.rnn, model.decoder
+    rnn, dec = model.rnn, model.readout
     T, B = x.shape
     H = model.hidden_size
     inp = [F.one_hot(x[t], model.vocab_size).double() for t in range(T)]  # T x (B, V)
