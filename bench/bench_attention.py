@@ -22,6 +22,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rnnviz import seq2seq as S  # noqa: E402
+from rnnviz import seq2seq_train as ST  # noqa: E402
 
 
 def main() -> None:
@@ -52,7 +53,7 @@ def main() -> None:
         for c in range(3):
             small = S.TrainConfig(model=cfg.model, steps=20, batch=cfg.batch, lr=cfg.lr, seed=c)
             t0 = time.perf_counter()
-            S.train(small)
+            ST.train(small)
             chunks.append((time.perf_counter() - t0) / 20)
         ms = 1000 * float(np.median(chunks))
         print(f"  {kind:8s} {ms:7.1f} ms/step -> {ms * cfg.steps / 1000:6.1f} s for {cfg.steps} steps "
@@ -69,7 +70,7 @@ def main() -> None:
 
     if args.full:
         t0 = time.perf_counter()
-        r = S.train(S.SHIPPED[args.full])
+        r = ST.train(S.SHIPPED[args.full])
         acc = S.evaluate(S.load_state_dict(r.state_dict, S.SHIPPED[args.full].model), test)["accuracy"]
         print(f"\nFull training of '{args.full}': {time.perf_counter() - t0:.1f} s, held-out exact match "
               f"{100 * acc:.2f}% (load {os.getloadavg()[0]:.1f})")

@@ -22,7 +22,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from rnnviz.checkpoint import MAX_CHECKPOINT_BYTES, check_state_dict, load_checkpoint  # noqa: F401 (re-exported)
 
 CELLS = ("RNN", "LSTM", "GRU")
 NONLINEARITIES = ("tanh", "relu", "sigmoid", "identity")
@@ -234,8 +233,3 @@ def build(cell: str, input_size: int, hidden_size: int, *, nonlinearity: str = "
     if forget_bias is not None and cell == "LSTM":
         set_forget_bias(module, forget_bias)
     return module.eval()
-
-
-def load_state_dict_safely(module: nn.Module, data: bytes, *, max_bytes: int = MAX_CHECKPOINT_BYTES) -> nn.Module:
-    """``load_checkpoint(data, module, max_bytes=max_bytes)``: kept for existing callers (see :mod:`rnnviz.checkpoint`)."""
-    return load_checkpoint(data, module, max_bytes=max_bytes)

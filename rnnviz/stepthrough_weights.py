@@ -23,9 +23,9 @@ WEIGHTS_FILE = "stepthrough_h{H}.pt"
 
 def weights_path(hidden: int):
     """Path of the shipped state_dict for hidden size ``hidden`` (``rnnviz/weights/``)."""
-    from pathlib import Path
+    from rnnviz.zoo import WEIGHTS_DIR
 
-    return Path(__file__).resolve().parent / "weights" / WEIGHTS_FILE.format(H=int(hidden))
+    return WEIGHTS_DIR / WEIGHTS_FILE.format(H=int(hidden))
 
 
 def _batch(words=WORDS):

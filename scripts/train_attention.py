@@ -24,6 +24,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rnnviz import seq2seq as S  # noqa: E402
+from rnnviz import seq2seq_train as ST  # noqa: E402
 from rnnviz.labs.attention import TF_STEP_CHOICES  # noqa: E402
 
 
@@ -38,27 +39,27 @@ def main() -> None:
     test = S.heldout(2000)
     kinds = S.MODEL_KINDS if args.only is None else ((args.only,) if args.only != "tf" else ())
     for kind in kinds:
-        r = S.train(S.SHIPPED[kind])
+        r = ST.train(S.SHIPPED[kind])
         torch.save(r.state_dict, S.weights_path(kind))
         acc = S.evaluate(S.load_shipped(kind), test)["accuracy"]
         size = S.weights_path(kind).stat().st_size
         print(f"{kind:8s} steps={r.steps_done} train_time={r.seconds:.1f}s held-out exact match={acc:.4f} "
               f"({size / 1e3:.0f} kB, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)", flush=True)
     if args.only in (None, "tf"):
-        curves = S.load_tf_curves() or {"steps": S.TF_STEPS, "seed": 0, "runs": {}}
+        curves = ST.load_tf_curves() or {"steps": ST.TF_STEPS, "seed": 0, "runs": {}}
         by_steps = {int(k): v for k, v in curves.get("runs_by_steps", {}).items()}
-        by_steps[S.TF_STEPS] = curves.get("runs", {})
+        by_steps[ST.TF_STEPS] = curves.get("runs", {})
         for steps in args.tf_steps:
             runs = {}
             for sched in S.SCHEDULES:
                 t0 = time.perf_counter()
-                runs[sched] = S.tf_run(sched, steps)
+                runs[sched] = ST.tf_run(sched, steps)
                 print(f"tf {steps:4d} steps {sched:16s} final acc={runs[sched]['final_acc']:.3f} "
                       f"({time.perf_counter() - t0:.1f}s)", flush=True)
             by_steps[steps] = runs
-            S.TF_CURVES_PATH.write_text(json.dumps({
-                "steps": S.TF_STEPS, "seed": 0, "runs": by_steps[S.TF_STEPS],
-                "runs_by_steps": {str(k): v for k, v in sorted(by_steps.items()) if k != S.TF_STEPS}}))
+            ST.TF_CURVES_PATH.write_text(json.dumps({
+                "steps": ST.TF_STEPS, "seed": 0, "runs": by_steps[ST.TF_STEPS],
+                "runs_by_steps": {str(k): v for k, v in sorted(by_steps.items()) if k != ST.TF_STEPS}}))
 
 if __name__ == "__main__":
     main()

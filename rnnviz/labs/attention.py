@@ -3,7 +3,7 @@ r"""Page logic of "Attention heatmaps": config in, decodings, accuracies and los
 No Streamlit here. The models are :class:`rnnviz.seq2seq.Seq2Seq` (shipped weights, or trained
 on first use through :func:`get_model` with a progress callback); everything shown on the page
 comes from :func:`rnnviz.seq2seq.decode` (one input, every intermediate recorded),
-:func:`rnnviz.seq2seq.evaluate` (the fixed held-out set) and :func:`rnnviz.seq2seq.tf_run`.
+:func:`rnnviz.seq2seq.evaluate` (the fixed held-out set) and :func:`rnnviz.seq2seq_train.tf_run`.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 
 from rnnviz import seq2seq as S
+from rnnviz import seq2seq_train as ST
 from rnnviz.data import dates as D
 from rnnviz.text import quote
 
@@ -26,7 +27,7 @@ class AttentionConfig:
     att_example: str = "Wednesday, March 3rd 2021"  # example picker: choosing one copies it into att_text
     att_step: int = 1  # decoding step t shown in the step-through view, 1..10
     att_decay: str = "inverse_sigmoid"  # scheduled-sampling decay compared with always/never teacher forcing
-    att_tf_steps: int = S.TF_STEPS  # length of each comparison run (optimisation steps)
+    att_tf_steps: int = ST.TF_STEPS  # length of each comparison run (optimisation steps)
     att_n_eval: int = 2000  # held-out examples for the bottleneck view
 
 
@@ -54,7 +55,7 @@ def get_model(kind: str, progress: Callable[[float, dict], None] | None = None) 
     try:
         return S.load_shipped(kind), False
     except FileNotFoundError:
-        r = S.train(S.SHIPPED[kind], progress)
+        r = ST.train(S.SHIPPED[kind], progress)
         return S.load_state_dict(r.state_dict, S.SHIPPED[kind].model), True
 
 
@@ -97,14 +98,14 @@ def tf_runs(cfg: AttentionConfig, progress: Callable[[float, str], None] | None 
             shipped: dict | None = None) -> dict:
     """Always teacher forcing, never, and the chosen decay: ``{schedule: tf_run(...)}``.
 
-    The shipped curves (:func:`rnnviz.seq2seq.shipped_tf_runs`, every length in :data:`TF_STEP_CHOICES`)
+    The shipped curves (:func:`rnnviz.seq2seq_train.shipped_tf_runs`, every length in :data:`TF_STEP_CHOICES`)
     are used when they match the run length and seed; other runs are trained now
     (``progress(fraction, schedule)``), which the page never needs.
     """
     if cfg.att_decay not in S.DECAYS:
         raise ValueError(f"Unknown decay {quote(cfg.att_decay)}.")
-    shipped = S.load_tf_curves() if shipped is None else shipped
-    use = S.shipped_tf_runs(cfg.att_tf_steps, 0, shipped)
+    shipped = ST.load_tf_curves() if shipped is None else shipped
+    use = ST.shipped_tf_runs(cfg.att_tf_steps, 0, shipped)
     out = {}
     names = ("teacher", "free", cfg.att_decay)
     for k, sched in enumerate(names):
@@ -112,7 +113,7 @@ def tf_runs(cfg: AttentionConfig, progress: Callable[[float, str], None] | None 
             out[sched] = use[sched]
         else:
             cb = None if progress is None else (lambda f, info, k=k, s=sched: progress((k + f) / len(names), s))
-            out[sched] = S.tf_run(sched, cfg.att_tf_steps, progress=cb)
+            out[sched] = ST.tf_run(sched, cfg.att_tf_steps, progress=cb)
     if progress is not None:
         progress(1.0, names[-1])
     return out

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnviz import seq2seq as S
+from rnnviz import seq2seq_train as ST
 from rnnviz.data import dates as DATES
 from tests.pages.plotly_data import decode
 
@@ -155,7 +156,7 @@ def test_bottleneck_view_matches_an_independent_evaluation():
 
 def test_teacher_forcing_tab_shipped_curves_and_decay_switch():
     at = _app()
-    shipped = S.load_tf_curves()
+    shipped = ST.load_tf_curves()
     fig = _figs(at)["att_fig_tf"]
     names = [tr_["legendgroup"] for tr_ in fig["data"][::2]]
     assert names == ["teacher", "free", "inverse_sigmoid"]

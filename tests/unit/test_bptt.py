@@ -11,7 +11,8 @@ from torch.func import jacrev
 
 import rnnviz
 from rnnviz import bptt
-from rnnviz.models import build, load_state_dict_safely, spectral_radius
+from rnnviz.checkpoint import load_checkpoint
+from rnnviz.models import build, spectral_radius
 
 
 def unroll_from(module, x, k, h_k, c_k=None):
@@ -145,23 +146,23 @@ def test_build_is_reproducible_and_validates():
         rnnviz.set_forget_bias(build("GRU", 2, 3), 1.0)
 
 
-def test_load_state_dict_safely():
+def test_load_checkpoint_from_bytes():
     src, dst = build("LSTM", 3, 4, seed=1), build("LSTM", 3, 4, seed=2)
     buf = io.BytesIO()
     torch.save(src.state_dict(), buf)
-    load_state_dict_safely(dst, buf.getvalue())
+    load_checkpoint(buf.getvalue(), dst)
     assert torch.equal(src.weight_hh_l0, dst.weight_hh_l0)
     wrong = io.BytesIO()
     torch.save(build("LSTM", 3, 5).state_dict(), wrong)
     before = dst.weight_hh_l0.clone()
     with pytest.raises(ValueError, match="shape"):
-        load_state_dict_safely(dst, wrong.getvalue())
+        load_checkpoint(wrong.getvalue(), dst)
     assert torch.equal(before, dst.weight_hh_l0)
     with pytest.raises(ValueError, match="readable"):
-        load_state_dict_safely(dst, b"not a checkpoint")
+        load_checkpoint(b"not a checkpoint", dst)
     with pytest.raises(ValueError, match="limit"):
-        load_state_dict_safely(dst, buf.getvalue(), max_bytes=10)
+        load_checkpoint(buf.getvalue(), dst, max_bytes=10)
     gru = io.BytesIO()
     torch.save(build("GRU", 3, 4).state_dict(), gru)
     with pytest.raises(ValueError, match="shape"):
-        load_state_dict_safely(dst, gru.getvalue())
+        load_checkpoint(gru.getvalue(), dst)

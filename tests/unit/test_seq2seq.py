@@ -10,6 +10,7 @@ import torch
 
 import rnnviz
 from rnnviz import seq2seq as S
+from rnnviz import seq2seq_train as ST
 from rnnviz.data import dates as D
 
 
@@ -135,14 +136,14 @@ def test_short_training_learns_and_reports_progress():
     calls = []
     cfg = S.TrainConfig(model=S.ModelConfig(score="dot", emb=8, hidden=16), steps=60, batch=32, lr=1e-2,
                         schedule="linear", eval_every=30, eval_n=50)
-    r = S.train(cfg, progress=lambda f, info: calls.append((f, info["step"])))
+    r = ST.train(cfg, progress=lambda f, info: calls.append((f, info["step"])))
     h = r.history
     assert len(h["loss"]) == 60 and h["eval_step"] == [30, 60]
     assert np.mean(h["loss"][-10:]) < 0.75 * np.mean(h["loss"][:5])
     assert calls[-1] == (1.0, 60) and len(calls) >= 10
     assert h["epsilon"][0] == 1.0 and h["epsilon"][-1] < 0.05
     # fixed seed: the same run again gives the same weights
-    r2 = S.train(cfg)
+    r2 = ST.train(cfg)
     assert all(torch.equal(r.state_dict[k], r2.state_dict[k]) for k in r.state_dict)
 
 
@@ -188,10 +189,10 @@ def test_shipped_baseline_loads_and_decodes():
 
 
 def test_shipped_tf_curves_cover_every_schedule():
-    c = S.load_tf_curves()
-    assert set(c["runs"]) == set(S.SCHEDULES) and c["steps"] == S.TF_STEPS
+    c = ST.load_tf_curves()
+    assert set(c["runs"]) == set(S.SCHEDULES) and c["steps"] == ST.TF_STEPS
     for run in c["runs"].values():
-        assert len(run["loss"]) == S.TF_STEPS and 0.0 <= run["final_acc"] <= 1.0
+        assert len(run["loss"]) == ST.TF_STEPS and 0.0 <= run["final_acc"] <= 1.0
 
 
 def test_shipped_tf_curves_cover_every_length_the_page_offers():
@@ -199,7 +200,7 @@ def test_shipped_tf_curves_cover_every_length_the_page_offers():
     from rnnviz.labs import attention as lab
 
     for steps in lab.TF_STEP_CHOICES:
-        runs = S.shipped_tf_runs(steps)
+        runs = ST.shipped_tf_runs(steps)
         assert set(runs) == set(S.SCHEDULES), steps
         for sched, run in runs.items():
             assert len(run["loss"]) == steps and len(run["epsilon"]) == steps and 0.0 <= run["final_acc"] <= 1.0
@@ -208,7 +209,7 @@ def test_shipped_tf_curves_cover_every_length_the_page_offers():
             calls = []
             out = lab.tf_runs(lab.AttentionConfig(att_decay=decay, att_tf_steps=steps), progress=lambda f, s: calls.append(f))
             assert calls == [1.0] and list(out) == ["teacher", "free", decay]  # nothing trained
-    assert S.shipped_tf_runs(S.TF_STEPS, seed=1) == {} and S.shipped_tf_runs(999) == {}
+    assert ST.shipped_tf_runs(ST.TF_STEPS, seed=1) == {} and ST.shipped_tf_runs(999) == {}
 
 
 def test_lab_tf_runs_takes_shipped_runs_and_trains_the_rest():
