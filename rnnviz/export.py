@@ -96,6 +96,15 @@ def figure_filename(key: str | None) -> str:
     return "rnnviz-" + "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
 
 
+def chart_config(key: str | None, fmt: str = "png") -> dict:
+    """The plotly config of every chart: the camera button saves ``fmt`` (PNG at scale 2 for slides,
+    or SVG), named after what the chart shows (:func:`rnnviz.export.figure_filename`); made in the
+    browser by plotly.js, so it works offline."""
+    return {"toImageButtonOptions": {"format": fmt, "scale": 2 if fmt == "png" else 1,
+                                     "filename": figure_filename(key)},
+            "displaylogo": False}
+
+
 @dataclass
 class Export:
     """A table to download. ``columns``: name -> array ``(rows,)`` or ``(rows, K)``, equal rows;

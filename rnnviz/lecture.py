@@ -223,3 +223,16 @@ def decode_link(code: str, known: Mapping[str, frozenset[str]]) -> tuple[Lecture
 def link_fits(code: str) -> bool:
     """Whether the encoded lecture is short enough for a shareable link."""
     return len(code) <= MAX_LINK_CODE
+
+
+def scene_url(scene: Scene, lang_name: str) -> str:
+    """``<page>?<params>`` of a scene, relative to the app's base path. The page is one of
+    :data:`PAGE_PREFIX` and every value is percent-encoded (no quote, no ``<``); ``lang`` is
+    ``lang_name`` unless the scene sets it."""
+    from urllib.parse import quote, urlencode
+
+    if scene.page not in PAGE_PREFIX and scene.page != "lecture":
+        raise ValueError(f"unknown page {scene.page!r}")
+    params = dict(scene.params)
+    params.setdefault("lang", lang_name)
+    return quote(scene.page) + "?" + urlencode(params, doseq=True)

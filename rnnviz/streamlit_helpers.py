@@ -23,7 +23,9 @@ import streamlit as st
 
 from rnnviz import urlparams
 from rnnviz.i18n import LANG_NAMES, LANGS, t, variants
-from rnnviz.text import quote
+from rnnviz.lecture import scene_url
+from rnnviz.export import chart_config
+from rnnviz.text import plain_markdown, quote
 
 LANG_KEY = "lang"
 
@@ -107,17 +109,6 @@ def export_format_selector() -> str:
 def export_format() -> str:
     value = st.session_state.get(EXPORT_FORMAT_KEY)
     return value if value in EXPORT_FORMATS else EXPORT_FORMATS[0]
-
-
-def chart_config(key: str | None, fmt: str = "png") -> dict:
-    """The plotly config of every chart: the camera button saves ``fmt`` (PNG at scale 2 for slides,
-    or SVG), named after what the chart shows (:func:`rnnviz.export.figure_filename`); made in the
-    browser by plotly.js, so it works offline."""
-    from rnnviz.export import figure_filename
-
-    return {"toImageButtonOptions": {"format": fmt, "scale": 2 if fmt == "png" else 1,
-                                     "filename": figure_filename(key)},
-            "displaylogo": False}
 
 
 def chart(fig, name: str | None = None, *, where=None, **kwargs) -> None:
@@ -207,36 +198,6 @@ def explain(what_key: str, latex: list[str] | tuple[str, ...] = (), *, expanded:
 
 
 # ----------------------------------------------------------------------------- URL values
-def url_spec(metadata) -> urlparams.Spec | None:
-    """What a bound widget accepts, read from its Streamlit 1.67 serde (``None``: not checked).
-
-    The serde is the object whose ``deserialize`` Streamlit calls on the URL value; it holds the
-    widget's range, options and labels exactly as drawn in this run.
-    """
-    serde = getattr(metadata.deserializer, "__self__", None)
-    kind = type(serde).__name__
-    if kind == "NumberInputSerde":  # data_type 0 = INT
-        return urlparams.Spec("int" if serde.data_type == 0 else "float", serde.min_value, serde.max_value)
-    if kind == "SliderSerde":
-        if not serde.single_value or serde.data_type not in (0, 1):  # range/date sliders: Streamlit's own checks
-            return None
-        return urlparams.Spec("int" if serde.data_type == 0 else "float", serde.min_value, serde.max_value)
-    if kind in ("SelectboxSerde", "RadioSerde", "MultiSelectSerde", "SelectSliderSerde"):
-        if kind == "SelectSliderSerde":
-            if len(serde.default_indices) >= 2:
-                return None
-            labels = tuple(sorted(serde.formatted_option_to_index, key=serde.formatted_option_to_index.get))
-        else:
-            labels = tuple(serde.formatted_options)
-        options = list(serde.options)
-        numbers = tuple(urlparams.as_number(o) for o in options)
-        return urlparams.Spec("choices" if kind == "MultiSelectSerde" else "choice", labels=labels,
-                              aliases=urlparams.option_aliases(options, labels, variants), numbers=numbers)
-    if kind in ("TextInputSerde", "TextAreaSerde"):
-        return urlparams.Spec("text", max_chars=serde.max_chars)
-    return None
-
-
 def url_notice(param: str, value, exc: urlparams.BadURLValue) -> None:
     """The short notice naming a URL parameter whose value was ignored (the values quoted as data)."""
     shown = value if isinstance(value, str) else "&".join(value)
@@ -264,7 +225,7 @@ def _install_url_guard() -> None:
         return
 
     def seed_widget_from_url(self, metadata, user_key, widget_id, url_value):
-        spec = url_spec(metadata)
+        spec = urlparams.spec_of(metadata, variants)
         if spec is not None and not is_empty_url_value(url_value):
             try:
                 url_value = urlparams.check(spec, url_value)
@@ -398,20 +359,6 @@ def add_view_button(page_url: str, page_title: str) -> None:
         st.sidebar.success(tr("lecture.added", n=len(lec.scenes), title=page_title))
 
 
-def scene_url(scene) -> str:
-    """``<page>?<params>`` of a scene, relative to the app's base path. The page is one of
-    :data:`rnnviz.lecture.PAGE_PREFIX` and every value is percent-encoded (no quote, no ``<``)."""
-    from urllib.parse import quote, urlencode
-
-    from rnnviz.lecture import PAGE_PREFIX
-
-    if scene.page not in PAGE_PREFIX and scene.page != "lecture":
-        raise ValueError(f"unknown page {scene.page!r}")
-    params = dict(scene.params)
-    params.setdefault("lang", LANG_NAMES[lang()])
-    return quote(scene.page) + "?" + urlencode(params, doseq=True)
-
-
 def request_scene(target) -> None:
     """Button callback: present scene ``target`` (an index), or leave present mode (``"exit"``).
 
@@ -432,14 +379,14 @@ def request_scene(target) -> None:
 
 def _navigate() -> None:
     """If a scene change was requested, send the browser to its URL (one static script; the URL is
-    built by :func:`scene_url` and passed as a JSON string)."""
+    built by :func:`rnnviz.lecture.scene_url` and passed as a JSON string)."""
     import json as _json
 
     scene = st.session_state.pop(GOTO_KEY, None)
     if scene is None:
         return
     n = st.session_state["lc_nav_count"] = st.session_state.get("lc_nav_count", 0) + 1
-    target = _json.dumps(scene_url(scene)).replace("<", "\\u003c")
+    target = _json.dumps(scene_url(scene, LANG_NAMES[lang()])).replace("<", "\\u003c")
     st.html(f"""<script>/* {n} */ (() => {{
   const url = location.pathname.replace(/[^/]*$/, "") + {target};
   history.pushState(null, "", url);
@@ -470,7 +417,7 @@ def present_bar() -> None:
     st.html(_PRESENT_CSS)
     clicker_script()
     c1, c2, c3, c4 = st.columns([6, 1.3, 1.3, 1], vertical_alignment="center")
-    c1.markdown(f"**{tr('lecture.scene_of', i=i + 1, n=n)}** · {_plain_md(scene.title)}")
+    c1.markdown(f"**{tr('lecture.scene_of', i=i + 1, n=n)}** · {plain_markdown(scene.title)}")
     c2.button(tr("lecture.prev"), key="lc_prev", help=tr("lecture.prev_help"), disabled=i == 0,
               icon=":material/chevron_left:", width="stretch", on_click=request_scene, args=(i - 1,))
     c3.button(tr("lecture.next"), key="lc_next", help=tr("lecture.next_help"), disabled=i == n - 1,
@@ -480,13 +427,6 @@ def present_bar() -> None:
     if scene.note:
         with st.expander(tr("lecture.note"), icon=":material/speaker_notes:"):
             st.text(scene.note)
-
-
-def _plain_md(text: str) -> str:
-    """User text shown inside Markdown as plain text: every Markdown/HTML special character escaped."""
-    import re as _re
-
-    return _re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~&$])", r"\\\1", text.replace("\n", " "))
 
 
 # ----------------------------------------------------------------------------- live charts

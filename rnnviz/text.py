@@ -68,3 +68,8 @@ def escape_html(text: object) -> str:
     in titles, tick labels, annotations and hover text; entities are shown as the characters.
     """
     return html.escape(_visible(str(text)), quote=True).replace("$", "&#36;")
+
+
+def plain_markdown(text: str) -> str:
+    """User text shown inside Markdown as plain text: every Markdown/HTML special character escaped, one line."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~&$])", r"\\\1", text.replace("\n", " "))

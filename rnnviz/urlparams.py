@@ -144,3 +144,34 @@ def option_aliases(options: Sequence, labels: Sequence[str], variants) -> dict[s
         for s in {str(opt), *variants(label)}:
             seen.setdefault(s, set()).add(i)
     return {s: next(iter(ix)) for s, ix in seen.items() if len(ix) == 1 and s not in labels}
+
+
+def spec_of(metadata, variants=None) -> Spec | None:
+    """What a bound widget accepts, read from its Streamlit 1.67 serde (``None``: not checked).
+
+    The serde is the object whose ``deserialize`` Streamlit calls on the URL value; it holds the
+    widget's range, options and labels exactly as drawn in this run. ``variants(label)``: the other
+    spellings of a translated label (:func:`rnnviz.i18n.variants`), accepted as aliases.
+    """
+    serde = getattr(metadata.deserializer, "__self__", None)
+    kind = type(serde).__name__
+    if kind == "NumberInputSerde":  # data_type 0 = INT
+        return Spec("int" if serde.data_type == 0 else "float", serde.min_value, serde.max_value)
+    if kind == "SliderSerde":
+        if not serde.single_value or serde.data_type not in (0, 1):  # range/date sliders: Streamlit's own checks
+            return None
+        return Spec("int" if serde.data_type == 0 else "float", serde.min_value, serde.max_value)
+    if kind in ("SelectboxSerde", "RadioSerde", "MultiSelectSerde", "SelectSliderSerde"):
+        if kind == "SelectSliderSerde":
+            if len(serde.default_indices) >= 2:
+                return None
+            labels = tuple(sorted(serde.formatted_option_to_index, key=serde.formatted_option_to_index.get))
+        else:
+            labels = tuple(serde.formatted_options)
+        options = list(serde.options)
+        numbers = tuple(as_number(o) for o in options)
+        return Spec("choices" if kind == "MultiSelectSerde" else "choice", labels=labels,
+                              aliases=option_aliases(options, labels, variants), numbers=numbers)
+    if kind in ("TextInputSerde", "TextAreaSerde"):
+        return Spec("text", max_chars=serde.max_chars)
+    return None
