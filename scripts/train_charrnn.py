@@ -4,7 +4,7 @@
     python scripts/train_charrnn.py names      # one task
 
 Configs (fixed seeds) are ``rnnviz.train.PRETRAINED``; each file is a plain float32
-``state_dict`` of :class:`rnnviz.train.CharRNN` saved with ``torch.save``. Prints the training
+``state_dict`` of :class:`rnnviz.charmodel.CharRNN` saved with ``torch.save``. Prints the training
 time and the accuracy / perplexity reached.
 """
 from __future__ import annotations
