@@ -111,12 +111,8 @@ class CharRNN(nn.Module):
 
 
 def encode_text(text: str, vocab: str) -> torch.Tensor:
-    """Indices of ``text`` into ``vocab`` (``(N,)`` int64); ``ValueError`` on unknown characters."""
-    index = {c: i for i, c in enumerate(vocab)}
-    bad = sorted({c for c in text if c not in index})
-    if bad:
-        raise ValueError(f"characters not in the model's vocabulary: {' '.join(repr(c) for c in bad[:10])}")
-    return torch.tensor([index[c] for c in text], dtype=torch.long)
+    """Indices of ``text`` into ``vocab`` (``(N,)`` int64); ``ValueError`` on unknown characters (:func:`rnnviz.tasks.encode`)."""
+    return torch.from_numpy(tk.encode(text, vocab, what="the model"))
 
 
 @torch.no_grad()

@@ -31,15 +31,7 @@ def autograd_reference(net: S.Net, problem: S.Problem, k: int | None = None) -> 
 
     k = S._check_k(k)
     dt = torch.float64
-    rnns, params = {}, {}
-    for name, c in net.cells.items():
-        m = torch.nn.RNN(c.W_xh.shape[1], c.H, nonlinearity="tanh", dtype=dt)
-        with torch.no_grad():
-            m.weight_ih_l0.copy_(torch.from_numpy(c.W_xh))
-            m.weight_hh_l0.copy_(torch.from_numpy(c.W_hh))
-            m.bias_ih_l0.copy_(torch.from_numpy(c.b))
-            m.bias_hh_l0.zero_()
-        rnns[name] = m
+    rnns = {name: torch_rnn(c) for name, c in net.cells.items()}
     W_ho = torch.tensor(net.W_ho, dtype=dt, requires_grad=True)
     b_o = torch.tensor(net.b_o, dtype=dt, requires_grad=True)
 
@@ -88,20 +80,20 @@ def autograd_reference(net: S.Net, problem: S.Problem, k: int | None = None) -> 
     return {"loss": float(loss.detach()), "grads": grads, "delta": delta, "h": hvals}
 
 
-def _module(W_xh: np.ndarray, W_hh: np.ndarray, b: np.ndarray, *, reverse=None):
+def torch_rnn(cell: S.Cell, reverse: S.Cell | None = None):
     """``torch.nn.RNN`` (tanh, float64) holding the page's cell: ``bias_ih = b``, ``bias_hh = 0``.
 
-    ``reverse``: ``(W_xh, W_hh, b)`` of a backward direction, giving a ``bidirectional=True`` module.
+    ``reverse``: the cell of a backward direction, giving one ``bidirectional=True`` module.
     """
     import torch
 
-    m = torch.nn.RNN(W_xh.shape[1], W_hh.shape[0], nonlinearity="tanh", dtype=torch.float64,
+    m = torch.nn.RNN(cell.W_xh.shape[1], cell.H, nonlinearity="tanh", dtype=torch.float64,
                      bidirectional=reverse is not None)
     with torch.no_grad():
-        for suffix, (wx, wh, bb) in [("", (W_xh, W_hh, b))] + ([("_reverse", reverse)] if reverse else []):
-            getattr(m, "weight_ih_l0" + suffix).copy_(torch.from_numpy(wx))
-            getattr(m, "weight_hh_l0" + suffix).copy_(torch.from_numpy(wh))
-            getattr(m, "bias_ih_l0" + suffix).copy_(torch.from_numpy(bb))
+        for suffix, c in [("", cell)] + ([("_reverse", reverse)] if reverse is not None else []):
+            getattr(m, "weight_ih_l0" + suffix).copy_(torch.from_numpy(c.W_xh))
+            getattr(m, "weight_hh_l0" + suffix).copy_(torch.from_numpy(c.W_hh))
+            getattr(m, "bias_ih_l0" + suffix).copy_(torch.from_numpy(c.b))
             getattr(m, "bias_hh_l0" + suffix).zero_()
     return m
 
@@ -125,11 +117,11 @@ def module_autograd(net: S.Net, problem: S.Problem) -> dict:
     c = net.cells
     X = torch.from_numpy(problem.X)  # (T, D)
     if problem.pattern == "bidirectional":
-        bi = _module(c["f"].W_xh, c["f"].W_hh, c["f"].b, reverse=(c["b"].W_xh, c["b"].W_hh, c["b"].b))
+        bi = torch_rnn(c["f"], reverse=c["b"])
         mods = {"f": (bi, ""), "b": (bi, "_reverse")}
         Hcat, _ = bi(X)  # (T, 2H): [h->_t ; h<-_t]
     else:
-        mods = {name: (_module(cl.W_xh, cl.W_hh, cl.b), "") for name, cl in c.items()}
+        mods = {name: (torch_rnn(cl), "") for name, cl in c.items()}
         if problem.pattern == "enc_dec":
             H_enc, h_n = mods["enc"][0](torch.from_numpy(problem.X_enc))  # h_n: (1, H)
             Hcat, _ = mods["dec"][0](X, h_n)

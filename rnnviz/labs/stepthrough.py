@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from rnnviz import stepthrough as S
-from rnnviz.stepthrough_check import module_autograd
+from rnnviz.stepthrough_check import module_autograd, torch_rnn
 from rnnviz.trace import Trace, trace
 
 
@@ -177,16 +177,6 @@ class Result:
         return max(max(r["max_abs_diff"], r.get("engine_max_abs_diff", 0.0)) for r in self.check())
 
 
-def _torch_rnn(cell: S.Cell) -> torch.nn.RNN:
-    m = torch.nn.RNN(cell.W_xh.shape[1], cell.H, nonlinearity="tanh", dtype=torch.float64)
-    with torch.no_grad():
-        m.weight_ih_l0.copy_(torch.from_numpy(cell.W_xh))
-        m.weight_hh_l0.copy_(torch.from_numpy(cell.W_hh))
-        m.bias_ih_l0.copy_(torch.from_numpy(cell.b))
-        m.bias_hh_l0.zero_()
-    return m
-
-
 def _ce(net: S.Net, problem: S.Problem):
     """``Hcat (T, Hc)`` torch -> summed masked cross-entropy (the page's loss)."""
     W = torch.from_numpy(net.W_ho)
@@ -212,21 +202,21 @@ def engine_traces(net: S.Net, problem: S.Problem) -> dict[str, Trace]:
     ce = _ce(net, problem)
     X = torch.from_numpy(problem.X)
     if problem.pattern == "enc_dec":
-        enc, dec = _torch_rnn(net.cells["enc"]), _torch_rnn(net.cells["dec"])
+        enc, dec = torch_rnn(net.cells["enc"]), torch_rnn(net.cells["dec"])
         for p in dec.parameters():
             p.requires_grad_(False)
         tr_enc = trace(enc, problem.X_enc, loss=lambda hs: ce(dec(X, hs[-1].reshape(1, -1))[0]))
         tr_dec = trace(dec.requires_grad_(True), problem.X, loss=ce, h0=tr_enc.h[-1])
         return {"enc": tr_enc, "dec": tr_dec}
     if problem.pattern == "bidirectional":
-        f, b = _torch_rnn(net.cells["f"]), _torch_rnn(net.cells["b"])
+        f, b = torch_rnn(net.cells["f"]), torch_rnn(net.cells["b"])
         Xr = problem.X[::-1].copy()
         h_f = torch.from_numpy(trace(f, problem.X, loss=lambda hs: hs.sum() * 0).h)
         h_b = torch.from_numpy(trace(b, Xr, loss=lambda hs: hs.sum() * 0).h)
         tr_f = trace(f, problem.X, loss=lambda hs: ce(torch.cat([hs, h_b.flip(0)], dim=1)))
         tr_b = trace(b, Xr, loss=lambda hs: ce(torch.cat([h_f, hs.flip(0)], dim=1)))
         return {"f": tr_f, "b": tr_b}
-    return {"f": trace(_torch_rnn(net.cells["f"]), problem.X, loss=ce)}
+    return {"f": trace(torch_rnn(net.cells["f"]), problem.X, loss=ce)}
 
 
 def uses_trained(cfg: StepConfig) -> bool:
