@@ -24,8 +24,8 @@ STRINGS = {
     "lecture.lecture_title": {"en": "Lecture title", "zh": "讲稿标题"},
     "lecture.lecture_title_help": {"en": "Shown in the file and the link.", "zh": "保存在文件和链接中。"},
     "lecture.empty": {
-        "en": "No scenes yet: load the shipped lecture below, or open a lab and press Add this view.",
-        "zh": "还没有场景：可以在下方载入自带讲稿，或打开一个实验并点击“添加当前视图”。",
+        "en": "No scenes yet: press **Load the shipped lecture** above, or open a lab and press **Add this view to the lecture** in its sidebar.",
+        "zh": "还没有场景：可以点击上方的 **载入自带讲稿**，或打开一个实验并点击侧边栏中的 **添加当前视图到讲稿**。",
     },
     "lecture.scene_title": {"en": "Title of scene {n}", "zh": "第 {n} 个场景的标题"},
     "lecture.scene_title_help": {"en": "Shown in the presenter's bar.", "zh": "显示在演示栏中。"},
