@@ -8,8 +8,11 @@ import streamlit as st
 from rnnviz import gates as G
 from rnnviz import export
 from rnnviz import streamlit_helpers as sh
+from rnnviz.labs import byo as byo_lab
 from rnnviz.labs import gates as lab
+from rnnviz.plots import byo as byo_plots
 from rnnviz.plots import gates as plots
+from rnnviz.text import quote
 
 D = lab.GatesConfig()  # the defaults
 PRESETS = lab.PRESETS  # every preset sets the seed; captions checked over seeds 0-9 (tests/unit/test_gates.py)
@@ -80,9 +83,48 @@ def clamp_state(key: str, lo, hi) -> None:
             st.session_state[key] = min(max(value, lo), hi)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def byo_analyse(digest: str, layer: int, kind: str, text: str, T: int, seed: int, _up) -> byo_lab.ByoGates:
+    """``_up`` (the uploaded model) is not hashed: its ``digest`` (SHA-1 of the file) stands for it."""
+    return byo_lab.gates_run(_up, layer, kind, text=text, T=T, seed=seed)
+
+
+def byo_view(up, layer: int) -> None:
+    """The uploaded model's layer: gates, cell state and hidden state over typed text or random input."""
+    st.info(tr("byo.banner", name=quote(up.name, limit=80), kind=up.kind, layer=layer, layers=up.num_layers),
+            icon=":material/upload_file:")
+    text, T, seed = "", 50, 0
+    with st.sidebar:
+        kind = st.radio(tr("byo.input"), ["text", "random"] if up.vocab else ["random"], key="gt_byo_input",
+                        horizontal=True, format_func=lambda v: tr(f"byo.input_{v}"), help=tr("byo.input_help"))
+        if kind == "text":
+            text = st.text_area(tr("byo.text"), byo_lab.default_text(up), max_chars=lab.MAX_CHARS, key="gt_byo_text",
+                                height=100, help=tr("byo.text_help", n=lab.MAX_CHARS))
+        else:
+            T = st.slider(tr("byo.T"), 1, lab.MAX_CHARS, T, key="gt_byo_T", help=tr("byo.T_help"))
+            seed = st.number_input(tr("common.seed"), 0, 10_000, seed, 1, key="gt_byo_seed", help=tr("byo.seed_help"))
+    with sh.user_errors():
+        res = byo_analyse(up.digest, layer, kind, text, int(T), int(seed), up)
+    top = byo_lab.top_next(res)
+    if top:
+        st.markdown(tr("byo.next", top=", ".join(f"`{plots.show_char(c)}` {p:.2f}" for c, p in top)))
+    elif up.decoder is not None:
+        st.caption(tr("byo.no_readout", layer=layer))
+    step_axis = byo_plots.step_axis if res.text is None else (lambda fig, lang: fig)
+    sh.chart(step_axis(plots.gates_figure(res.quantities, res.labels, lang), lang), key="gt_fig_gates")
+    sh.downloads(export.byo_gates_export(res, up.name), key="gt_dl")
+    unit = st.slider(tr("byo.unit"), 0, up.hidden_size - 1, 0, key="gt_byo_unit", help=tr("byo.unit_help"))
+    sh.chart(step_axis(plots.unit_lines(res.quantities, unit, res.labels, lang), lang), key="gt_fig_unit")
+    st.caption(tr("byo.what"))
+
+
 tr = sh.tr
 lang = sh.lang()
 st.title(tr("gates.title"))
+mine = sh.model_upload("gt")  # (uploaded model, layer) or None: the lab's own models
+if mine is not None:
+    byo_view(*mine)
+    st.stop()
 st.markdown(tr("gates.intro"))
 sh.preset_buttons(PRESETS)
 opts = dict(bind="query-params")

@@ -75,7 +75,10 @@ c3.download_button(tr("lecture.save"), L.to_json(lec), file_name="rnnviz-lecture
                    key="lc_save", help=tr("lecture.save_help"), on_click="ignore", icon=":material/download:",
                    width="stretch", disabled=not lec.scenes)
 
-up = st.file_uploader(tr("lecture.load"), type=["json"], key="lc_upload", help=tr("lecture.load_help"),
+# no type=["json"]: Streamlit's browser side refuses a file by its name's extension with a bare "files are
+# not allowed" (a saved lecture kept without its ".json" was refused so); rnnviz.lecture.from_json checks the
+# content and names the problem
+up = st.file_uploader(tr("lecture.load"), key="lc_upload", help=tr("lecture.load_help"),
                       max_upload_size=1)
 if up is not None and st.session_state.get("lc_upload_done") != up.file_id:
     st.session_state["lc_upload_done"] = up.file_id

@@ -11,7 +11,7 @@ import html
 
 import streamlit as st
 
-from rnnviz import export
+from rnnviz import byo, export
 from rnnviz import streamlit_helpers as sh
 from rnnviz import train as T
 from rnnviz.labs import train_live as lab
@@ -81,6 +81,12 @@ def reference_model(task: str) -> dict:
     rec = T.load_pretrained(task, progress=lambda f, msg: bar.progress(min(1.0, f), text=msg))
     bar.empty()
     return rec
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def model_file(_rec: dict, key: tuple) -> bytes:
+    """The trained model as a .pt file the labs' uploaders read (rnnviz.byo.char_model_bytes)."""
+    return byo.char_model_bytes(_rec["model"], _rec["vocab"], _rec["classes"])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -214,6 +220,13 @@ def live() -> None:
     if rec is not None:
         st.session_state["trained_model"] = rec
         st.caption(tr("train_live.trained_model_note", step=rec["steps"]))
+        data = model_file(rec, (id(rec["model"]), rec["steps"]))
+        size, cap = byo.size_text(len(data)), sh.UPLOAD_MB
+        st.download_button(tr("byo.download"), data, file_name=byo.char_model_file_name(rec), mime="application/octet-stream",
+                           key="tl_model_pt", on_click="ignore", icon=":material/download:",
+                           help=tr("byo.download_help", size=size))
+        if len(data) > cap * 1024 * 1024:
+            st.caption(tr("byo.download_too_big", size=size, mb=cap))
     if rec is None or rec["task"] != run_task:
         rec = reference_model(run_task)
         st.caption(tr("train_live.reference_caption", cell=rec["cell"], H=rec["hidden_size"], steps=rec["steps"]))

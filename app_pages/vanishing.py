@@ -7,8 +7,10 @@ import streamlit as st
 
 from rnnviz import export
 from rnnviz import streamlit_helpers as sh
+from rnnviz.labs import byo as byo_lab
 from rnnviz.labs import vanishing as lab
 from rnnviz.plots import vanishing as plots
+from rnnviz.text import quote
 
 D = lab.VanishingConfig()  # the defaults
 PRESETS = lab.PRESETS  # every preset sets the seed; captions checked over seeds 0-9 (tests/unit)
@@ -46,20 +48,25 @@ def radius_frames(key: tuple, lang: str) -> str | None:
 tr = sh.tr
 st.title(tr("vanishing.title"))
 st.markdown(tr("vanishing.intro"))
-sh.preset_buttons(PRESETS)
+mine = sh.model_upload("vg")  # (uploaded model, layer) or None: the lab's own models
+if mine is None:
+    sh.preset_buttons(PRESETS)
+cells, H, activation, init, forget_bias = D.cells, D.H, D.activation, D.init, D.forget_bias
 
 with st.sidebar:
     opts = dict(bind="query-params")
-    cells = st.multiselect(tr("vanishing.cells"), ["RNN", "LSTM", "GRU"], default=list(D.cells), key="vg_cells",
-                           help=tr("vanishing.cells_help"), **opts)
+    if mine is None:  # the controls that build the lab's own models
+        cells = st.multiselect(tr("vanishing.cells"), ["RNN", "LSTM", "GRU"], default=list(D.cells), key="vg_cells",
+                               help=tr("vanishing.cells_help"), **opts)
     T = st.slider(tr("vanishing.T"), 1, lab.T_MAX, D.T, key="vg_T", help=tr("vanishing.T_help"), **opts)
-    H = st.slider(tr("vanishing.H"), 1, lab.H_MAX, D.H, key="vg_H", help=tr("vanishing.H_help"), **opts)
-    activation = st.selectbox(tr("vanishing.activation"), ["tanh", "relu", "sigmoid", "identity"], key="vg_activation",
-                              help=tr("vanishing.activation_help"), **opts)
-    init = st.selectbox(tr("vanishing.init"), ["default", "orthogonal", "identity"], key="vg_init",
-                        format_func=lambda v: tr(f"vanishing.init_{v}"), help=tr("vanishing.init_help"), **opts)
-    forget_bias = st.slider(tr("vanishing.forget_bias"), -3.0, 5.0, D.forget_bias, 0.5, key="vg_forget_bias",
-                            help=tr("vanishing.forget_bias_help"), **opts)
+    if mine is None:
+        H = st.slider(tr("vanishing.H"), 1, lab.H_MAX, D.H, key="vg_H", help=tr("vanishing.H_help"), **opts)
+        activation = st.selectbox(tr("vanishing.activation"), ["tanh", "relu", "sigmoid", "identity"],
+                                  key="vg_activation", help=tr("vanishing.activation_help"), **opts)
+        init = st.selectbox(tr("vanishing.init"), ["default", "orthogonal", "identity"], key="vg_init",
+                            format_func=lambda v: tr(f"vanishing.init_{v}"), help=tr("vanishing.init_help"), **opts)
+        forget_bias = st.slider(tr("vanishing.forget_bias"), -3.0, 5.0, D.forget_bias, 0.5, key="vg_forget_bias",
+                                help=tr("vanishing.forget_bias_help"), **opts)
     input_kind = st.radio(tr("vanishing.input_kind"), ["random", "zeros", "text"], key="vg_input_kind", horizontal=True,
                           format_func=lambda v: tr(f"vanishing.input_{v}"), help=tr("vanishing.input_kind_help"), **opts)
     input_scale, text = D.input_scale, D.text
@@ -125,5 +132,43 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
         sh.live("vg_live", frames)
 
 
-lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale, text, loss, clip, seed)
+@st.cache_resource(max_entries=8, show_spinner=False)
+def compute_byo(digest: str, layer: int, key: tuple, _up) -> lab.VanishingResult:
+    """``_up`` (the uploaded model) is not hashed: its ``digest`` (SHA-1 of the file) stands for it."""
+    return byo_lab.vanishing_run(_up, layer, lab.VanishingConfig(*key))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def compute_byo_jac(digest: str, layer: int, key: tuple, _up) -> dict:
+    return lab.jacobians(compute_byo(digest, layer, key, _up), _up.kind)
+
+
+def byo_view(up, layer: int, cfg: lab.VanishingConfig) -> None:
+    """The uploaded model's layer: gradient profile, heatmap, Jacobian norms (no radius: the weights are given)."""
+    st.info(tr("byo.banner", name=quote(up.name, limit=80), kind=up.kind, layer=layer, layers=up.num_layers),
+            icon=":material/upload_file:")
+    with sh.user_errors():
+        res = compute_byo(up.digest, layer, astuple(cfg), up)
+    sh.chart(plots.grad_norm_figure(res, sh.lang()), key="vg_fig_grad")
+    for line in lab.readout_sentences(res, sh.lang()):
+        st.markdown(line)
+    sh.downloads(export.vanishing_export(res), key="vg_dl")
+    cr = res.cells[up.kind]
+    sh.chart(plots.grad_heatmap_figure(cr, sh.lang()), key=f"vg_fig_heat_{up.kind}")
+    go = lab.jacobian_cost(res.config, up.kind, res.T) <= lab.JACOBIAN_AUTO_FLOPS
+    if not go:
+        st.info(tr("vanishing.jacobian_costly", T=res.T, H=up.hidden_size, cells=up.kind))
+        go = st.button(tr("vanishing.jacobian_button"), help=tr("vanishing.jacobian_button_help"), key="vg_jac_byo")
+    if go:
+        with st.spinner(tr("vanishing.computing")):
+            jac = compute_byo_jac(up.digest, layer, astuple(cfg), up)
+        sh.chart(plots.jacobian_figure({up.kind: jac}, res, sh.lang()), key="vg_fig_jac")
+    st.caption(tr("byo.what"))
+
+
+if mine is None:
+    lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale, text, loss, clip, seed)
+else:
+    byo_view(*mine, lab.VanishingConfig(T=T, input_kind=input_kind, input_scale=input_scale, text=text, loss=loss,
+                                        clip=clip, seed=int(seed)))
 sh.explain("vanishing.what", lab.LATEX)

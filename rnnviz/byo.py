@@ -29,7 +29,8 @@ from torch import nn
 
 from rnnviz.checkpoint import MAX_CHECKPOINT_BYTES, CheckpointError, load_checkpoint, read_checkpoint
 
-__all__ = ["KINDS", "infer_architecture", "load_module", "layer_module", "layer_input"]
+__all__ = ["KINDS", "infer_architecture", "load_module", "layer_module", "layer_input", "char_model_bytes",
+           "Upload", "load_upload"]
 
 KINDS = {1: "RNN", 3: "GRU", 4: "LSTM"}  # gate blocks G -> kind
 _KEY = re.compile(r"^(weight|bias)_(ih|hh)_l(\d+)(_reverse)?$")
@@ -120,3 +121,115 @@ def layer_input(module: nn.RNNBase, x, k: int) -> torch.Tensor:
     for j in range(k):
         h, _ = layer_module(module, j)(h)
     return h
+
+
+# ---------------------------------------------------------------- the train-live character model
+VOCAB_KEY, CLASSES_KEY = "vocab", "classes"
+"""Extra keys of a character-model file: the alphabet and the class names as Unicode code points."""
+MAX_VOCAB = 4096
+
+
+def _codes(text: str) -> torch.Tensor:
+    return torch.tensor([ord(c) for c in text], dtype=torch.int32)
+
+
+def _text_of(t: torch.Tensor, key: str, name: str) -> str:
+    """The string whose code points are the 1-D integer tensor ``t`` (CheckpointError naming ``key``)."""
+    if t.ndim != 1 or t.dtype not in (torch.int32, torch.int64):
+        raise CheckpointError(name, f"{key} must be a 1-D int32 tensor of Unicode code points, got "
+                                    f"{t.dtype} of shape {tuple(t.shape)}")
+    cps = t.tolist()
+    if any(not (0 < c <= 0x10FFFF) or 0xD800 <= c <= 0xDFFF for c in cps):
+        raise CheckpointError(name, f"{key} holds a number that is not a Unicode character")
+    return "".join(map(chr, cps))
+
+
+def char_model_bytes(model: nn.Module, vocab: str, classes=()) -> bytes:
+    r"""The file the train-live page offers for download: a plain ``state_dict`` that
+    :func:`load_upload` reads back (float32 weights, no code; ``weights_only`` loads it).
+
+    Keys: the model's own (``rnn.weight_ih_l{k}``, ..., ``decoder.weight`` ``(C, H)``,
+    ``decoder.bias`` ``(C,)``), ``vocab`` ``(V,)`` int32 code points of the one-hot alphabet
+    (character ``i`` <-> input ``i``), and ``classes``: the code points of the class names joined by
+    newlines (the names task), empty for a language model (there ``C = V``, the classes are ``vocab``).
+    """
+    import io
+
+    state = {k: v.detach().float().clone() for k, v in model.state_dict().items()}
+    state[VOCAB_KEY] = _codes(vocab)
+    state[CLASSES_KEY] = _codes("\n".join(classes))
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    return buf.getvalue()
+
+
+class Upload:
+    """A checked uploaded model, as the labs use it.
+
+    Attributes:
+        name: the file name; digest: SHA-1 of the bytes (a cache key).
+        module: ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` (float64, eval; ``num_layers`` layers).
+        vocab: the one-hot alphabet (character model) or ``None`` (a plain module: no text input).
+        classes: the read-out's labels (``vocab`` for a language model, the names task's classes).
+        decoder: the character model's read-out ``nn.Linear(H, C)`` (float64) or ``None``.
+    """
+
+    def __init__(self, name, digest, module, vocab=None, classes=(), decoder=None):
+        self.name, self.digest, self.module = name, digest, module
+        self.vocab, self.classes, self.decoder = vocab, tuple(classes), decoder
+
+    kind = property(lambda self: type(self.module).__name__)
+    input_size = property(lambda self: self.module.input_size)
+    hidden_size = property(lambda self: self.module.hidden_size)
+    num_layers = property(lambda self: self.module.num_layers)
+
+
+def load_upload(source, *, name: str = "checkpoint", max_bytes: int = MAX_CHECKPOINT_BYTES) -> Upload:
+    """An uploaded file: a ``state_dict`` of ``nn.RNN``/``nn.LSTM``/``nn.GRU`` (see :func:`load_module`)
+    or of the train-live character model with its vocabulary (see :func:`char_model_bytes`).
+
+    Every byte goes through :func:`rnnviz.checkpoint.read_checkpoint` once; the module is built from
+    the shapes and filled only after :func:`rnnviz.checkpoint.check_state_dict` passed. Raises
+    :class:`CheckpointError` naming the file and the offending key.
+    """
+    import hashlib
+
+    from rnnviz.checkpoint import _read_bytes, check_state_dict
+
+    data = _read_bytes(source, name, max_bytes)
+    digest = hashlib.sha1(data).hexdigest()
+    state = read_checkpoint(data, max_bytes=max_bytes, name=name)
+    if VOCAB_KEY not in state:
+        if any(k.startswith(("rnn.", "decoder.")) for k in state):
+            raise CheckpointError(name, "a character model's file must hold its vocabulary (key 'vocab'): "
+                                        "download it from the train-live page")
+        return Upload(name, digest, load_module(data, name=name, max_bytes=max_bytes))
+    vocab = _text_of(state[VOCAB_KEY], VOCAB_KEY, name)
+    classes_text = _text_of(state[CLASSES_KEY], CLASSES_KEY, name) if CLASSES_KEY in state else ""
+    extra = sorted(k for k in state if k not in (VOCAB_KEY, CLASSES_KEY) and not k.startswith(("rnn.", "decoder.")))
+    if extra:
+        raise CheckpointError(name, f"unexpected key {extra[0]!r} in a character model")
+    if not vocab or len(set(vocab)) != len(vocab) or len(vocab) > MAX_VOCAB:
+        raise CheckpointError(name, f"vocab must be 1 to {MAX_VOCAB} distinct characters")
+    rnn_state = {k[4:]: v for k, v in state.items() if k.startswith("rnn.")}
+    arch = infer_architecture(rnn_state, name=name, input_size=len(vocab))
+    cls = {"RNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU}[arch["kind"]]
+    module = cls(arch["input_size"], arch["hidden_size"], num_layers=arch["num_layers"], bias=arch["bias"])
+    classes = tuple(classes_text.split("\n")) if classes_text else tuple(vocab)
+    holder = nn.Module()  # the character model's layout: .rnn and .decoder (errors name the file's keys)
+    holder.rnn, holder.decoder = module, nn.Linear(arch["hidden_size"], len(classes))
+    weights = {k: v for k, v in state.items() if k not in (VOCAB_KEY, CLASSES_KEY)}
+    check_state_dict(holder, weights, name=name)
+    holder.load_state_dict(weights)
+    decoder = holder.decoder
+    return Upload(name, digest, module.double().eval(), vocab, classes, decoder.double().eval())
+
+
+def char_model_file_name(rec: dict) -> str:
+    """``rnnviz-<task>-<cell>-L<layers>-H<H>-step<n>.pt`` for a train-live model record."""
+    return f"rnnviz-{rec['task']}-{rec['cell']}-L{rec['layers']}-H{rec['hidden_size']}-step{rec['steps']}.pt"
+
+
+def size_text(n: int) -> str:
+    """``n`` bytes as ``"412 kB"`` / ``"1.3 MB"`` (decimal units)."""
+    return f"{n / 1e3:.0f} kB" if n < 1e6 else f"{n / 1e6:.1f} MB"

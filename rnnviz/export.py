@@ -34,7 +34,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["Export", "to_csv", "to_json", "from_json", "trace_columns", "vanishing_export", "gates_export",
+__all__ = ["Export", "to_csv", "to_json", "from_json", "trace_columns", "vanishing_export", "gates_export", "byo_gates_export",
            "stepthrough_exports", "attention_export", "hidden_export", "history_exports", "FIGURE_NAMES", "figure_filename"]
 
 # Chart key (``key=`` of ``sh.chart``) -> the file name of its PNG/SVG export (what the figure is).
@@ -245,6 +245,24 @@ def gates_export(res) -> Export:
     cols["grad_h"] = res.trace.grad_h
     cols["grad_norm"] = res.trace.grad_norm
     return Export(f"rnnviz-gates-{res.trace.kind}", cols, meta={"page": "gates", "cell": res.trace.kind, "text": res.text})
+
+
+def byo_gates_export(res, name: str) -> Export:
+    """Gates lab on an uploaded model (:class:`rnnviz.labs.byo.ByoGates`): the heatmaps' quantities,
+    the characters read (text input) or the input ``x`` (random input), ``grad_h`` / ``grad_norm`` and,
+    for a character model's last layer, the read-out probabilities ``probs`` ``(T, C)``."""
+    cols: dict[str, Any] = {"t": np.arange(1, len(res.labels) + 1)}
+    if res.text is not None:
+        cols["char"] = list(res.text)
+    else:
+        cols["x"] = res.trace.x
+    cols.update(res.quantities)
+    cols["grad_h"] = res.trace.grad_h
+    cols["grad_norm"] = res.trace.grad_norm
+    if res.probs is not None:
+        cols["probs"] = res.probs
+    return Export(f"rnnviz-gates-{res.trace.kind}-uploaded", cols,
+                  meta={"page": "gates", "model": name, "cell": res.trace.kind, "text": res.text})
 
 
 def stepthrough_exports(res) -> list[Export]:

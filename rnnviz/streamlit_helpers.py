@@ -184,6 +184,51 @@ def user_errors() -> Iterator[None]:
         st.stop()
 
 
+UPLOAD_MB = 1
+"""Each model uploader's own limit (MB), equal to the server's ``maxUploadSize``."""
+
+
+def model_upload(prefix: str):
+    """The sidebar section "Your own model" of a lab: an uploader of a ``.pt`` state_dict, which model
+    is in use, the layer to inspect, and a way back to the lab's own models.
+
+    The checked model (:func:`rnnviz.byo.load_upload`, the one safe loader) is kept in
+    ``st.session_state[f"{prefix}_byo"]``, so reruns keep it; a bad file is reported with
+    :func:`show_error` naming the problem, and the model in use (if any) stays.
+
+    Returns ``(upload, layer)`` or ``None`` when the lab's own models are in use.
+    """
+    from rnnviz import byo
+    from rnnviz.labs.byo import describe
+
+    store, done = f"{prefix}_byo", f"{prefix}_byo_done"
+    with st.sidebar.expander(tr("byo.section"), expanded=store in st.session_state, icon=":material/upload_file:"):
+        up = st.file_uploader(tr("byo.upload"), type=["pt", "pth"], key=f"{prefix}_byo_file",
+                              help=tr("byo.upload_help", mb=UPLOAD_MB), max_upload_size=1)
+        if up is not None and st.session_state.get(done) != up.file_id:
+            st.session_state[done] = up.file_id
+            try:
+                st.session_state[store] = byo.load_upload(up.getvalue(), name=up.name,
+                                                          max_bytes=UPLOAD_MB * 1024 * 1024)
+            except byo.CheckpointError as exc:
+                show_error(exc)
+        mine = st.session_state.get(store)
+        if mine is None:
+            st.caption(tr("byo.shipped"))
+            return None
+        d = describe(mine)
+        st.markdown(tr("byo.in_use", **{**d, "name": quote(d["name"], limit=80)},
+                       vocab=tr("byo.vocab", V=d["V"]) if d["V"] else ""))
+        layer = 0
+        if mine.num_layers > 1:
+            layer = st.selectbox(tr("byo.layer"), list(range(mine.num_layers)), index=mine.num_layers - 1,
+                                 key=f"{prefix}_byo_layer_{mine.digest[:8]}", help=tr("byo.layer_help"))
+        if st.button(tr("byo.back"), key=f"{prefix}_byo_back", help=tr("byo.back_help"), icon=":material/undo:"):
+            del st.session_state[store]
+            st.rerun()
+    return mine, int(layer)
+
+
 def explain(what_key: str, latex: list[str] | tuple[str, ...] = (), *, expanded: bool = True) -> None:
     """The "what you are seeing" paragraph and the equations of what is plotted.
 

@@ -201,19 +201,22 @@ def run(cfg: VanishingConfig) -> VanishingResult:
     cfg.validate()
     x, alphabet = make_x(cfg)
     loss = last_step_loss if cfg.loss == "last" else every_step_loss
-    cells = {}
-    for cell in cfg.cells:
-        tr = trace(model_for(cfg, cell, x.shape[1]), x, loss=loss)
-        envelope = gamma = None
-        if cell == "RNN":
-            gamma = float(np.linalg.norm(tr.params.W_hh, 2) * bptt.PHI_PRIME_MAX[tr.nonlinearity])
-            if cfg.loss == "last":
-                with np.errstate(all="ignore"):
-                    envelope = tr.grad_norm[-1] * tr.bound()
-        total = bptt.global_norm(tr.param_grads)
-        coef = bptt.clip_grad_norm(tr.param_grads, cfg.clip)[2] if cfg.clip > 0 else 1.0
-        cells[cell] = CellResult(cell, tr, envelope, gamma, total, coef, readout(tr.grad_norm))
+    cells = {cell: cell_result(trace(model_for(cfg, cell, x.shape[1]), x, loss=loss), cfg) for cell in cfg.cells}
     return VanishingResult(cfg, x, alphabet, cells)
+
+
+def cell_result(tr: Trace, cfg: VanishingConfig) -> CellResult:
+    """What the page shows for one traced cell: the envelope and gamma (vanilla RNN), the parameter
+    gradient's global norm and the clipping factor (``cfg.loss``, ``cfg.clip``), the readout."""
+    envelope = gamma = None
+    if tr.kind == "RNN":
+        gamma = float(np.linalg.norm(tr.params.W_hh, 2) * bptt.PHI_PRIME_MAX[tr.nonlinearity])
+        if cfg.loss == "last":
+            with np.errstate(all="ignore"):
+                envelope = tr.grad_norm[-1] * tr.bound()
+    total = bptt.global_norm(tr.param_grads)
+    coef = bptt.clip_grad_norm(tr.param_grads, cfg.clip)[2] if cfg.clip > 0 else 1.0
+    return CellResult(tr.kind, tr, envelope, gamma, total, coef, readout(tr.grad_norm))
 
 
 RADIUS_MAX = 3.0

@@ -99,3 +99,51 @@ def test_a_layer_of_a_stacked_module_traces_on_its_own_input(cls):
         np.testing.assert_allclose(tr.param_grads["weight_ih_l0"], grads[1].numpy(), atol=1e-10)
     with pytest.raises(ValueError, match="layer 3 does not exist"):
         rnnviz.trace(m, x, layer=3)
+
+
+def _trained_char_model(cell="LSTM", layers=2):
+    from rnnviz import train as T
+
+    cfg = T.TrainConfig(task="lm", cell=cell, hidden_size=8, layers=layers, bptt=8, batch_size=4, max_steps=3,
+                        seed=0, probe_every=10**9, eval_every=10**9)
+    trainer = T.Trainer(cfg)
+    for _ in T.train_steps(trainer):
+        pass
+    return trainer.export()
+
+
+@pytest.mark.parametrize("cell", ["RNN", "LSTM", "GRU"])
+def test_train_live_model_round_trip_equals_the_original(cell):
+    from rnnviz.labs import byo as lab
+
+    rec = _trained_char_model(cell)
+    data = byo.char_model_bytes(rec["model"], rec["vocab"], rec["classes"])
+    up = byo.load_upload(data, name="m.pt")
+    assert (up.kind, up.num_layers, up.vocab, up.classes) == (cell, 2, rec["vocab"], tuple(rec["vocab"]))
+    text = "shall i compare thee"
+    res = lab.gates_run(up, 1, "text", text=text)
+    model = rec["model"].double()
+    x = torch.tensor([[rec["vocab"].index(ch)] for ch in text])
+    with torch.no_grad():
+        logits, _ = model(x)  # (T, 1, V)
+        out, _ = model.rnn(model.onehot(x))
+    np.testing.assert_allclose(res.trace.h, out[:, 0].numpy(), atol=1e-12)
+    np.testing.assert_allclose(res.probs, torch.softmax(logits[:, 0], -1).numpy(), atol=1e-12)
+    assert lab.top_next(res)[0][0] == rec["vocab"][int(logits[-1, 0].argmax())]
+
+
+def test_char_model_file_problems_are_named():
+    rec = _trained_char_model("GRU", 1)
+    sd = {k: v for k, v in rec["model"].state_dict().items()}
+    with pytest.raises(CheckpointError, match="vocabulary"):
+        byo.load_upload(saved(sd), name="m.pt")
+    with pytest.raises(CheckpointError, match="weight_ih_l0 has shape"):  # vocab size != input size
+        byo.load_upload(saved({**sd, "vocab": byo._codes(rec["vocab"][:-1])}), name="m.pt")
+    with pytest.raises(CheckpointError, match="vocab holds a number"):
+        byo.load_upload(saved({**sd, "vocab": torch.full((len(rec["vocab"]),), 0xD800, dtype=torch.int32)}),
+                        name="m.pt")
+    with pytest.raises(CheckpointError, match="decoder.weight"):
+        bad = {**sd, "decoder.weight": torch.zeros(3, 8), "vocab": byo._codes(rec["vocab"])}
+        byo.load_upload(saved(bad), name="m.pt")
+    with pytest.raises(CheckpointError, match="unexpected key 'extra'"):
+        byo.load_upload(saved({**sd, "vocab": byo._codes(rec["vocab"]), "extra": torch.zeros(1)}), name="m.pt")
