@@ -11,9 +11,12 @@ shows as a large difference); nothing on the page is computed from them:
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from rnnviz import stepthrough as S
+if TYPE_CHECKING:  # rnnviz.stepthrough imports this module; its names appear here in annotations only
+    from rnnviz import stepthrough as S
 
 
 def autograd_reference(net: S.Net, problem: S.Problem, k: int | None = None) -> dict:
@@ -29,7 +32,9 @@ def autograd_reference(net: S.Net, problem: S.Problem, k: int | None = None) -> 
     """
     import torch
 
-    k = S._check_k(k)
+    from rnnviz.stepthrough import _check_k
+
+    k = _check_k(k)
     dt = torch.float64
     rnns = {name: torch_rnn(c) for name, c in net.cells.items()}
     W_ho = torch.tensor(net.W_ho, dtype=dt, requires_grad=True)

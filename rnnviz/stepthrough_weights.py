@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnviz import stepthrough as S
+from rnnviz.stepthrough_data import VOCAB, make_problem
 
 
 WORDS = (
@@ -31,14 +31,14 @@ def weights_path(hidden: int):
 def _batch(words=WORDS):
     """Padded next-letter batch: ``X (B, Tmax, V)``, ``Y (B, Tmax)`` ints, ``M (B, Tmax)`` bool."""
     Tmax = max(len(w) for w in words) - 1
-    V = len(S.VOCAB)
+    V = len(VOCAB)
     X = np.zeros((len(words), Tmax, V))
     Y = np.zeros((len(words), Tmax), dtype=np.int64)
     M = np.zeros((len(words), Tmax), dtype=bool)
     for i, w in enumerate(words):
         for t in range(len(w) - 1):
-            X[i, t, S.VOCAB.index(w[t])] = 1.0
-            Y[i, t] = S.VOCAB.index(w[t + 1])
+            X[i, t, VOCAB.index(w[t])] = 1.0
+            Y[i, t] = VOCAB.index(w[t + 1])
             M[i, t] = True
     return X, Y, M
 
@@ -58,7 +58,7 @@ def train_next_letter(hidden: int, *, epochs: int = 600, lr: float = 0.05, seed:
 
     t0 = time.perf_counter()
     torch.manual_seed(int(seed))
-    V = len(S.VOCAB)
+    V = len(VOCAB)
     rnn = torch.nn.RNN(V, int(hidden), nonlinearity="tanh", batch_first=True, dtype=torch.float64)
     head = torch.nn.Linear(int(hidden), V, dtype=torch.float64)
     X, Y, M = (torch.from_numpy(a) for a in _batch())
@@ -87,7 +87,7 @@ def expected_module(hidden: int):
     """The modules a shipped file fits: ``{"rnn": nn.RNN(8, H), "head": nn.Linear(H, 8)}``, float64."""
     import torch
 
-    V = len(S.VOCAB)
+    V = len(VOCAB)
     return torch.nn.ModuleDict({"rnn": torch.nn.RNN(V, int(hidden), dtype=torch.float64),
                                 "head": torch.nn.Linear(int(hidden), V, dtype=torch.float64)})
 
@@ -107,10 +107,12 @@ def load_trained(hidden: int, path=None) -> dict:
 
 def next_letter_accuracy(sd: dict, words=WORDS) -> float:
     """Next-letter argmax accuracy of a trained state_dict on ``words`` (NumPy forward)."""
+    from rnnviz.stepthrough import forward, net_from_state_dict  # (rnnviz.stepthrough imports this module)
+
     correct = total = 0
     for w in words:
-        pr = S.make_problem("word", "many_to_many", word=w)
-        fw = S.forward(S.net_from_state_dict(sd, pr), pr)
+        pr = make_problem("word", "many_to_many", word=w)
+        fw = forward(net_from_state_dict(sd, pr), pr)
         correct += int((fw.P.argmax(axis=1) == pr.y).sum())
         total += pr.T
     return correct / total
