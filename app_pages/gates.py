@@ -108,7 +108,7 @@ def byo_view(up, layer: int) -> None:
     top = byo_lab.top_next(res)
     if top:
         st.markdown(tr("byo.next", top=", ".join(f"`{plots.show_char(c)}` {p:.2f}" for c, p in top)))
-    elif up.decoder is not None:
+    elif up.readout is not None:
         st.caption(tr("byo.no_readout", layer=layer))
     step_axis = byo_plots.step_axis if res.text is None else (lambda fig, lang: fig)
     sh.chart(step_axis(plots.gates_figure(res.quantities, res.labels, lang), lang), key="gt_fig_gates")

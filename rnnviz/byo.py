@@ -148,8 +148,8 @@ def char_model_bytes(model: nn.Module, vocab: str, classes=()) -> bytes:
     r"""The file the train-live page offers for download: a plain ``state_dict`` that
     :func:`load_upload` reads back (float32 weights, no code; ``weights_only`` loads it).
 
-    Keys: the model's own (``rnn.weight_ih_l{k}``, ..., ``decoder.weight`` ``(C, H)``,
-    ``decoder.bias`` ``(C,)``), ``vocab`` ``(V,)`` int32 code points of the one-hot alphabet
+    Keys: the model's own (``rnn.weight_ih_l{k}``, ..., ``readout.weight`` ``(C, H)``,
+    ``readout.bias`` ``(C,)``, :class:`rnnviz.charmodel.CharRNN`), ``vocab`` ``(V,)`` int32 code points of the one-hot alphabet
     (character ``i`` <-> input ``i``), and ``classes``: the code points of the class names joined by
     newlines (the names task), empty for a language model (there ``C = V``, the classes are ``vocab``).
     """
@@ -171,12 +171,12 @@ class Upload:
         module: ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` (float64, eval; ``num_layers`` layers).
         vocab: the one-hot alphabet (character model) or ``None`` (a plain module: no text input).
         classes: the read-out's labels (``vocab`` for a language model, the names task's classes).
-        decoder: the character model's read-out ``nn.Linear(H, C)`` (float64) or ``None``.
+        readout: the character model's read-out ``nn.Linear(H, C)`` (float64) or ``None``.
     """
 
-    def __init__(self, name, digest, module, vocab=None, classes=(), decoder=None):
+    def __init__(self, name, digest, module, vocab=None, classes=(), readout=None):
         self.name, self.digest, self.module = name, digest, module
-        self.vocab, self.classes, self.decoder = vocab, tuple(classes), decoder
+        self.vocab, self.classes, self.readout = vocab, tuple(classes), readout
 
     kind = property(lambda self: type(self.module).__name__)
     input_size = property(lambda self: self.module.input_size)
@@ -200,13 +200,13 @@ def load_upload(source, *, name: str = "checkpoint", max_bytes: int = MAX_CHECKP
     digest = hashlib.sha1(data).hexdigest()
     state = read_checkpoint(data, max_bytes=max_bytes, name=name)
     if VOCAB_KEY not in state:
-        if any(k.startswith(("rnn.", "decoder.")) for k in state):
+        if any(k.startswith(("rnn.", "readout.")) for k in state):
             raise CheckpointError(name, "a character model's file must hold its vocabulary (key 'vocab'): "
                                         "download it from the train-live page")
         return Upload(name, digest, load_module(data, name=name, max_bytes=max_bytes))
     vocab = _text_of(state[VOCAB_KEY], VOCAB_KEY, name)
     classes_text = _text_of(state[CLASSES_KEY], CLASSES_KEY, name) if CLASSES_KEY in state else ""
-    extra = sorted(k for k in state if k not in (VOCAB_KEY, CLASSES_KEY) and not k.startswith(("rnn.", "decoder.")))
+    extra = sorted(k for k in state if k not in (VOCAB_KEY, CLASSES_KEY) and not k.startswith(("rnn.", "readout.")))
     if extra:
         raise CheckpointError(name, f"unexpected key {extra[0]!r} in a character model")
     if not vocab or len(set(vocab)) != len(vocab) or len(vocab) > MAX_VOCAB:
@@ -216,13 +216,12 @@ def load_upload(source, *, name: str = "checkpoint", max_bytes: int = MAX_CHECKP
     cls = {"RNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU}[arch["kind"]]
     module = cls(arch["input_size"], arch["hidden_size"], num_layers=arch["num_layers"], bias=arch["bias"])
     classes = tuple(classes_text.split("\n")) if classes_text else tuple(vocab)
-    holder = nn.Module()  # the character model's layout: .rnn and .decoder (errors name the file's keys)
-    holder.rnn, holder.decoder = module, nn.Linear(arch["hidden_size"], len(classes))
+    holder = nn.Module()  # the character model's layout: .rnn and .readout (errors name the file's keys)
+    holder.rnn, holder.readout = module, nn.Linear(arch["hidden_size"], len(classes))
     weights = {k: v for k, v in state.items() if k not in (VOCAB_KEY, CLASSES_KEY)}
     check_state_dict(holder, weights, name=name)
     holder.load_state_dict(weights)
-    decoder = holder.decoder
-    return Upload(name, digest, module.double().eval(), vocab, classes, decoder.double().eval())
+    return Upload(name, digest, module.double().eval(), vocab, classes, holder.readout.double().eval())
 
 
 def char_model_file_name(rec: dict) -> str:

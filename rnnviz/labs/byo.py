@@ -107,9 +107,9 @@ def gates_run(up: Upload, layer: int, kind: str, *, text: str = "", T: int = 50,
     tr = layer_trace(up, layer, x)
     carry = G.carry_product(tr.gates[G.CARRY_GATE[tr.kind]]) if tr.kind in G.CARRY_GATE else None
     probs = None
-    if up.decoder is not None and int(layer) == up.num_layers - 1:
+    if up.readout is not None and int(layer) == up.num_layers - 1:
         with torch.no_grad():
-            probs = torch.softmax(up.decoder(torch.from_numpy(tr.h)), dim=-1).numpy()  # (T, C)
+            probs = torch.softmax(up.readout(torch.from_numpy(tr.h)), dim=-1).numpy()  # (T, C)
     labels = list(text) if kind == "text" else [str(t) for t in range(1, x.shape[0] + 1)]
     return ByoGates(labels, text if kind == "text" else None, tr, quantities_of(tr), carry, probs, up.classes)
 

@@ -196,7 +196,7 @@ def test_train_live_model_round_trips_into_the_gates_lab():
     model = rec["model"].double()
     x = torch.tensor([[rec["vocab"].index(ch)] for ch in text])  # (T, 1)
     with torch.no_grad():
-        out, _ = model.rnn(model.onehot(x))  # (T, 1, H)
+        out, _ = model.rnn(model.inputs(x))  # (T, 1, H)
         p = torch.softmax(model(x)[0][-1, 0], dim=-1).numpy()
     heat = {tr["name"]: decode(tr["z"]) for tr in figures(at)[0]["data"] if tr["type"] == "heatmap"}
     np.testing.assert_allclose(heat["h"].T, out[:, 0].numpy(), atol=1e-12)

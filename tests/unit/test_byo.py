@@ -126,7 +126,7 @@ def test_train_live_model_round_trip_equals_the_original(cell):
     x = torch.tensor([[rec["vocab"].index(ch)] for ch in text])
     with torch.no_grad():
         logits, _ = model(x)  # (T, 1, V)
-        out, _ = model.rnn(model.onehot(x))
+        out, _ = model.rnn(model.inputs(x))
     np.testing.assert_allclose(res.trace.h, out[:, 0].numpy(), atol=1e-12)
     np.testing.assert_allclose(res.probs, torch.softmax(logits[:, 0], -1).numpy(), atol=1e-12)
     assert lab.top_next(res)[0][0] == rec["vocab"][int(logits[-1, 0].argmax())]
@@ -142,8 +142,8 @@ def test_char_model_file_problems_are_named():
     with pytest.raises(CheckpointError, match="vocab holds a number"):
         byo.load_upload(saved({**sd, "vocab": torch.full((len(rec["vocab"]),), 0xD800, dtype=torch.int32)}),
                         name="m.pt")
-    with pytest.raises(CheckpointError, match="decoder.weight"):
-        bad = {**sd, "decoder.weight": torch.zeros(3, 8), "vocab": byo._codes(rec["vocab"])}
+    with pytest.raises(CheckpointError, match="readout.weight"):
+        bad = {**sd, "readout.weight": torch.zeros(3, 8), "vocab": byo._codes(rec["vocab"])}
         byo.load_upload(saved(bad), name="m.pt")
     with pytest.raises(CheckpointError, match="unexpected key 'extra'"):
         byo.load_upload(saved({**sd, "vocab": byo._codes(rec["vocab"]), "extra": torch.zeros(1)}), name="m.pt")
