@@ -116,6 +116,24 @@ class StepMaps:
                 np.einsum("gh,ghj->hj", self.K_h[k], buf[1:3], out=buf[0])  # h rows
         return self._M
 
+    def vjp(self, D: np.ndarray, k: int) -> np.ndarray:
+        r"""``(B, I + H)``: :math:`D\,M_k` for ``B`` row vectors ``D`` ``(B, S)``, equal to ``D @ self(k)``.
+
+        For the LSTM the ``h`` rows are never formed: with :math:`D = [D_h | D_c]`,
+        :math:`D M_k = (D_h \odot A_k + D_c)\,M^c_k + (D_h \odot \kappa^o_k)\,W_o` (one block
+        pass and the same multiply-adds as ``D @ M_k``).
+        """
+        if self.kind != "LSTM":
+            return D @ self(k)
+        H, buf = self.H, self._buf
+        with np.errstate(all="ignore"):
+            np.einsum("gh,ghj->hj", self.K[k], self.W, out=buf[1])  # c rows
+            A, ko = self.K_h[k]
+            Dh = D[:, :H]
+            out = (Dh * A + D[:, H:]) @ buf[1]
+            out += (Dh * ko) @ buf[2]
+        return out
+
 
 def input_jacobian(p: bptt.Params, fw: bptt.Forward, t: int) -> np.ndarray:
     r"""``(S, I)``: :math:`\partial s_t/\partial x_t` at step ``t`` (0-based), previous state fixed (see :class:`StepMaps`)."""
@@ -188,7 +206,7 @@ def connectivity_from(p: bptt.Params, fw: bptt.Forward, dy_dh: np.ndarray) -> np
         for k in range(T - 1, -1, -1):
             D[k, :H] = dy_dh[k]
             Dk = D[k:]  # (B, S), B = T - k
-            out = Dk @ maps(k)  # (B, I + H): [dy/dx_k | dy/dh_{k-1}]
+            out = maps.vjp(Dk, k)  # (B, I + H): [dy/dx_k | dy/dh_{k-1}]
             C[k:, k] = _row_norms(out[:, :I])
             if k == 0:
                 break
@@ -218,9 +236,10 @@ def connectivity(module: nn.Module, x, readout, targets=None, h0=None, c0=None) 
 
     p = bptt.params_of(module)
     xa = _as_array(x)
-    fw = bptt.forward(p, xa, None if h0 is None else _as_array(h0), None if c0 is None else _as_array(c0))
-    _, g, _ = readout_gradients(fw.h, readout, targets)
-    return connectivity_from(p, fw, g)
+    with one_blas_thread():  # the readout's (T, V) x (V, H) products too: idle OpenBLAS workers spin
+        fw = bptt.forward(p, xa, None if h0 is None else _as_array(h0), None if c0 is None else _as_array(c0))
+        _, g, _ = readout_gradients(fw.h, readout, targets)
+        return connectivity_from(p, fw, g)
 
 
 def lag_profile(C: np.ndarray, max_lag: int | None = None) -> np.ndarray:

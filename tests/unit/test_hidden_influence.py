@@ -84,9 +84,11 @@ def test_step_maps_equal_engine_step_jacobian_and_autograd_input_jacobian(cell):
     fw = bptt.forward(p, x)
     maps = StepMaps(p, fw)
     for k in range(1, T):
-        M = maps(k)
+        M = maps(k).copy()
         J = jacobian.step_jacobian(p, fw, k)
         np.testing.assert_allclose(M[:, I:], J[:, :H], rtol=1e-12, atol=1e-15)
+        D = np.random.default_rng(k).normal(size=(3, M.shape[0]))  # the product the connectivity loop uses
+        np.testing.assert_allclose(maps.vjp(D, k), D @ M, rtol=1e-12, atol=1e-14)
 
         # input Jacobian of one cell step with torch autograd, the previous state fixed
         def step(xk, k=k):
