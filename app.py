@@ -19,8 +19,11 @@ st.set_page_config(page_title="rnnviz", page_icon=str(Path(__file__).parent / "s
 
 # Page files live in app_pages/, not pages/: with a pages/ folder Streamlit starts in its
 # pages-directory mode and runs deep links without this router (tests/unit/test_app_shell.py).
+# The start page is served at "/" (default=True: Streamlit gives the default page the empty URL path and
+# matches a deep link only against the other pages' paths, so "/home" would show "Page not found").
+# "/home" is the same script as a hidden page; the default page's own url_path ("index") only names it.
 PAGES = [
-    st.Page("app_pages/home.py", title=sh.tr("home.nav_title"), icon=":material/home:", url_path="home", default=True),
+    st.Page("app_pages/home.py", title=sh.tr("home.nav_title"), icon=":material/home:", url_path="index", default=True),
     st.Page("app_pages/stepthrough.py", title=sh.tr("stepthrough.nav_title"), icon=":material/footprint:", url_path="stepthrough"),
     st.Page("app_pages/vanishing.py", title=sh.tr("vanishing.nav_title"), icon=":material/trending_down:", url_path="vanishing"),
     st.Page("app_pages/gates.py", title=sh.tr("gates.nav_title"), icon=":material/memory:", url_path="gates"),
@@ -28,6 +31,7 @@ PAGES = [
     st.Page("app_pages/attention.py", title=sh.tr("attention.nav_title"), icon=":material/grid_on:", url_path="attention"),
     st.Page("app_pages/train_live.py", title=sh.tr("train_live.nav_title"), icon=":material/model_training:", url_path="train_live"),
     st.Page("app_pages/lecture.py", title=sh.tr("lecture.nav_title"), icon=":material/slideshow:", url_path="lecture"),
+    st.Page("app_pages/home.py", title=sh.tr("home.nav_title"), icon=":material/home:", url_path="home", visibility="hidden"),
 ]
 
 nav = st.navigation(PAGES)

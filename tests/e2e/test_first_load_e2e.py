@@ -42,3 +42,18 @@ def test_file_name_titles_cover_what_the_pages_directory_mode_draws():
     """The check above can fail: it knows the titles Streamlit's pages-directory mode would draw."""
     titles = file_name_titles()
     assert {"app", "gates", "train live", "vanishing"} <= titles
+
+
+def test_home_deep_link_and_root_show_the_start_page(app_url, page):
+    """``/home`` (a lecture scene of the start page, a typed link) shows the start page, as ``/`` does,
+    in the language of the link, never "Page not found"."""
+    from tests.e2e.conftest import goto, no_errors, wait_for_router
+
+    for path, chinese in (("/home", False), ("/", False), ("/home?lang=中文", True)):
+        goto(page, f"{app_url}{path}", timeout=180)
+        wait_for_router(page, timeout=180)
+        assert page.get_by_text("Page not found").count() == 0, path
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "rnnviz", path
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert has_cjk(main) == chinese, (path, main[:200])
+        assert no_errors(page) == [], path

@@ -13,7 +13,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("path", [p for p, _ in pages_in_app()])
+@pytest.mark.parametrize("path", list(dict.fromkeys(p for p, _ in pages_in_app())))
 def test_every_page_opens_through_the_router(lang, path):
     # A fresh AppTest per page: AppTest cannot carry a page's translated radio values across a
     # switch_page (it re-formats them with the old options), which says nothing about the app.

@@ -20,12 +20,17 @@ def pages_in_app() -> list[tuple[str, str]]:
 
 
 def test_every_page_exists_and_url_path_is_its_file_name():
+    """Every page's url_path is its file name; the one exception is the default page (served at "/"),
+    whose url_path is only a name, while its script is also the hidden page at "/home"."""
     pages = pages_in_app()
     assert len(pages) >= 2
+    default = [(p, u) for p, u in pages if u == "index"]
+    assert default == [("app_pages/home.py", "index")]
+    assert ("app_pages/home.py", "home") in pages  # the deep link /home
     for path, url in pages:
         assert (ROOT / path).is_file(), path
-        assert Path(path).stem == url, (path, url)
-    assert sorted(p for p, _ in pages) == sorted(f"app_pages/{f.name}" for f in (ROOT / "app_pages").glob("*.py"))
+        assert Path(path).stem == url or (path, url) in default, (path, url)
+    assert sorted({p for p, _ in pages}) == sorted(f"app_pages/{f.name}" for f in (ROOT / "app_pages").glob("*.py"))
 
 
 def test_start_page_lists_every_lab():
