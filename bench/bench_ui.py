@@ -37,7 +37,7 @@ VIEW = {"width": 1280, "height": 720}
 # so the figures do not depend on the language or on a label's wording.
 LABS = {
     "vanishing": ("/vanishing", "vg_radius"),
-    "stepthrough": ("/stepthrough", "st_t"),
+    "stepthrough": ("/stepthrough", "st_step"),  # a live component: the step is chosen in the browser
     "gates": ("/gates", "gt_unit"),
     "attention": ("/attention", "att_step"),
     "hidden": ("/hidden", "hd_unit"),
@@ -55,14 +55,36 @@ def new_page(browser):
 
 
 def slider_input(page, key: str):
-    """The (visually hidden) range input of the Streamlit slider with widget key ``key``."""
-    return page.locator(f'.st-key-{key} [data-testid="stSlider"] input[type="range"]').first
+    """The range input of the control with widget key ``key``: a Streamlit slider's (visually hidden)
+    input, or the range of a live component (rnnviz/assets/live.js, chosen in the browser)."""
+    return page.locator(f'.st-key-{key} [data-testid="stSlider"] input[type="range"], .st-key-{key} input.rv-range').first
+
+
+def is_live(page, key: str) -> bool:
+    """Whether ``key`` is a live component (its choice is drawn in the browser, the server told later)."""
+    return page.locator(f".st-key-{key} input.rv-range").count() > 0
+
+
+def reveal(page, key: str) -> None:
+    """Open the tab that holds the control ``key`` if it sits in a hidden tab (the attention lab's step):
+    Streamlit draws only the open tab's panel as a tab panel, so try the tabs in turn until it shows."""
+    control = page.locator(f".st-key-{key}").first
+    if not control.count() or control.is_visible():
+        return
+    tabs = page.locator('[data-testid="stTabs"]').filter(has=page.locator(f".st-key-{key}")).last
+    for tab in tabs.locator('[role="tab"]').all():
+        tab.click()
+        wait_for_rerun(page)
+        if control.is_visible():
+            return
+    print(f"  {key}: no tab shows it", file=sys.stderr)
 
 
 def press_latencies(page, key: str, presses: int) -> list[float]:
     """ms from an arrow key press on the slider ``key`` to a change of what the charts draw. The
     direction turns at the slider's ends, so every press moves it."""
     out, direction = [], "ArrowRight"
+    live = is_live(page, key)
     for _ in range(presses):
         now, lo, hi = slider_input(page, key).evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]")
         direction = "ArrowLeft" if now >= hi else "ArrowRight" if now <= lo else direction
@@ -72,6 +94,8 @@ def press_latencies(page, key: str, presses: int) -> list[float]:
         page.keyboard.press(direction)
         wait_for_chart_change(page, sig, sig=ALL_CHARTS_SIG)
         out.append((time.perf_counter() - t0) * 1e3)
+        if live:  # the choice reaches the server once it settles (live.js settle_ms): let that run end
+            page.wait_for_timeout(1000)
         wait_for_rerun(page)
     return out
 
@@ -81,12 +105,14 @@ def drag_rate(page, key: str | None) -> tuple[float, str] | None:
     grip = page.locator(PLOTLY_GRIP)
     if grip.count():
         handle, what = grip.first, "plotly slider"
+    elif key and is_live(page, key):
+        handle, what = slider_input(page, key), "live range"
     elif key and slider_input(page, key).count():
         handle, what = slider_input(page, key).locator("xpath=../.."), "Streamlit slider"  # the thumb
     else:
         return None
     now, lo, hi = (slider_input(page, key).evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]")
-                   if what == "Streamlit slider" else (0, 0, 1))
+                   if what != "plotly slider" else (0, 0, 1))
     changes, seconds = drag_redraws(page, handle, dx=-120 if now > (lo + hi) / 2 else 120, seconds=1.0, sig=ALL_CHARTS_SIG)
     wait_for_rerun(page)
     return changes / seconds, what
@@ -157,10 +183,13 @@ def main() -> None:
             page.context.close()
             for lab in args.labs:
                 path, key = LABS[lab]
+                print(f"measuring {lab} ...", file=sys.stderr, flush=True)
                 page = new_page(browser)
                 goto(page, f"http://127.0.0.1:{port_app}{path}", timeout=180)
                 wait_for_chart_change(page, None, timeout=180)
                 row = rows[lab] = {}
+                if key:
+                    reveal(page, key)
                 if key and slider_input(page, key).count():
                     row["press"] = press_latencies(page, key, args.presses)
                 row["drag"] = drag_rate(page, key)
