@@ -1,4 +1,10 @@
-"""Page: LSTM and GRU gates, live. Widgets -> GatesConfig -> rnnviz.labs.gates -> figures."""
+"""Page: LSTM and GRU gates, live. Widgets -> GatesConfig -> rnnviz.labs.gates -> figures.
+
+The unit, the step and the colouring only pick among numbers the analysis has computed for every
+choice: they are chosen in the browser (a live component, rnnviz/assets/live.js, with the data of
+every choice from rnnviz.labs.gates_select); the server learns the choice when it settles.
+"""
+import json
 import math
 import threading
 from dataclasses import astuple
@@ -10,6 +16,7 @@ from rnnviz import export
 from rnnviz import streamlit_helpers as sh
 from rnnviz.labs import byo as byo_lab
 from rnnviz.labs import gates as lab
+from rnnviz.labs import gates_select as gs
 from rnnviz.plots import byo as byo_plots
 from rnnviz.plots import gates as plots
 from rnnviz.text import quote
@@ -57,6 +64,82 @@ def analyse(key: tuple, _models: dict) -> lab.GatesResult:
     """``_models`` (the trained models of the task in ``key``) is not hashed: it is fixed per task."""
     cfg = lab.GatesConfig(*key)
     return lab.analyse(cfg, _models, fresh_model(cfg.gt_task, cfg.gt_cell))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def unit_figure(key: tuple, lang: str, unit: int, _models: dict):
+    """The unit chart of ``unit`` (cached: a choice made again sends a ready figure)."""
+    res = analyse(key, _models)
+    return plots.unit_lines(res.quantities, unit, res.text, lang).update_layout(meta=gs.meta("gt_fig_unit", key, lang))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def path_figure(key: tuple, lang: str, unit: int, _models: dict):
+    res = analyse(key, _models)
+    return plots.gradient_path(res.carry, unit, res.rnn_path, res.text, key[1], lang).update_layout(
+        meta=gs.meta("gt_fig_path", key, lang))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def heat_figure(key: tuple, lang: str, _models: dict):
+    """The heatmaps (cached: the figure, not only the analysis; building the subplots costs)."""
+    res = analyse(key, _models)
+    return plots.gates_figure(res.quantities, res.text, lang)
+
+
+def _bias_key(key: tuple) -> tuple:
+    """``key`` without the bias shift: the bias sweep is the same for every shift."""
+    return astuple(lab.GatesConfig(**{**lab.GatesConfig(*key).__dict__, "gt_fbias": 0.0}))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def bias_figure(key: tuple, lang: str, _models: dict):
+    res = analyse(key, _models)
+    cfg = lab.GatesConfig(*key)
+    fig = plots.bias_figure(res.carry_base, res.carry, res.carry_fresh, cfg.gt_fbias, res.text, cfg.gt_cell, lang)
+    return fig.update_layout(meta=gs.meta("gt_fig_bias", _bias_key(key), lang))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def bias_json(bias_key: tuple, lang: str, _models: dict) -> str:
+    """The bias chart for every Δ of the slider's grid, animated in the browser while Δ is dragged."""
+    cfg = lab.GatesConfig(*bias_key)
+    frames = gs.bias_frames(cfg, _models, fresh_model(cfg.gt_task, cfg.gt_cell), lang)
+    lo, _, step = gs.BIAS_GRID
+    return json.dumps({"charts": {"gt_fig_bias": {"meta": gs.meta("gt_fig_bias", bias_key, lang), "frames": frames}},
+                       "follow": {"key": "gt_fbias", "lo": lo, "step": step, "n": len(frames)}}, allow_nan=False,
+                      ensure_ascii=False)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def select_json(key: tuple, lang: str, T: int, unit: int, step: int, color_by: str, _models: dict) -> str:
+    """The live component's data: frames of the unit and path charts for every unit, the equations and
+    the coloured text of every choice (within the budgets of rnnviz.labs.gates_select)."""
+    res = analyse(key, _models)
+    H, vocab = res.trace.H, G.SPECS[key[0]].vocab
+    names = list(res.quantities)
+    eq = gs.equations(res, vocab, unit, step)
+    col = gs.colours(res, unit, color_by)
+    multi = {
+        "id": "gt_select", "value": {"gt_unit": unit, "gt_step": step, "gt_color_by": color_by},
+        "katex": sh.katex_url(), "settle_ms": 600,
+        "controls": [
+            {"param": "gt_unit", "kind": "range", "min": 0, "max": H - 1, "label": tr("gates.unit"),
+             "help": tr("gates.unit_help")},
+            {"param": "gt_step", "kind": "range", "min": 1, "max": T, "label": tr("gates.step"),
+             "help": tr("gates.step_help"), "labels": [f"{k} · {plots.show_char(c)}" for k, c in enumerate(res.text, 1)]},
+            {"param": "gt_color_by", "kind": "choice", "options": names, "label": tr("gates.color_by"),
+             "help": tr("gates.color_by_help")}],
+        "views": [
+            {"slot": "gt_eq", "server": "gt_eq_server", "by": ["gt_unit", "gt_step"], "kind": "latex",
+             "pending": tr("gates.choice_pending"), **eq},
+            {"slot": "gt_color", "server": "gt_color_server", "by": ["gt_color_by", "gt_unit"], "kind": "colored",
+             "pending": tr("gates.choice_pending"), "caption": tr("gates.color_note", unit="⟦gt_unit⟧", what="⟦gt_color_by⟧"),
+             **col}]}
+    charts = {"gt_fig_unit": {"meta": gs.meta("gt_fig_unit", key, lang), "by": "gt_unit", "frames": gs.unit_frames(res, lang)},
+              "gt_fig_path": {"meta": gs.meta("gt_fig_path", key, lang), "by": "gt_unit",
+                              "frames": gs.path_frames(res, key[1], lang)}}
+    return json.dumps({"multi": multi, "charts": charts}, allow_nan=False, ensure_ascii=False)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -142,13 +225,45 @@ with st.sidebar:
                     disabled=task != "recall", **opts)
     seed = st.number_input(tr("common.seed"), 0, 10_000, D.gt_seed, 1, key="gt_seed", help=tr("gates.seed_help"),
                            disabled=source != "example", **opts)
-    fbias = st.slider(tr("gates.fbias"), -6.0, 6.0, D.gt_fbias, 0.5, key="gt_fbias", help=tr("gates.fbias_help"),
-                      **opts)
+    fbias = st.slider(tr("gates.fbias"), gs.BIAS_GRID[0], gs.BIAS_GRID[1], D.gt_fbias, gs.BIAS_GRID[2], key="gt_fbias",
+                      help=tr("gates.fbias_help"), **opts)
     st.caption(tr("common.share_hint"))
 
 H = G.SPECS[task].hidden
 names = ["h", "c", "i", "f", "g", "o"] if cell == "LSTM" else ["h", "r", "z", "n"]
-if st.session_state.get("gt_color_by", "h") not in names:
+SELECT = ("gt_unit", "gt_step", "gt_color_by")
+
+
+def _from_url() -> dict:
+    """The choice a link carries (``?gt_unit= ?gt_step= ?gt_color_by=``); unreadable entries left out."""
+    raw = {"gt_unit": st.query_params.get("gt_unit"), "gt_step": st.query_params.get("gt_step"),
+           "gt_color_by": st.query_params.get("gt_color_by")}
+    out = {k: int(v) for k, v in raw.items() if k != "gt_color_by" and v is not None and str(v).strip().isdigit()}
+    if raw["gt_color_by"] is not None:
+        out["gt_color_by"] = str(raw["gt_color_by"])
+    return out
+
+
+def _apply_choice() -> None:
+    """The browser's settled choice (the live component's value), once per new value: the server's
+    unit / step / colouring follow it. (Read on every run rather than in an on_change callback: with a
+    dict value, Streamlit 1.67 updated the component's state without calling the callback.)"""
+    value = getattr(st.session_state.get("gt_select"), "value", None)
+    if isinstance(value, dict) and value != st.session_state.get("gt_select_applied"):
+        st.session_state["gt_select_applied"] = dict(value)
+        for k in SELECT:
+            if k in value:
+                st.session_state[k] = value[k]
+
+
+if "gt_select_init" not in st.session_state:  # first run of the session: the link's choice, else the defaults
+    st.session_state["gt_select_init"] = True
+    for k, v in _from_url().items():
+        st.session_state.setdefault(k, v)
+_apply_choice()
+for k in SELECT:
+    st.session_state.setdefault(k, getattr(D, k))
+if st.session_state["gt_color_by"] not in names:
     st.session_state["gt_color_by"] = "h"
 clamp_state("gt_unit", 0, H - 1)
 
@@ -159,16 +274,13 @@ with sh.user_errors():
     shown_text = lab.input_text(base_cfg)
 T = len(shown_text)
 clamp_state("gt_step", 1, T)
+unit, step, color_by = int(st.session_state["gt_unit"]), int(st.session_state["gt_step"]), st.session_state["gt_color_by"]
+for k, v in zip(SELECT, (unit, step, color_by)):  # the URL records the choice (a default only if it was there)
+    if st.query_params.get(k) != str(v) and (k in st.query_params or v != getattr(D, k)):
+        st.query_params[k] = str(v)
+controls = st.empty()  # the live component, filled last: its data is built after the charts are on screen
 
-c1, c2, c3 = st.columns(3)
-unit = c1.slider(tr("gates.unit"), 0, H - 1, min(D.gt_unit, H - 1), 1, key="gt_unit", help=tr("gates.unit_help"),
-                 **opts)
-step = c2.slider(tr("gates.step"), 1, max(T, 2), min(D.gt_step, T), 1, key="gt_step", help=tr("gates.step_help"),
-                 disabled=T < 2, **opts)
-color_by = c3.selectbox(tr("gates.color_by"), names, key="gt_color_by", help=tr("gates.color_by_help"), **opts)
-
-cfg = lab.GatesConfig(**{**base_cfg.__dict__, "gt_unit": int(unit), "gt_step": int(min(step, T)),
-                         "gt_color_by": color_by})
+cfg = lab.GatesConfig(**{**base_cfg.__dict__, "gt_unit": unit, "gt_step": step, "gt_color_by": color_by})
 # the analysis does not depend on unit / step / colouring: cache it without them
 key = astuple(lab.GatesConfig(**{**cfg.__dict__, "gt_unit": 0, "gt_step": 1, "gt_color_by": "h"}))
 models = models_of(task)
@@ -191,17 +303,16 @@ if not res.trace.finite:
 
 # ---- heatmaps
 st.subheader(tr("gates.sec_heatmaps"))
-sh.chart(plots.gates_figure(res.quantities, res.text, lang), width="stretch", key="gt_fig_gates")
+sh.chart(heat_figure(key, lang, models), width="stretch", key="gt_fig_gates")
 sh.downloads(export.gates_export(res), key="gt_dl")
 
 # ---- one unit
 st.subheader(tr("gates.sec_unit"))
-sh.chart(plots.unit_lines(res.quantities, unit, res.text, lang), width="stretch", key="gt_fig_unit")
+sh.chart(unit_figure(key, lang, unit, models), width="stretch", key="gt_fig_unit")
 
 # ---- gradient path
 st.subheader(tr("gates.sec_path"))
-sh.chart(plots.gradient_path(res.carry, unit, res.rnn_path, res.text, cell, lang), width="stretch",
-                key="gt_fig_path")
+sh.chart(path_figure(key, lang, unit, models), width="stretch", key="gt_fig_path")
 ps = lab.path_summary(res.carry, res.rnn_path)
 st.caption(tr("gates.path_note" if cell == "LSTM" else "gates.path_note_gru") + " "
            + tr("gates.path_numbers", cell=cell, gate="f" if cell == "LSTM" else "z", best=ps["best"],
@@ -210,8 +321,7 @@ st.caption(tr("gates.path_note" if cell == "LSTM" else "gates.path_note_gru") + 
 
 # ---- forget-gate bias
 st.subheader(tr("gates.sec_bias"))
-sh.chart(plots.bias_figure(res.carry_base, res.carry, res.carry_fresh, fbias, res.text, cell, lang),
-                width="stretch", key="gt_fig_bias")
+sh.chart(bias_figure(key, lang, models), width="stretch", key="gt_fig_bias")
 
 
 def _h(v: float) -> str:
@@ -224,15 +334,19 @@ if task == "recall":
 
 # ---- one unit, one step
 st.subheader(tr("gates.sec_step"))
-_, lines = lab.unit_step(res.trace, res.text, G.SPECS[task].vocab, unit, min(step, T))
-for line in lines:
-    st.latex(line)
+with st.container(key="gt_eq_server"):  # hidden while the browser shows another choice (in the slot below)
+    _, lines = lab.unit_step(res.trace, res.text, G.SPECS[task].vocab, unit, min(step, T))
+    for line in lines:
+        st.latex(line)
+st.html('<div data-rv-slot="gt_eq"></div>')
 st.caption(tr("gates.conv_lstm" if cell == "LSTM" else "gates.conv_gru"))
 
 # ---- coloured text
 st.subheader(tr("gates.sec_color"))
-st.caption(tr("gates.color_note", unit=unit, what=color_by))
-st.html(plots.colored_text_html(res.text, res.quantities[color_by][:, unit], color_by))
+with st.container(key="gt_color_server"):
+    st.caption(tr("gates.color_note", unit=unit, what=color_by))
+    st.html(plots.colored_text_html(res.text, res.quantities[color_by][:, unit], color_by))
+st.html('<div data-rv-slot="gt_color"></div>')
 
 # ---- accuracies
 st.subheader(tr("gates.sec_accuracy"))
@@ -247,3 +361,8 @@ elif task == "depth":
                     key="gt_fig_depth")
 
 sh.explain("gates.what", lab.LATEX)
+
+# last: the data of every other choice, after everything above is on screen
+with controls:
+    sh.live("gt_select", select_json(key, lang, T, unit, step, color_by, models))
+sh.live("gt_bias_live", bias_json(_bias_key(key), lang, models))

@@ -492,8 +492,25 @@ _LIVE_CSS = """
 .rv-buttons button.rv-primary:hover:not(:disabled) { color: #fff; filter: brightness(0.92); }
 .rv-buttons button:disabled { opacity: 0.45; cursor: not-allowed; }
 .rv-caption { font-size: 0.875rem; opacity: 0.7; min-height: 0; }
+.rv-multi { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0.5rem 1.5rem;
+            font-family: var(--st-font, "Source Sans 3", sans-serif); color: var(--st-text-color, #31333f); font-size: 1rem;
+            padding-bottom: 0.25rem; }
+.rv-cell { display: flex; flex-direction: column; gap: 0.25rem; }
+.rv-cell .rv-range { flex: none; width: 100%; }
+.rv-choice { font: inherit; padding: 0.35rem 0.5rem; border-radius: 0.5rem; min-height: 2.5rem; color: inherit;
+             border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2)); background: var(--st-secondary-background-color, #f0f2f6); }
 """
 _live_component = None
+
+
+def katex_url() -> str | None:
+    """Where Streamlit serves its own KaTeX module (``static/js/katex.<hash>.js``, relative to the app's
+    base URL), for the live component to typeset equations in the browser; ``None`` if this Streamlit
+    has none (the page then shows the server's equations after each settled choice)."""
+    from pathlib import Path
+
+    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("katex.*.js"))
+    return f"static/js/{found[0].name}" if found else None
 
 
 def live(key: str, data_json: str, *, on_change=None):

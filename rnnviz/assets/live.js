@@ -9,9 +9,50 @@
 //           Stop) pick frame value-1; no script rerun; the URL's ?param= is rewritten in place and the value
 //           reaches the server (setStateValue "value") when the choice settles, so the next rerun knows it.
 //           Elements in containers keyed `${group}_${k}` are shown only for the chosen k.
+//   multi   {id, controls, value, server, views, settle_ms, katex}: several own controls (ranges, a choice), for
+//           pages where a choice picks among values the server computed for every option (the gates page):
+//           controls [{param, kind: "range"|"choice", min, max | options, label, help}], value {param: v}.
+//           A chart with `by: param` shows frame (value - min) of that control (a choice: its option index).
+//           views [{slot, server, by: [param, ...], kind: "latex"|"colored"|"text", ...}]: while the choice
+//           differs from what the server drew (value), the element keyed `server` is hidden and the element
+//           [data-rv-slot=slot] shows the view built here from data["v1,v2"] (see fill, coloredHtml);
+//           without data for the pair it shows `pending`. The URL's ?param= are rewritten in place, and the
+//           choice reaches the server (setStateValue "value", {param: v}) when it settles.
 // Every applied frame increments window.__rnnvizLive.updates[chart key] (read by tests and bench/bench_ui.py).
 
-const live = (window.__rnnvizLive = window.__rnnvizLive || { updates: {}, value: {} });
+const G = typeof window !== "undefined" ? window : globalThis;
+const live = (G.__rnnvizLive = G.__rnnvizLive || { updates: {}, value: {} });
+
+/** A template line with every slot ⟦name⟧ replaced by strings[keys.indexOf(name)] (rnnviz.labs.gates.fill). */
+export function fill(line, keys, strings) {
+  return line.replace(/⟦([A-Za-z0-9_]+)⟧/g, (_, k) => strings[keys.indexOf(k)]);
+}
+
+function esc(s) {  // Python's html.escape(s, quote=True)
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+    .replace(/'/g, "&#x27;");
+}
+
+function rgb(c) {  // "#rrggbb" -> "rgb(r, g, b)" (rnnviz.labs.gates_select._compact), other forms as they are
+  if (!/^#[0-9a-f]{6}$/.test(c)) return c;
+  return `rgb(${parseInt(c.slice(1, 3), 16)}, ${parseInt(c.slice(3, 5), 16)}, ${parseInt(c.slice(5, 7), 16)})`;
+}
+
+/** The coloured text's HTML, as rnnviz.plots.gates.colored_text_from builds it from the same parts. */
+export function coloredHtml(text, prefixes, bgs, values) {
+  const parts = [];
+  [...text].forEach((c, k) => {
+    const bg = rgb(bgs[k]);
+    const nums = bg.slice(bg.indexOf("(") + 1, bg.indexOf(")")).split(",").map(parseFloat);
+    const fg = 0.299 * nums[0] + 0.587 * nums[1] + 0.114 * nums[2] > 140 ? "#000" : "#fff";
+    const shown = c === "\n" ? "↵" : c;
+    parts.push(`<span title="${esc(prefixes[k] + values[k])}" style="background:${bg};color:${fg};`
+      + `padding:2px 0;border-radius:2px">${esc(shown)}</span>`);
+    if (c === "\n") parts.push("<br>");
+  });
+  return "<div style=\"font-family:'DejaVu Sans Mono',monospace;font-size:22px;line-height:1.9;"
+    + "white-space:pre-wrap;word-break:break-all\">" + parts.join("") + "</div>";
+}
 
 function chartDiv(key) {
   return document.querySelector(`.st-key-${key} .js-plotly-plot`);
@@ -65,7 +106,10 @@ export default function (component) {
 
   if (cfg.follow) {
     const f = cfg.follow;
-    const root = document.querySelector('[data-testid="stMain"]') || document.body;
+    // the slider's own part of the page (the sidebar or the main area) is what its drag changes
+    const root = (document.querySelector(`[data-testid="stSidebar"] .st-key-${f.key}`)
+      && document.querySelector('[data-testid="stSidebar"]')) || document.querySelector('[data-testid="stMain"]')
+      || document.body;
     // only the user's own drags and key presses: a value set by a rerun (a preset) is drawn by the server
     let active = false;
     const mine = (e) => e.target && e.target.closest && e.target.closest(`.st-key-${f.key}`);
@@ -216,6 +260,152 @@ export default function (component) {
     if (remembered && remembered.focused) range.focus();
     range.addEventListener("focus", () => { live.value[s.param].focused = true; });
     range.addEventListener("blur", () => { live.value[s.param].focused = false; });
+  }
+
+  if (cfg.multi) {
+    const m = cfg.multi;
+    const ctrls = m.controls || [];
+    const server = m.value || {};
+    const remembered = live.value[m.id];
+    // a choice the browser made and the server has not confirmed yet wins over the server's
+    const v = Object.assign({}, server, remembered && remembered.pending ? remembered.v : {});
+    for (const c of ctrls) {  // inside this setting's range
+      if (c.kind === "range") v[c.param] = Math.min(Math.max(Number(v[c.param]), c.min), c.max);
+      else if (!c.options.includes(v[c.param])) v[c.param] = server[c.param];
+    }
+    const index = (param) => {
+      const c = ctrls.find((x) => x.param === param);
+      return c.kind === "range" ? v[param] - c.min : c.options.indexOf(v[param]);
+    };
+    let settle = 0;
+    const box = document.createElement("div");
+    box.className = "rv-multi";
+    parentElement.appendChild(box);
+    const inputs = {};
+    for (const c of ctrls) {
+      const cell = document.createElement("div");
+      cell.className = "rv-cell";
+      cell.innerHTML = `<div class="rv-row"><label class="rv-label"></label><span class="rv-value"></span></div>`;
+      cell.querySelector(".rv-label").textContent = c.label || c.param;
+      cell.title = c.help || "";
+      let input;
+      if (c.kind === "range") {
+        input = document.createElement("input");
+        Object.assign(input, { type: "range", min: String(c.min), max: String(c.max), step: "1", className: "rv-range" });
+        if (c.max <= c.min) input.disabled = true;
+        input.addEventListener("input", () => set(c.param, parseInt(input.value, 10)));
+      } else {
+        input = document.createElement("select");
+        input.className = "rv-choice";
+        for (const [i, o] of c.options.entries()) {
+          const opt = document.createElement("option");
+          opt.value = o;
+          opt.textContent = c.labels ? c.labels[i] : o;
+          input.appendChild(opt);
+        }
+        input.addEventListener("change", () => set(c.param, input.value));
+      }
+      input.title = c.help || "";
+      input.setAttribute("aria-label", c.label || c.param);
+      input.dataset.param = c.param;
+      cell.appendChild(input);
+      box.appendChild(cell);
+      inputs[c.param] = { input, value: cell.querySelector(".rv-value"), c };
+    }
+    const style = document.createElement("style");
+    document.head.appendChild(style);
+    cleanups.push(() => style.remove());
+    const drawn = {};  // chart key -> frame index on screen (the server drew its own choice)
+    for (const [key, c] of Object.entries(charts)) if (c.by) drawn[key] = serverIndex(c.by);
+    function serverIndex(param) {
+      const c = ctrls.find((x) => x.param === param);
+      return c.kind === "range" ? server[param] - c.min : c.options.indexOf(server[param]);
+    }
+    let katex = null;
+    if (m.katex && (m.views || []).some((w) => w.kind === "latex")) {
+      live.katexP = live.katexP || import(new URL(m.katex, document.baseURI).href).then((mod) => mod.default || mod)
+        .catch(() => null);
+      live.katexP.then((k) => { katex = k; views(); });
+    }
+    function slot(name) { return document.querySelector(`[data-rv-slot="${name}"]`); }
+    function views() {
+      const hide = [];
+      for (const w of m.views || []) {
+        const el = slot(w.slot);
+        const same = w.by.every((p) => v[p] === server[p]);
+        if (same) { if (el) el.innerHTML = ""; continue; }
+        hide.push(`.st-key-${w.server}`);
+        if (!el) continue;
+        const key = w.by.map((p) => v[p]).join(",");
+        const entry = w.data ? w.data[key] : null;
+        let out = null;
+        if (w.kind === "text") {
+          out = `<p class="rv-text" style="margin:0">${esc(w.template.replace(/⟦([A-Za-z0-9_]+)⟧/g, (_, k) => String(v[k] ?? "")))}</p>`;
+        } else if (w.kind === "latex" && entry && katex) {
+          out = w.template.map((line) => katex.renderToString(fill(line, w.keys, entry),
+            { displayMode: true, throwOnError: false })).map((h) => `<div class="rv-eq">${h}</div>`).join("");
+        } else if (w.kind === "colored" && entry) {
+          out = coloredHtml(w.text, w.prefixes, entry[0], entry[1]);
+        }
+        if (out != null && w.caption) {  // as st.caption draws it
+          out = `<p style="font-size:0.875rem;color:rgba(49,51,63,0.6);margin:0 0 1rem">${esc(w.caption.replace(
+            /⟦([A-Za-z0-9_]+)⟧/g, (_, k) => String(v[k] ?? "")))}</p>` + out;
+        }
+        el.innerHTML = out != null ? out : `<p class="rv-pending">${esc(w.pending || "…")}</p>`;
+        el.dataset.shown = out != null ? key : "";
+      }
+      style.textContent = hide.length ? `${hide.join(",")}{display:none !important}` : "";
+    }
+    function charts_() {
+      for (const [key, c] of Object.entries(charts)) {
+        if (!c.by) continue;
+        const i = index(c.by);
+        if (drawn[key] !== i && c.frames[i] && applyFrame(key, c.meta, c.frames[i])) drawn[key] = i;
+      }
+    }
+    let raf2 = 0;
+    function redraw() {
+      if (!raf2) raf2 = requestAnimationFrame(() => { raf2 = 0; charts_(); views(); });
+    }
+    cleanups.push(() => cancelAnimationFrame(raf2));
+    function render() {
+      for (const { input, value, c } of Object.values(inputs)) {
+        input.value = String(v[c.param]);
+        value.textContent = c.kind === "range" && c.labels ? c.labels[v[c.param] - c.min] : String(v[c.param]);
+      }
+      box.dataset.value = JSON.stringify(v);
+    }
+    function url() {
+      const u = new URL(window.location.href);
+      for (const c of ctrls) u.searchParams.set(c.param, String(v[c.param]));
+      window.history.replaceState(window.history.state, "", u);
+    }
+    function sync() {
+      clearTimeout(settle);
+      settle = setTimeout(() => {
+        live.value[m.id] = { v: Object.assign({}, v), pending: true };
+        // `at` makes every settled choice a new value, so the server applies it even if it equals an older one
+        setStateValue("value", Object.assign({ at: Date.now() }, v));
+      }, m.settle_ms || 800);
+    }
+    function set(param, value) {
+      v[param] = value;
+      live.value[m.id] = { v: Object.assign({}, v), pending: true };
+      render();
+      redraw();
+      url();
+      sync();
+    }
+    cleanups.push(() => { clearTimeout(settle); box.remove(); });
+    render();
+    if (ctrls.some((c) => v[c.param] !== server[c.param])) {  // the browser's choice is newer: show it, tell the server
+      redraw();
+      url();
+      sync();
+    } else {
+      live.value[m.id] = { v: Object.assign({}, v), pending: false };
+      views();
+    }
   }
 
   const cleanup = () => {

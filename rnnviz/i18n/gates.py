@@ -77,6 +77,7 @@ STRINGS = {
         "zh": "在训练好的模型和一个新初始化的模型的遗忘门偏置（GRU：更新门偏置）上加 Δ。Δ 越大，门越接近 1，记忆保持得越久。",
     },
     "gates.color_by": {"en": "Colour the text by", "zh": "文本着色依据"},
+    "gates.choice_pending": {"en": "Computing this choice…", "zh": "正在计算此选择……"},
     "gates.color_by_help": {
         "en": "Which value of the chosen unit colours each character: the hidden state h, the cell state c or a gate.",
         "zh": "用所选单元的哪个值给每个字符着色：隐藏状态 h、细胞状态 c 或某个门。",

@@ -15,6 +15,7 @@ recurrent module (float64 copy) with the one-hot input text, so every gate, ``c_
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -264,8 +265,15 @@ def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int) -> tuple[d
 
     Returns: ``(numbers, latex)``: the values by name (``x_<gate>``, ``h_<gate>`` input and
     recurrent parts, ``a_<gate>`` pre-activations, gate values, ``c_prev``, ``c``, ``h_prev``,
-    ``h``) and one LaTeX line per equation, showing exactly those numbers.
+    ``h``) and one LaTeX line per equation, showing exactly those numbers: the lines of
+    :func:`unit_step_template` filled with :func:`unit_step_strings`.
     """
+    num = unit_step_numbers(tr, text, vocab, unit, step)
+    return num, fill(unit_step_template(tr.kind), unit_step_strings(tr.kind, num, text[int(step) - 1], unit, step))
+
+
+def unit_step_numbers(tr: Trace, text: str, vocab: str, unit: int, step: int) -> dict[str, float]:
+    """The numbers of :func:`unit_step` (no LaTeX)."""
     p = tr.params
     H = tr.H
     j, t = int(unit), int(step) - 1  # t: 0-based row of the trace
@@ -279,45 +287,75 @@ def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int) -> tuple[d
         num[f"x_{g}"] = float(W_ih[row, ch] + b_ih[row])
         num[f"h_{g}"] = float(W_hh[row] @ h_prev + b_hh[row])
     num["h_prev"] = float(h_prev[j])
-    sym = {" ": r"\text{\textvisiblespace}", "\n": r"\hookleftarrow"}
-    shown = sym.get(text[t], r"\text{" + _latex_char(text[t]) + "}")
-    lines = [rf"t = {t + 1},\ j = {j},\ x_t = \text{{one-hot}}(\,{shown}\,)"]
-
-    def gate(g: str, fn, fname: str) -> None:
-        """``g_t = fn(input part + recurrent part)``: record the numbers and the LaTeX line."""
-        num[f"a_{g}"] = num[f"x_{g}"] + num[f"h_{g}"]
-        num[g] = fn(num[f"a_{g}"])
-        lines.append(
-            rf"{g}_t = {fname}(\underbrace{{{fmt(num[f'x_{g}'])}}}_{{W_{{i{g}}}x_t+b_{{i{g}}}}}"
-            rf" + \underbrace{{{_paren(num[f'h_{g}'])}}}_{{W_{{h{g}}}h_{{t-1}}+b_{{h{g}}}}})"
-            rf" = {fname}({fmt(num[f'a_{g}'])}) = {fmt(num[g])}")
-
     if tr.kind == "LSTM":
-        c_prev = tr.c[t - 1, j] if t > 0 else 0.0
         for g in ("i", "f", "g", "o"):  # torch's order
-            gate(g, *((math.tanh, r"\tanh") if g == "g" else (_sig, r"\sigma")))
-        num["c_prev"] = float(c_prev)
+            num[f"a_{g}"] = num[f"x_{g}"] + num[f"h_{g}"]
+            num[g] = (math.tanh if g == "g" else _sig)(num[f"a_{g}"])
+        num["c_prev"] = float(tr.c[t - 1, j] if t > 0 else 0.0)
         num["c"] = num["f"] * num["c_prev"] + num["i"] * num["g"]
         num["h"] = num["o"] * math.tanh(num["c"])
-        lines.append(rf"c_t = f_t c_{{t-1}} + i_t g_t = {fmt(num['f'])}\cdot{_paren(num['c_prev'])}"
-                     rf" + {fmt(num['i'])}\cdot{_paren(num['g'])} = {fmt(num['c'])}")
-        lines.append(rf"h_t = o_t \tanh(c_t) = {fmt(num['o'])}\cdot\tanh({fmt(num['c'])}) = {fmt(num['h'])}")
     elif tr.kind == "GRU":
         for g in ("r", "z"):
-            gate(g, _sig, r"\sigma")
+            num[f"a_{g}"] = num[f"x_{g}"] + num[f"h_{g}"]
+            num[g] = _sig(num[f"a_{g}"])
         num["a_n"] = num["x_n"] + num["r"] * num["h_n"]
         num["n"] = math.tanh(num["a_n"])
-        lines.append(rf"n_t = \tanh(\underbrace{{{fmt(num['x_n'])}}}_{{W_{{in}}x_t+b_{{in}}}} + r_t"
-                     rf"\underbrace{{{_paren(num['h_n'])}}}_{{W_{{hn}}h_{{t-1}}+b_{{hn}}}})"
-                     rf" = \tanh({fmt(num['x_n'])} + {fmt(num['r'])}\cdot{_paren(num['h_n'])}) = {fmt(num['n'])}")
         num["h"] = (1 - num["z"]) * num["n"] + num["z"] * num["h_prev"]
-        lines.append(rf"h_t = (1-z_t)\,n_t + z_t h_{{t-1}} = {fmt(1 - num['z'])}\cdot{_paren(num['n'])}"
-                     rf" + {fmt(num['z'])}\cdot{_paren(num['h_prev'])} = {fmt(num['h'])}")
     else:
         num["a_h"] = num["x_h"] + num["h_h"]
         num["h"] = math.tanh(num["a_h"])
-        lines.append(rf"h_t = \tanh({fmt(num['x_h'])} + {_paren(num['h_h'])}) = {fmt(num['h'])}")
-    return num, lines
+    return num
+
+
+SLOT = "⟦{}⟧"
+"""A named slot of a LaTeX template (:func:`unit_step_template`); ``⟦`` never occurs in the fixed text."""
+_SLOT_RE = re.compile("⟦([A-Za-z0-9_]+)⟧")
+
+
+def fill(template: list[str], strings: dict[str, str]) -> list[str]:
+    """The template's lines with every slot ``⟦name⟧`` replaced by ``strings[name]`` (the browser does the
+    same replacement, rnnviz/assets/live.js)."""
+    return [_SLOT_RE.sub(lambda m: strings[m.group(1)], line) for line in template]
+
+
+def unit_step_strings(kind: str, num: dict[str, float], char: str, unit: int, step: int) -> dict[str, str]:
+    """What fills the slots of :func:`unit_step_template`: every number formatted as shown (``fmt``, and
+    ``p_<name>``: in parentheses when negative), the step, the unit and the input character."""
+    sym = {" ": r"\text{\textvisiblespace}", "\n": r"\hookleftarrow"}
+    out = {"t": str(int(step)), "j": str(int(unit)), "x": sym.get(char, r"\text{" + _latex_char(char) + "}")}
+    for k, v in num.items():
+        out[k] = fmt(v)
+        out[f"p_{k}"] = _paren(v)
+    if kind == "GRU":
+        out["omz"] = fmt(1 - num["z"])
+    return out
+
+
+def unit_step_template(kind: str) -> list[str]:
+    """The LaTeX lines of :func:`unit_step` with slots (``⟦name⟧``) for the numbers, per cell kind."""
+    S = SLOT.format
+    lines = [rf"t = {S('t')},\ j = {S('j')},\ x_t = \text{{one-hot}}(\,{S('x')}\,)"]
+
+    def gate(g: str, fname: str) -> str:
+        return (rf"{g}_t = {fname}(\underbrace{{{S('x_' + g)}}}_{{W_{{i{g}}}x_t+b_{{i{g}}}}}"
+                rf" + \underbrace{{{S('p_h_' + g)}}}_{{W_{{h{g}}}h_{{t-1}}+b_{{h{g}}}}})"
+                rf" = {fname}({S('a_' + g)}) = {S(g)}")
+
+    if kind == "LSTM":
+        lines += [gate(g, r"\tanh" if g == "g" else r"\sigma") for g in ("i", "f", "g", "o")]
+        lines.append(rf"c_t = f_t c_{{t-1}} + i_t g_t = {S('f')}\cdot{S('p_c_prev')}"
+                     rf" + {S('i')}\cdot{S('p_g')} = {S('c')}")
+        lines.append(rf"h_t = o_t \tanh(c_t) = {S('o')}\cdot\tanh({S('c')}) = {S('h')}")
+    elif kind == "GRU":
+        lines += [gate(g, r"\sigma") for g in ("r", "z")]
+        lines.append(rf"n_t = \tanh(\underbrace{{{S('x_n')}}}_{{W_{{in}}x_t+b_{{in}}}} + r_t"
+                     rf"\underbrace{{{S('p_h_n')}}}_{{W_{{hn}}h_{{t-1}}+b_{{hn}}}})"
+                     rf" = \tanh({S('x_n')} + {S('r')}\cdot{S('p_h_n')}) = {S('n')}")
+        lines.append(rf"h_t = (1-z_t)\,n_t + z_t h_{{t-1}} = {S('omz')}\cdot{S('p_n')}"
+                     rf" + {S('z')}\cdot{S('p_h_prev')} = {S('h')}")
+    else:
+        lines.append(rf"h_t = \tanh({S('x_h')} + {S('p_h_h')}) = {S('h')}")
+    return lines
 
 
 def _paren(v: float) -> str:

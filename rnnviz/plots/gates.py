@@ -145,12 +145,13 @@ def gradient_path(carry: np.ndarray, unit: int, rnn_path: np.ndarray, text: str,
         mode="lines", line=dict(color=CELL_COLORS[cell], width=4), customdata=chars,
         hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
     best = int(np.argmax(carry[0]))  # the unit that keeps the most of step 1
-    if best != unit:
-        fig.add_trace(go.Scatter(
-            x=ts, y=_positive(carry[:, best]),
-            name=t("gates.trace_best_prod", lang, cell=cell, gate=gate, unit=best),
-            mode="lines", line=dict(color=CELL_COLORS[cell], width=2.5, dash="dot"), customdata=chars,
-            hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
+    # always four traces (the browser swaps the unit's line, rnnviz/assets/live.js); the best unit's
+    # own line is hidden when it is the chosen unit
+    fig.add_trace(go.Scatter(
+        x=ts, y=_positive(carry[:, best]),
+        name=t("gates.trace_best_prod", lang, cell=cell, gate=gate, unit=best), visible=best != unit,
+        mode="lines", line=dict(color=CELL_COLORS[cell], width=2.5, dash="dot"), customdata=chars,
+        hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=ts, y=_positive(carry.mean(axis=1)), name=t("gates.trace_mean_prod", lang, cell=cell, gate=gate),
         mode="lines", line=dict(color=CELL_COLORS[cell], width=2.5, dash="dash"), customdata=chars,
@@ -173,12 +174,14 @@ def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta:
     T = len(text)
     ts = np.arange(1, T + 1)
     fig = go.Figure()
-    lines = [(trained, t("gates.trace_trained", lang, delta=delta), CELL_COLORS[cell], "solid"),
+    lines = [(base, t("gates.trace_base", lang), "#7f7f7f", "dash"),
+             (trained, t("gates.trace_trained", lang, delta=delta), CELL_COLORS[cell], "solid"),
              (fresh, t("gates.trace_fresh", lang, delta=delta), ACCENT, "solid")]
-    if delta != 0:  # at Δ = 0 the shifted model is the trained one: one line, one legend entry
-        lines.insert(0, (base, t("gates.trace_base", lang), "#7f7f7f", "dash"))
-    for arr, label, color, dash in lines:
+    for k, (arr, label, color, dash) in enumerate(lines):
+        # at Δ = 0 the shifted model is the trained one: the Δ = 0 line is hidden (one line, one legend
+        # entry), but always there, so the browser can swap the lines during a drag (rnnviz/assets/live.js)
         fig.add_trace(go.Scatter(x=ts, y=_positive(arr.mean(axis=1)), name=label, mode="lines",
+                                 visible=k > 0 or delta != 0,
                                  line=dict(color=color, width=4 if dash == "solid" else 2.5, dash=dash),
                                  hovertemplate="t=%{x}<br>%{y:.3e}<extra></extra>"))
     fig.add_hline(y=float(np.exp(-1)), line=dict(color="#444", width=1, dash="dot"))
@@ -244,6 +247,13 @@ def colored_text_html(text: str, values: np.ndarray, name: str) -> str:
     Args:
         text: ``T`` characters; values: ``(T,)``.
     """
+    bgs, shown_values = colored_text_colours(text, values, name)
+    return colored_text_from(text, bgs, shown_values)
+
+
+def colored_text_colours(text: str, values: np.ndarray, name: str) -> tuple[list[str], list[str]]:
+    """What :func:`colored_text_html` varies with the values: each character's background
+    ``rgb(r, g, b)`` and its value as shown in the hover (3 decimals)."""
     values = np.asarray(values, dtype=np.float64)
     if values.shape != (len(text),):
         raise ValueError(f"need one value per character: {len(text)} characters, values of shape {values.shape}")
@@ -256,11 +266,23 @@ def colored_text_html(text: str, values: np.ndarray, name: str) -> str:
         lo, hi, scale = -m, m, DIVERGING
     pos = np.clip((np.where(finite, values, lo) - lo) / (hi - lo), 0.0, 1.0)
     colours = sample_colorscale(scale, list(pos), colortype="rgb")
+    bgs = [colours[k] if finite[k] else "rgb(160, 160, 160)" for k in range(len(text))]
+    return bgs, [f"{v:.3f}" for v in values]
+
+
+def colored_text_prefixes(text: str) -> list[str]:
+    """The start of each character's hover title, ``t=<t> '<c>': `` (the value follows)."""
+    return [f"t={k + 1} {show_char(c)!r}: " for k, c in enumerate(text)]
+
+
+def colored_text_from(text: str, bgs: list[str], shown_values: list[str]) -> str:
+    """The HTML of :func:`colored_text_html` from its parts (the browser builds the same string from the
+    same parts, rnnviz/assets/live.js ``coloredHtml``)."""
     parts = []
-    for k, c in enumerate(text):
-        bg = colours[k] if finite[k] else "rgb(160, 160, 160)"
+    for k, (c, prefix) in enumerate(zip(text, colored_text_prefixes(text))):
+        bg = bgs[k]
         shown = "↵" if c == "\n" else c
-        title = html.escape(f"t={k + 1} {show_char(c)!r}: {values[k]:.3f}", quote=True)
+        title = html.escape(prefix + shown_values[k], quote=True)
         parts.append(f'<span title="{title}" style="background:{bg};color:{_text_colour(bg)};'
                      f'padding:2px 0;border-radius:2px">{html.escape(shown, quote=True)}</span>')
         if c == "\n":

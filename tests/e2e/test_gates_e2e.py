@@ -6,6 +6,8 @@ Streamlit 1.67 stores a bound selectbox/radio in the URL by its *displayed label
 ``format_func``), so the URLs below use the English labels."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from urllib.parse import urlencode
@@ -84,3 +86,115 @@ def test_url_restores_gru_depth_model(page, app_url):
     assert "r: reset gate" in text and "z: update gate" in text and "Unit 3" in text
     assert "Depth predicted correctly" in text
     screenshot(page, "gates_depth_gru")
+
+
+# every change of the unit chart's title, with the number of script runs seen so far (stale elements or the
+# running-status widget) at the moment the new title was drawn
+WATCH = """() => { window.__seen = []; window.__runs = 0;
+  (function poll() {
+    if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
+      window.__runs += 1;
+    const gd = document.querySelector('.st-key-gt_fig_unit .js-plotly-plot');
+    const t = gd && gd.layout && gd.layout.title ? gd.layout.title.text : null;
+    const slot = document.querySelector('[data-rv-slot="gt_eq"]');
+    const eq = slot ? [...slot.querySelectorAll('annotation')].map(a => a.textContent).join(' | ') : '';
+    const col = document.querySelector('[data-rv-slot="gt_color"]');
+    const sig = JSON.stringify([t, eq.slice(0, 80), col ? col.innerText.slice(0, 120) : '']);
+    if (window.__seen.length === 0 || window.__seen[window.__seen.length - 1].sig !== sig)
+      window.__seen.push({sig, t, eq, col: col ? col.innerText : '', runs: window.__runs});
+    if (!window.__stop) requestAnimationFrame(poll);
+  })(); }"""
+
+
+def _first_seen(page, js_test: str, timeout=60_000) -> dict:
+    page.wait_for_function(f"() => window.__seen.some(s => {js_test})", timeout=timeout)
+    return page.evaluate(f"() => window.__seen.find(s => {js_test})")
+
+
+def _server_latex(page) -> str:
+    return " | ".join(page.locator(".st-key-gt_eq_server annotation").all_text_contents())
+
+
+def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url):
+    """The unit, the step and the colouring change the unit chart, the equations and the coloured text
+    with no script run before they are drawn; the URL records the choice, and a reload of it restores it."""
+    goto(page, f"{app_url}/gates")
+    unit = page.locator('.st-key-gt_select input[data-param="gt_unit"]')
+    unit.wait_for(timeout=120_000)
+    wait_for_rerun(page)
+    assert "j = 0" in _server_latex(page) and "t = 3" in _server_latex(page)
+    page.evaluate(WATCH)
+    unit.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    seen = _first_seen(page, "s.t && s.t.startsWith('Unit 3') && s.eq.includes('j = 3')")
+    assert seen["runs"] == 0, "a script run started before the chosen unit was drawn"
+    assert r"t = 3,\ j = 3" in seen["eq"]
+    assert "gt_unit=3" in page.url
+    step = page.locator('.st-key-gt_select input[data-param="gt_step"]')
+    step.focus()
+    page.keyboard.press("ArrowRight")
+    seen = _first_seen(page, r"s.eq.includes('t = 4,\\ j = 3')")
+    assert seen["runs"] == 0 and "gt_step=4" in page.url
+    page.locator('.st-key-gt_select select[data-param="gt_color_by"]').select_option("f")
+    seen = _first_seen(page, "s.col.includes('unit 3 (f)')")
+    assert seen["runs"] == 0 and "gt_color_by=f" in page.url
+    assert not page.locator(".st-key-gt_eq_server").is_visible()  # the browser's equations replace the server's
+    # the choice settles: the server draws the same choice (its equations are shown again), the URL keeps it
+    page.wait_for_function("() => !!document.querySelector('.st-key-gt_eq_server') && "
+                           "[...document.querySelectorAll('.st-key-gt_eq_server annotation')]"
+                           r".some(a => a.textContent.includes('t = 4,\\ j = 3'))", timeout=120_000)
+    wait_for_rerun(page)
+    page.locator(".st-key-gt_eq_server").wait_for(state="visible", timeout=60_000)
+    assert "gt_unit=3" in page.url and "gt_step=4" in page.url and "gt_color_by=f" in page.url
+    assert "unit 3 (f)" in page.locator(".st-key-gt_color_server").inner_text()
+    assert no_errors(page) == []
+    page.locator("h3").filter(has_text="One unit, one step").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    screenshot(page, "gates_chosen_in_browser")
+    # a reload of the URL restores the choice, drawn by the server
+    page.reload()
+    page.locator('.st-key-gt_select input[data-param="gt_unit"]').wait_for(timeout=120_000)
+    wait_for_rerun(page)
+    assert r"t = 4,\ j = 3" in _server_latex(page)
+    assert "unit 3 (f)" in page.locator(".st-key-gt_color_server").inner_text()
+    assert page.evaluate("() => document.querySelector('.st-key-gt_fig_unit .js-plotly-plot').layout.title.text"
+                         ).startswith("Unit 3")
+    assert page.locator('.st-key-gt_select input[data-param="gt_unit"]').input_value() == "3"
+    assert no_errors(page) == []
+
+
+BIAS_SIG = """() => { const gd = document.querySelector('.st-key-gt_fig_bias .js-plotly-plot');
+  return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data.map(d => [d.name, d.visible])) : null; }"""
+
+
+def test_bias_drag_moves_the_bias_chart_before_release(page, app_url):
+    """Dragging Δ redraws the bias chart several times before the pointer is released (frames of the
+    slider's grid); on release the server draws the same Δ and the URL holds it."""
+    goto(page, f"{app_url}/gates")
+    page.wait_for_selector(".st-key-gt_fig_bias .js-plotly-plot", timeout=120_000)
+    wait_for_rerun(page, 120)
+    page.wait_for_function("() => window.__rnnvizLive !== undefined", timeout=60_000)
+    page.evaluate(f"""() => {{ window.__sigs = []; window.__runs = 0; const sig = {BIAS_SIG};
+        (function poll() {{ const s = sig(); if (s && window.__sigs[window.__sigs.length - 1] !== s) window.__sigs.push(s);
+           if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
+             window.__runs += 1;
+           if (!window.__stop) requestAnimationFrame(poll); }})(); }}""")
+    page.locator(".st-key-gt_fbias").scroll_into_view_if_needed()  # far down the sidebar
+    page.wait_for_timeout(300)
+    thumb = page.locator('.st-key-gt_fbias [data-testid="stSliderThumbValue"]').locator("..").bounding_box()
+    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(12):  # the sidebar track is ~260 px for 24 steps: ~11 px per 0.5
+        page.mouse.move(x - 8 * (k + 1), y)
+        page.wait_for_timeout(40)
+    page.wait_for_timeout(200)
+    during = page.evaluate("() => ({sigs: window.__sigs.length, runs: window.__runs, last: window.__sigs.at(-1)})")
+    page.mouse.up()
+    assert during["sigs"] >= 4, f"the bias chart changed {during['sigs'] - 1} times during the drag"
+    assert during["runs"] == 0, "a script rerun started before the pointer was released"
+    wait_for_rerun(page)
+    assert "gt_fbias=-" in page.url
+    page.wait_for_function(f"() => ({BIAS_SIG})() === {json.dumps(during['last'])}", timeout=60_000)
+    assert no_errors(page) == []

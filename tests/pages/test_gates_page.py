@@ -82,7 +82,23 @@ def test_defaults_draw_the_trace_of_the_trained_model():
     text = " ".join(m.value for m in at.markdown)
     assert f"**{res.summary['truth']}**" in text
     assert any(lab.fmt(res.trace.h[2, 0]) in x.value for x in at.latex)
-    assert len(at.get("html")) == 1
+    assert len(colored(at)) == 1
+
+
+def colored(at) -> list:
+    """The coloured-text HTML elements (not the empty slots the browser fills for another choice)."""
+    return [h for h in at.get("html") if "data-rv-slot" not in h.proto.body]
+
+
+CHOSEN_IN_BROWSER = ("gt_unit", "gt_step", "gt_color_by")
+"""Chosen with the live component (rnnviz/assets/live.js); the server reads them from session state,
+where the component's settled choice, a preset or the URL puts them."""
+
+
+def choose(at, key: str, value) -> None:
+    """What the page does when the browser's choice settles (``_chosen``): the value lands in session state."""
+    at.session_state[key] = value
+    at.run()
 
 
 @pytest.mark.parametrize("key,value", [
@@ -94,9 +110,12 @@ def test_defaults_draw_the_trace_of_the_trained_model():
 def test_each_control_changes_the_page(key, value):
     at = fresh()
     before = snapshot(at)
-    widget = at.get("selectbox") + at.get("radio") + at.get("slider") + at.get("number_input")
-    w = next(x for x in widget if x.key == key)
-    w.set_value(value).run()
+    if key in CHOSEN_IN_BROWSER:
+        choose(at, key, value)
+    else:
+        widget = at.get("selectbox") + at.get("radio") + at.get("slider") + at.get("number_input")
+        w = next(x for x in widget if x.key == key)
+        w.set_value(value).run()
     ok(at)
     assert snapshot(at) != before, f"{key}={value} changed nothing"
 
@@ -115,12 +134,12 @@ def test_typed_text_and_errors():
         at.text_area(key="gt_text").set_value(bad).run()
         assert not at.exception
         assert at.error and "does not know" in at.error[0].value and shown in at.error[0].value
-        assert not at.get("html")  # nothing of the text reaches the HTML
+        assert not colored(at)  # nothing of the text reaches the HTML
     # sonnets model: text with the sonnets' characters, newline included, is coloured and escaped
     at.selectbox(key="gt_task").set_value("lm").run()
     at.text_area(key="gt_text").set_value("Shall I compare thee\nto a summer's day?").run()
     ok(at)
-    html_el = at.get("html")[0]
+    html_el = colored(at)[0]
     body = html_el.proto.body
     assert ">&#x27;</span>" in body and "<br>" in body and body.count("<span ") == 39
 
@@ -128,22 +147,43 @@ def test_typed_text_and_errors():
 def test_unit_and_step_are_clamped_when_the_task_changes():
     at = fresh()
     at.selectbox(key="gt_task").set_value("lm").run()
-    at.slider(key="gt_unit").set_value(63).run()
+    choose(at, "gt_unit", 63)
     ok(at)
     at.selectbox(key="gt_task").set_value("depth").run()  # H = 12, T = 48
     ok(at)
-    assert at.slider(key="gt_unit").value == 11
-    at.slider(key="gt_step").set_value(48).run()
+    assert at.session_state["gt_unit"] == 11 and at.query_params["gt_unit"] == "11"
+    choose(at, "gt_step", 48)
     at.selectbox(key="gt_task").set_value("recall").run()  # T = 64
     ok(at)
-    assert at.slider(key="gt_step").value == 48
+    assert at.session_state["gt_step"] == 48
     at.slider(key="gt_gap").set_value(10).run()  # T = gap + 4 = 14
     ok(at)
-    assert at.slider(key="gt_step").value == 14
-    at.selectbox(key="gt_color_by").set_value("c").run()
+    assert at.session_state["gt_step"] == 14 and at.query_params["gt_step"] == "14"
+    choose(at, "gt_color_by", "c")
     at.radio(key="gt_cell").set_value("GRU").run()  # GRU has no c
     ok(at)
-    assert at.selectbox(key="gt_color_by").value == "h"
+    assert at.session_state["gt_color_by"] == "h"
+
+
+def test_link_restores_unit_step_and_colouring():
+    """``?gt_unit=&gt_step=&gt_color_by=`` (a link made in the browser) draws that choice; bad values fall back."""
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params.update({"gt_unit": "7", "gt_step": "9", "gt_color_by": "f"})
+    at.run()
+    ok(at)
+    cfg = lab.GatesConfig()
+    models = {c: G.load("recall", c) for c in G.CELLS}
+    res = lab.analyse(cfg, models, G.new_model("recall", "LSTM", seed=100))
+    unit = next(f for t, f in by_title(at).items() if t.startswith("Unit 7"))
+    np.testing.assert_allclose(decode(unit["data"][1]["y"]), res.quantities["f"][:, 7], rtol=0, atol=1e-12)
+    _, lines = lab.unit_step(res.trace, res.text, G.SPECS["recall"].vocab, 7, 9)
+    assert [x.value for x in at.latex][:len(lines)] == [f"$$\n{line}\n$$" for line in lines]
+    assert "unit 7 (f)" in " ".join(c.value for c in at.caption)
+    bad = AppTest.from_file(PAGE, default_timeout=120)
+    bad.query_params.update({"gt_unit": "x", "gt_step": "-3", "gt_color_by": "<b>"})
+    bad.run()
+    ok(bad)
+    assert bad.session_state["gt_unit"] == 0 and bad.session_state["gt_color_by"] == "h"
 
 
 def test_presets_and_chinese():

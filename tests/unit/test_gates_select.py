@@ -1,0 +1,134 @@
+"""What the gates page ships to the browser (rnnviz.labs.gates_select) equals what the server draws for
+the same choice: the frame of unit j is the unit / path chart of unit j, the equations filled in the
+browser's way are unit_step(j, t)'s lines, and the coloured text built by live.js (run in node) is
+the server's HTML."""
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnnviz import gates as G
+from rnnviz.labs import gates as L
+from rnnviz.labs import gates_select as S
+from rnnviz.plots import gates as P
+
+LIVE_JS = Path(__file__).resolve().parents[2] / "rnnviz" / "assets" / "live.js"
+
+
+def arr(v) -> np.ndarray:
+    """A plotly y (typed-array dict or list) as float64."""
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).astype(np.float64)
+    return np.asarray([np.nan if x is None else x for x in v], dtype=np.float64)
+
+
+@pytest.fixture(scope="module", params=[("recall", "LSTM"), ("depth", "GRU")])
+def case(request):
+    task, cell = request.param
+    models = {c: G.load(task, c) for c in G.CELLS}
+    cfg = L.GatesConfig(gt_task=task, gt_cell=cell, gt_fbias=-1.5 if cell == "LSTM" else 0.0)
+    return task, cell, L.analyse(cfg, models, G.new_model(task, cell, seed=100))
+
+
+def test_unit_frames_are_the_unit_charts(case):
+    task, cell, res = case
+    frames = S.unit_frames(res, "en")
+    assert len(frames) == res.trace.H
+    for j in range(res.trace.H):
+        fig = json.loads(P.unit_lines(res.quantities, j, res.text, "en").to_json())
+        assert frames[j]["layout"]["title"]["text"] == fig["layout"]["title"]["text"]
+        assert len(frames[j]["data"]) == len(fig["data"])
+        for upd, tr in zip(frames[j]["data"], fig["data"]):
+            np.testing.assert_array_equal(arr(upd["y"]), arr(tr["y"]))
+
+
+def test_path_frames_are_the_path_charts(case):
+    task, cell, res = case
+    frames = S.path_frames(res, cell, "zh")
+    best = int(np.argmax(res.carry[0]))
+    for j in range(res.trace.H):
+        fig = json.loads(P.gradient_path(res.carry, j, res.rnn_path, res.text, cell, "zh").to_json())
+        assert len(fig["data"]) == len(frames[j]["data"]) == 4  # always four traces: frames swap them in place
+        np.testing.assert_array_equal(arr(frames[j]["data"][0]["y"]), arr(fig["data"][0]["y"]))
+        assert frames[j]["data"][0]["name"] == fig["data"][0]["name"]
+        assert frames[j]["data"][1]["visible"] == fig["data"][1]["visible"] == (best != j)
+        for k in (1, 2, 3):  # the other traces do not depend on the unit: the frame leaves their y alone
+            assert "y" not in frames[j]["data"][k]
+            np.testing.assert_array_equal(arr(fig["data"][k]["y"]),
+                                          arr(json.loads(P.gradient_path(res.carry, 0, res.rnn_path, res.text, cell,
+                                                                         "zh").to_json())["data"][k]["y"]))
+
+
+def test_equations_shipped_fill_to_the_server_lines(case):
+    task, cell, res = case
+    vocab = G.SPECS[task].vocab
+    T, H = len(res.text), res.trace.H
+    eq = S.equations(res, vocab, unit=1, step=3)
+    assert len(eq["data"]) == H * T  # within the budget: every pair
+    for j, t in [(0, 1), (1, 3), (H - 1, T), (H // 2, T // 2)]:
+        strings = dict(zip(eq["keys"], eq["data"][f"{j},{t}"]))
+        assert L.fill(eq["template"], strings) == L.unit_step(res.trace, res.text, vocab, j, t)[1]
+    # over the budget: the pairs of the server's unit and of its step only
+    cross = S.equations(res, vocab, unit=2, step=5, budget=10)
+    assert set(cross["data"]) == {f"2,{t}" for t in range(1, T + 1)} | {f"{j},5" for j in range(H)}
+    assert cross["data"]["2,7"] == eq["data"]["2,7"]
+
+
+def test_colours_shipped_are_the_server_html(case):
+    task, cell, res = case
+    col = S.colours(res, unit=0, color_by="h")
+    names = list(res.quantities)
+    assert set(col["data"]) == {f"{n},{j}" for n in names for j in range(res.trace.H)}
+    for name, j in [("h", 0), (names[1], res.trace.H - 1)]:
+        bgs, values = col["data"][f"{name},{j}"]
+        server = P.colored_text_html(res.text, res.quantities[name][:, j], name)
+        expanded = [b if not b.startswith("#") else "rgb({}, {}, {})".format(*(int(b[k:k + 2], 16) for k in (1, 3, 5)))
+                    for b in bgs]
+        assert P.colored_text_from(res.text, expanded, values) == server
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node runs live.js's builders outside a browser")
+def test_live_js_builds_the_same_html_and_lines(case):
+    """live.js's ``coloredHtml`` and ``fill`` (what the browser shows) give the server's HTML and LaTeX."""
+    task, cell, res = case
+    vocab = G.SPECS[task].vocab
+    text = res.text[:20] + "<&'\"\n" + res.text[20:30]  # markup and a newline: escaped as the server does
+    values = np.concatenate([res.quantities["h"][:20, 0], [np.nan, -0.5, 0.25, 1.0, 0.0], res.quantities["h"][20:30, 0]])
+    bgs, shown = P.colored_text_colours(text, values, "h")
+    eq = S.equations(res, vocab, unit=1, step=4)
+    strings = eq["data"]["1,4"]
+    script = (f"import {{coloredHtml, fill}} from {json.dumps(LIVE_JS.as_uri())};\n"
+              f"const a = {json.dumps([text, P.colored_text_prefixes(text), [S._compact(b) for b in bgs], shown])};\n"
+              f"const e = {json.dumps([eq['template'], eq['keys'], strings])};\n"
+              "process.stdout.write(JSON.stringify([coloredHtml(...a), e[0].map((l) => fill(l, e[1], e[2]))]));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    html_js, lines_js = json.loads(out.stdout)
+    assert html_js == P.colored_text_html(text, values, "h")
+    assert lines_js == L.unit_step(res.trace, res.text, vocab, 1, 4)[1]
+
+
+def test_bias_frames_are_the_bias_charts_of_the_grid():
+    """Frame k of the bias sweep is the bias chart the server draws at Δ = grid[k] (the page's slider grid)."""
+    task, cell = "recall", "LSTM"
+    models = {c: G.load(task, c) for c in G.CELLS}
+    fresh = G.new_model(task, cell, seed=100)
+    cfg = L.GatesConfig(gt_task=task, gt_cell=cell, gt_gap=20)
+    frames = S.bias_frames(cfg, models, fresh, "en")
+    grid = S.bias_grid()
+    assert grid[0] == -6.0 and grid[-1] == 6.0 and len(frames) == len(grid) == 25 and 0.0 in grid
+    for d in (-4.0, 0.0, 2.5):
+        k = grid.index(d)
+        res = L.analyse(L.GatesConfig(gt_task=task, gt_cell=cell, gt_gap=20, gt_fbias=d), models, fresh)
+        fig = json.loads(P.bias_figure(res.carry_base, res.carry, res.carry_fresh, d, res.text, cell, "en").to_json())
+        assert len(fig["data"]) == len(frames[k]["data"]) == 3
+        assert fig["data"][0]["visible"] == frames[k]["data"][0]["visible"] == (d != 0)
+        for i in (1, 2):
+            assert frames[k]["data"][i]["name"] == fig["data"][i]["name"]
+            np.testing.assert_allclose(arr(frames[k]["data"][i]["y"]), arr(fig["data"][i]["y"]), rtol=1e-12, atol=0)
