@@ -2,7 +2,13 @@
 
 Widgets -> AttentionConfig -> rnnviz.labs.attention (models cached with st.cache_resource,
 evaluations and comparison runs with st.cache_data) -> rnnviz.plots.attention -> st.plotly_chart.
+The decoding step is chosen in the browser (a live component, rnnviz/assets/live.js, over per-step
+chart frames; every step's summary is on the page, only the chosen one shown); the server learns
+it when the choice settles. The teacher-forcing curves ship precomputed for every offered setting.
 """
+import hashlib
+import json
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -13,6 +19,7 @@ from rnnviz import streamlit_helpers as sh
 from rnnviz.data import dates as DATES
 from rnnviz.labs import attention as lab
 from rnnviz.plots import attention as plots
+from rnnviz.plots.style import frame_of
 
 tr = sh.tr
 D = lab.AttentionConfig()
@@ -58,8 +65,48 @@ def _copy_example() -> None:
     st.session_state["att_text"] = st.session_state["att_example"]
 
 
-def _move(delta: int) -> None:
-    st.session_state["att_step"] = lab.clamp_step(st.session_state.get("att_step", 1) + delta)
+def _url_step() -> int | None:
+    """``?att_step=`` as a step, or ``None`` if absent or not a whole number."""
+    raw = st.query_params.get("att_step")
+    return int(raw) if raw is not None and str(raw).strip().isdigit() else None
+
+
+def _set_step(t: int) -> None:
+    st.session_state["att_step"] = lab.clamp_step(t)
+    st.query_params["att_step"] = str(st.session_state["att_step"])
+
+
+def _step_chosen() -> None:
+    """The browser's choice has settled: the server's step follows (URL included)."""
+    value = getattr(st.session_state.get("att_step_live"), "value", None)
+    if isinstance(value, int):
+        _set_step(value)
+
+
+def _meta(chart: str, kind: str, text: str, lang: str) -> str:
+    """Names the figure a set of frames belongs to (its ``layout.meta``)."""
+    return hashlib.sha1(repr((chart, kind, text, lang)).encode()).hexdigest()[:16]
+
+
+STEP_CHARTS = {"att_fig_step": plots.step_figure, "att_fig_vectors": plots.vectors_figure,
+               "att_fig_probs": plots.probs_figure, "att_fig_heat": lambda dec, t, lang: plots.heatmap(dec, lang, step=t)}
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def step_chart(chart: str, kind: str, text: str, lang: str, t: int):
+    """One chart of the step view (or the heatmap outlining step ``t``), cached: a step chosen again
+    sends a ready figure."""
+    fig = STEP_CHARTS[chart](decoding(kind, text), t, lang)
+    return fig.update_layout(meta=_meta(chart, kind, text, lang))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def step_frames(kind: str, text: str, lang: str) -> str:
+    """The JSON of every step's frame of every step chart, for the browser."""
+    charts = [c for c in STEP_CHARTS if c != "att_fig_heat" or decoding(kind, text).weights is not None]
+    return json.dumps({c: {"meta": _meta(c, kind, text, lang),
+                           "frames": [frame_of(step_chart(c, kind, text, lang, t)) for t in range(1, DATES.TARGET_LEN + 1)]}
+                       for c in charts}, allow_nan=False)
 
 
 lang = sh.lang()
@@ -92,8 +139,11 @@ with st.sidebar:
                          help=tr("attention.text_help"), **OPTS)
     st.caption(tr("common.share_hint"))
 
+if "att_step" not in st.session_state:  # first run of the session: the link's step, else 1
+    url_t = _url_step()
+    st.session_state["att_step"] = lab.clamp_step(url_t if url_t is not None else D.att_step)
 with sh.user_errors():
-    cfg = lab.AttentionConfig(att_score=kind, att_text=text, att_step=lab.clamp_step(st.session_state.get("att_step", 1)))
+    cfg = lab.AttentionConfig(att_score=kind, att_text=text, att_step=lab.clamp_step(st.session_state["att_step"]))
     lab.validate(cfg)
     dec = decoding(kind, text)
 
@@ -105,35 +155,31 @@ tab_heat, tab_step, tab_bn, tab_tf = st.tabs([tr("attention.tab_heat"), tr("atte
                                               tr("attention.tab_bottleneck"), tr("attention.tab_tf")],
                                              key="att_tab", **OPTS)  # the open tab is in the URL (lectures)
 
-# ----------------------------------------------------------------------------- step controls (drawn first: the
-# heatmap outlines the current step)
+# ----------------------------------------------------------------------------- the step view: the step is
+# chosen in the browser; every step's summary is drawn (only the chosen one shown), the charts carry a frame per step
+t = cfg.att_step
 with tab_step:
-    c1, c2, c3 = st.columns([1, 4, 1])
-    c1.button(tr("attention.prev"), key="att_prev", on_click=_move, args=(-1,), help=tr("attention.prev_help"),
-              width="stretch")
-    with c2:
-        t = st.slider(tr("attention.step"), 1, DATES.TARGET_LEN, key="att_step", help=tr("attention.step_help"), **OPTS)
-    c3.button(tr("attention.next"), key="att_next", on_click=_move, args=(1,), help=tr("attention.next_help"),
-              width="stretch", type="primary")
-    t = lab.clamp_step(t)
-    summ = lab.step_summary(dec, t)
-    others = ", ".join(f"'{c}' {p:.3f}" for c, p in summ["top"][1:])
-    st.markdown(tr("attention.step_summary", t=t, c=summ["char"], p=summ["prob"], others=others))
-    if summ["focus"] is not None:
-        i, x, w = summ["focus"]
-        st.markdown(tr("attention.step_focus", i=i, x=plots._show(x), w=w))
-    sh.chart(plots.step_figure(dec, t, lang), width="stretch", key="att_fig_step")
+    controls = st.empty()  # filled last: the frames are built after the charts of step t are on screen
+    for k in range(1, DATES.TARGET_LEN + 1):
+        with st.container(key=f"att_sum_{k}"):
+            summ = lab.step_summary(dec, k)
+            others = ", ".join(f"'{c}' {p:.3f}" for c, p in summ["top"][1:])
+            st.markdown(tr("attention.step_summary", t=k, c=summ["char"], p=summ["prob"], others=others))
+            if summ["focus"] is not None:
+                i, x, w = summ["focus"]
+                st.markdown(tr("attention.step_focus", i=i, x=plots._show(x), w=w))
+    sh.chart(step_chart("att_fig_step", kind, text, lang, t), width="stretch", key="att_fig_step")
     left, right = st.columns(2)
     with left:
-        sh.chart(plots.vectors_figure(dec, t, lang), width="stretch", key="att_fig_vectors")
+        sh.chart(step_chart("att_fig_vectors", kind, text, lang, t), width="stretch", key="att_fig_vectors")
     with right:
-        sh.chart(plots.probs_figure(dec, t, lang), width="stretch", key="att_fig_probs")
+        sh.chart(step_chart("att_fig_probs", kind, text, lang, t), width="stretch", key="att_fig_probs")
 
 with tab_heat:
     if dec.weights is None:
         st.info(tr("attention.baseline_info"), icon=":material/info:")
     else:
-        sh.chart(plots.heatmap(dec, lang, step=t), width="stretch", key="att_fig_heat")
+        sh.chart(step_chart("att_fig_heat", kind, text, lang, t), width="stretch", key="att_fig_heat")
         sh.downloads(export.attention_export(dec, kind), key="att_dl")
 
 with tab_bn:
@@ -165,3 +211,12 @@ with tab_tf:
         tr("attention.col_final_acc"): [f"{100 * r['final_acc']:.1f}%" for r in runs.values()],
         tr("attention.col_seconds"): [r["seconds"] for r in runs.values()],
     }), hide_index=True, width="stretch")
+
+# last: every step's frames, after the charts above are on screen
+select = {"param": "att_step", "value": t, "n": DATES.TARGET_LEN, "groups": ["att_sum"],
+          "ui": {"label": tr("attention.step"), "help": tr("attention.step_help"),
+                 "back": tr("attention.prev"), "back_help": tr("attention.prev_help"),
+                 "next": tr("attention.next"), "next_help": tr("attention.next_help")}}
+with controls:
+    sh.live("att_step_live", f'{{"select": {json.dumps(select)}, "charts": {step_frames(kind, text, lang)}}}',
+            on_change=_step_chosen)

@@ -53,19 +53,53 @@ def test_attention_heatmap_renders_hovers_and_follows_the_input(app_url, page):
     assert no_errors(page) == []
 
 
-def test_attention_step_slider_moves_the_outlined_row(app_url, page):
+STEP_WATCH = """() => { window.__seen = []; window.__runs = 0;
+  (function poll() {
+    if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
+      window.__runs += 1;
+    const gd = document.querySelector('.st-key-att_fig_step .js-plotly-plot');
+    const t = gd && gd.layout && gd.layout.title ? gd.layout.title.text : null;
+    if (t && (window.__seen.length === 0 || window.__seen[window.__seen.length - 1].t !== t))
+      window.__seen.push({t, runs: window.__runs});
+    if (!window.__stop) requestAnimationFrame(poll);
+  })(); }"""
+
+
+def test_attention_step_is_chosen_in_the_browser(app_url, page):
+    """The step slider / Next change the step charts, the summary and the heatmap's outlined row with no
+    script run before they are drawn; the URL records the step and a reload restores it."""
     goto(page, f"{app_url}/attention?att_score=concat")
     assert _heat(page)["y0"] == pytest.approx(0.5)
     assert "Model 'concat'" in page.locator("body").inner_text()
     page.get_by_role("tab", name="Step through decoding").click()
-    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    wait_for_rerun(page)
+    slider = page.locator(".st-key-att_step_live input.rv-range")
+    slider.wait_for(timeout=60_000)
+    page.evaluate(STEP_WATCH)
     slider.focus()
     slider.press("ArrowRight")
-    wait_for_rerun(page)
+    page.wait_for_function("() => window.__seen.some(s => s.t.startsWith('Step 2'))", timeout=60_000)
+    assert page.evaluate("() => window.__seen.find(s => s.t.startsWith('Step 2')).runs") == 0, \
+        "a script run started before the chosen step was drawn"
     page.wait_for_function(f"(() => {{ const h = ({HEAT})(); return h && h.y0 === 1.5; }})()", timeout=30_000)
     assert "att_step=2" in page.url
-    page.wait_for_timeout(500)
+    assert page.locator(".st-key-att_sum_2").is_visible() and not page.locator(".st-key-att_sum_1").is_visible()
+    page.get_by_role("button", name="Next ▶").click()
+    page.wait_for_function("() => window.__seen.some(s => s.t.startsWith('Step 3'))", timeout=60_000)
+    assert page.evaluate("() => window.__seen.find(s => s.t.startsWith('Step 3')).runs") == 0
+    assert "att_step=3" in page.url
+    wait_for_rerun(page)
+    page.wait_for_timeout(1500)  # the choice settles and the server draws step 3 itself
+    wait_for_rerun(page)
+    assert page.evaluate("() => document.querySelector('.st-key-att_fig_step .js-plotly-plot').layout.title.text"
+                         ).startswith("Step 3")
     screenshot(page, "attention_3_step")
+    page.reload()
+    page.locator(".st-key-att_step_live input.rv-range").wait_for(state="attached", timeout=60_000)
+    wait_for_rerun(page)
+    assert _heat(page)["y0"] == pytest.approx(2.5)
+    assert page.evaluate("() => document.querySelector('.st-key-att_fig_step .js-plotly-plot').layout.title.text"
+                         ).startswith("Step 3")
     assert no_errors(page) == []
 
 

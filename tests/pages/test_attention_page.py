@@ -55,10 +55,13 @@ def test_loads_and_the_heatmap_is_the_model_attention():
 
 
 def test_step_view_shows_scores_weights_and_probs_of_step_t():
+    """The server's charts of step t (the browser's settled choice lands in session state), and every
+    step's summary on the page (the browser shows the chosen one)."""
     at = _app()
     dec = S.decode(S.load_shipped("dot"), TEXT)
     for t in (10, 1):  # both extremes
-        at.slider(key="att_step").set_value(t).run()
+        at.session_state["att_step"] = t
+        at.run()
         _ok(at)
         f = _figs(at)
         np.testing.assert_allclose(decode(f["att_fig_step"]["data"][0]["y"]), dec.scores[t - 1], rtol=1e-5, atol=1e-6)
@@ -70,18 +73,25 @@ def test_step_view_shows_scores_weights_and_probs_of_step_t():
         assert f"'{dec.output[t - 1]}'" in f["att_fig_step"]["layout"]["title"]["text"]
         shape = f["att_fig_heat"]["layout"]["shapes"][0]  # the outlined row of the heatmap
         assert shape["y0"] == t - 0.5
+    from rnnviz.i18n import t as translate
+    from rnnviz.labs import attention as lab
+
+    shown = [m.value for m in at.markdown]
+    for k in range(1, 11):
+        summ = lab.step_summary(dec, k)
+        others = ", ".join(f"'{c}' {p:.3f}" for c, p in summ["top"][1:])
+        assert translate("attention.step_summary", "en", t=k, c=summ["char"], p=summ["prob"], others=others) in shown
 
 
-def test_next_and_previous_buttons_clamp():
-    at = _app()
-    at.button(key="att_next").click().run()
-    assert at.slider(key="att_step").value == 2
-    at.button(key="att_prev").click().run().button(key="att_prev").click().run()
-    assert at.slider(key="att_step").value == 1
-    at.slider(key="att_step").set_value(10).run()
-    at.button(key="att_next").click().run()
-    _ok(at)
-    assert at.slider(key="att_step").value == 10
+def test_link_step_is_clamped():
+    for raw, want in (("99", 10), ("0", 1), ("abc", 1), ("7", 7)):
+        at = AppTest.from_file(PAGE, default_timeout=120)
+        at.query_params["att_step"] = raw
+        at.run()
+        _ok(at)
+        assert at.session_state["att_step"] == want
+        shape = _figs(at)["att_fig_heat"]["layout"]["shapes"][0]
+        assert shape["y0"] == want - 0.5
 
 
 @pytest.mark.parametrize("kind", ["general", "concat"])
