@@ -174,7 +174,7 @@ def byo_analyse(digest: str, layer: int, kind: str, text: str, T: int, seed: int
 
 def byo_view(up, layer: int) -> None:
     """The uploaded model's layer: gates, cell state and hidden state over typed text or random input."""
-    st.info(tr("byo.banner", name=quote(up.name, limit=80), kind=up.kind, layer=layer, layers=up.num_layers),
+    st.info(tr("byo.banner_gates", name=quote(up.name, limit=80), kind=up.kind, layer=layer, layers=up.num_layers),
             icon=":material/upload_file:")
     text, T, seed = "", 50, 0
     with st.sidebar:

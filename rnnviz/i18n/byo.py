@@ -36,6 +36,12 @@ STRINGS = {
         "zh": "正在显示**你的模型** {name}（nn.{kind}，第 {layer} 层，共 {layers} 层）。本实验中构造模型的控件"
               "（单元类型、规模、谱半径、初始化）不适用；要改回，请使用侧边栏上传框下方的按钮。",
     },
+    "byo.banner_gates": {
+        "en": "Showing **your model** {name} (nn.{kind}, layer {layer} of {layers}) instead of the trained task "
+              "models; to go back, use the button under the uploader in the sidebar.",
+        "zh": "正在显示**你的模型** {name}（nn.{kind}，第 {layer} 层，共 {layers} 层），而不是在任务上训练好的模型；"
+              "要改回，请使用侧边栏上传框下方的按钮。",
+    },
     "byo.input": {"en": "Input", "zh": "输入"},
     "byo.input_help": {
         "en": "Typed text (one-hot over the model's vocabulary; only for a character model) or random input "
