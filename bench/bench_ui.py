@@ -38,8 +38,8 @@ VIEW = {"width": 1280, "height": 720}
 LABS = {
     "vanishing": ("/vanishing", "vg_radius"),
     "stepthrough": ("/stepthrough", "st_step"),  # a live component: the step is chosen in the browser
-    "gates": ("/gates", "gt_unit"),
-    "attention": ("/attention", "att_step"),
+    "gates": ("/gates", "gt_select"),  # a live component: unit (its first range), step, colouring in the browser
+    "attention": ("/attention", "att_step_live"),  # a live component in the "Step through decoding" tab
     "hidden": ("/hidden", "hd_unit"),
     "train_live": ("/train_live", None),
 }
