@@ -188,7 +188,9 @@ def main() -> None:
                 goto(page, f"http://127.0.0.1:{port_app}{path}", timeout=180)
                 wait_for_chart_change(page, None, timeout=180)
                 row = rows[lab] = {}
-                if key:
+                if key:  # a live component is drawn last, after the charts (its data is built then)
+                    page.locator(f".st-key-{key}").first.wait_for(state="attached", timeout=180_000)
+                    wait_for_rerun(page, 180)
                     reveal(page, key)
                 if key and slider_input(page, key).count():
                     row["press"] = press_latencies(page, key, args.presses)
