@@ -47,9 +47,9 @@ def radius_frames(key: tuple, lang: str) -> str | None:
 
 tr = sh.tr
 st.title(tr("vanishing.title"))
-st.markdown(tr("vanishing.intro"))
 mine = sh.model_upload("vg")  # (uploaded model, layer) or None: the lab's own models
-if mine is None:
+if mine is None:  # the intro is about the radius slider, which an uploaded model does not have
+    st.markdown(tr("vanishing.intro"))
     sh.preset_buttons(PRESETS)
 cells, H, activation, init, forget_bias = D.cells, D.H, D.activation, D.init, D.forget_bias
 
