@@ -62,6 +62,33 @@ if [ ! -x "$CHROMIUM" ]; then
   MARK=(-m "not e2e")
 fi
 
-step "4/4 running the tests (pytest: one dot per passed test, percentage per file)"
 export RNNVIZ_TEST_INSTALLED=1   # tests/unit/test_packaging.py: rnnviz was just installed into $VENV
-exec "$PY" -m pytest "${MARK[@]}" "$@"
+if [ ${#MARK[@]} -gt 0 ] || [ $# -gt 0 ] || [ "${RNNVIZ_TEST_SERIAL:-}" = 1 ]; then
+  step "4/4 running the tests (pytest: one dot per passed test, percentage per file)"
+  exec "$PY" -m pytest "${MARK[@]}" "$@"
+fi
+
+# The browser tests spend most of their time waiting on a browser and a server, the others keep a
+# core busy: run them side by side, as two pytest processes (RNNVIZ_TEST_SERIAL=1: one after the
+# other). Neither depends on timing; the browser tests' waits are for states, not for durations.
+E2E_LOG="$(mktemp -t rnnviz-e2e.XXXXXX)"
+step "4/4 running the tests: the browser tests (pytest -m e2e) start beside the others, their output follows"
+"$PY" -m pytest -m e2e -p no:cacheprovider > "$E2E_LOG" 2>&1 &
+E2E_PID=$!
+trap 'kill "$E2E_PID" 2>/dev/null || true' EXIT INT TERM
+set +e
+"$PY" -m pytest -m "not e2e"
+RC_OTHER=$?
+step "the browser tests (pytest -m e2e), run beside the others: output so far, then as it comes"
+if tail --version >/dev/null 2>&1; then  # GNU tail follows the file until the process ends
+  tail -n +1 --pid="$E2E_PID" -f "$E2E_LOG"
+  wait "$E2E_PID"; RC_E2E=$?
+else
+  wait "$E2E_PID"; RC_E2E=$?
+  cat "$E2E_LOG"
+fi
+set -e
+trap - EXIT INT TERM
+rm -f "$E2E_LOG"
+step "done: unit and page tests exit $RC_OTHER, browser tests exit $RC_E2E (0 = passed)"
+[ "$RC_OTHER" = 0 ] && [ "$RC_E2E" = 0 ]
