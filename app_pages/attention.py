@@ -16,6 +16,7 @@ import streamlit as st
 from rnnviz import seq2seq as S
 from rnnviz import export
 from rnnviz import streamlit_helpers as sh
+from rnnviz.text import percent
 from rnnviz.data import dates as DATES
 from rnnviz.labs import attention as lab
 from rnnviz.plots import attention as plots
@@ -149,7 +150,7 @@ with sh.user_errors():
 
 st.markdown(tr("attention.output", out=dec.output))
 acc = bottleneck(2000)[kind]
-st.caption(tr("attention.trained_caption", kind=kind, acc=acc["accuracy"], n=acc["n"]))
+st.caption(tr("attention.trained_caption", kind=kind, acc=percent(acc["accuracy"]), n=acc["n"]))
 
 tab_heat, tab_step, tab_bn, tab_tf = st.tabs([tr("attention.tab_heat"), tr("attention.tab_step"),
                                               tr("attention.tab_bottleneck"), tr("attention.tab_tf")],

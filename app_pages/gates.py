@@ -19,7 +19,7 @@ from rnnviz.labs import gates as lab
 from rnnviz.labs import gates_select as gs
 from rnnviz.plots import byo as byo_plots
 from rnnviz.plots import gates as plots
-from rnnviz.text import quote
+from rnnviz.text import percent, quote
 
 D = lab.GatesConfig()  # the defaults
 PRESETS = lab.PRESETS  # every preset sets the seed; captions checked over seeds 0-9 (tests/unit/test_gates.py)
@@ -295,7 +295,7 @@ if task == "recall":
     else:
         st.markdown(tr("gates.recall_answer", answer=s["answer"], p=s["p"], truth=s["truth"]))
 elif task == "depth":
-    st.markdown(tr("gates.depth_answer", acc=s["accuracy"]))
+    st.markdown(tr("gates.depth_answer", acc=percent(s["accuracy"], 0)))
 else:
     st.markdown(tr("gates.lm_answer", top=", ".join(f"`{plots.show_char(c)}` {p:.2f}" for c, p in s["next"])))
 if not res.trace.finite:
@@ -330,7 +330,7 @@ def _h(v: float) -> str:
 
 st.markdown(tr("gates.horizon", delta=fbias, state="c" if cell == "LSTM" else "h", **{k: _h(v) for k, v in res.horizons.items()}))
 if task == "recall":
-    st.markdown(tr("gates.recall_at_gap", gap=int(gap), delta=fbias, acc=recall_at(cell, int(gap), float(fbias), models[cell])))
+    st.markdown(tr("gates.recall_at_gap", gap=int(gap), delta=fbias, acc=percent(recall_at(cell, int(gap), float(fbias), models[cell]))))
 
 # ---- one unit, one step
 st.subheader(tr("gates.sec_step"))

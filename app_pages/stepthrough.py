@@ -15,6 +15,7 @@ import streamlit as st
 from rnnviz import stepthrough as S
 from rnnviz import export
 from rnnviz import streamlit_helpers as sh
+from rnnviz.text import percent
 from rnnviz.labs import stepthrough as lab
 from rnnviz.labs import stepthrough_latex as tex
 from rnnviz.plots import stepthrough as plots
@@ -273,7 +274,7 @@ with tab_trunc:
 
 # below the tabs, so the diagram is on the first screen of a 1280x720 projector
 if res.trained:
-    st.caption(tr("stepthrough.trained_caption", H=cfg.st_hidden, acc=trained_accuracy(cfg.st_hidden), n=len(S.WORDS)))
+    st.caption(tr("stepthrough.trained_caption", H=cfg.st_hidden, acc=percent(trained_accuracy(cfg.st_hidden), 0), n=len(S.WORDS)))
 sh.explain("stepthrough.what", [
     r"a_t = W_{xh} x_t + W_{hh} h_{t-1} + b,\qquad h_t = \tanh(a_t)",
     r"o_t = W_{ho} h_t + b_o,\qquad \hat y_t = \mathrm{softmax}(o_t),\qquad L = \sum_{t\ \text{with a loss}} -\log \hat y_{t, y_t}",

@@ -73,3 +73,19 @@ def escape_html(text: object) -> str:
 def plain_markdown(text: str) -> str:
     """User text shown inside Markdown as plain text: every Markdown/HTML special character escaped, one line."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~&$])", r"\\\1", text.replace("\n", " "))
+
+
+def percent(x: float, digits: int = 1) -> str:
+    """``x`` (a share in [0, 1]) as a percentage that never rounds to 100 % or 0 % unless it is exact.
+
+    ``percent(0.9995)`` is ``"99.95%"``, not ``"100.0%"`` (one miss in 2,000 is not a perfect score);
+    ``percent(1.0)`` is ``"100.0%"``; more digits are used, up to 4, only where rounding would claim
+    a perfect or a null score. ``nan`` gives ``"-"``.
+    """
+    if x != x:
+        return "-"
+    for d in range(digits, 5):
+        s = f"{100 * x:.{d}f}"
+        if (float(s) < 100 or x >= 1) and (float(s) > 0 or x <= 0):
+            return f"{s}%"
+    return f"{100 * x:.4f}%"

@@ -69,8 +69,8 @@ STRINGS = {
     "attention.tab_tf": {"en": "Teacher forcing", "zh": "教师强制"},
     "attention.training": {"en": "Training the {kind} model (weights file missing)…", "zh": "正在训练 {kind} 模型（缺少权重文件）……"},
     "attention.trained_caption": {
-        "en": "Model '{kind}': {acc:.1%} exact match on {n} held-out dates (never seen in training).",
-        "zh": "模型 “{kind}”：在 {n} 个留出日期（训练中从未见过）上完全匹配率 {acc:.1%}。",
+        "en": "Model '{kind}': {acc} exact match on {n} held-out dates (never seen in training).",
+        "zh": "模型 “{kind}”：在 {n} 个留出日期（训练中从未见过）上完全匹配率 {acc}。",
     },
     "attention.baseline_info": {
         "en": "The baseline has no attention, so there is no heatmap: pick a score function to see the alignment. "

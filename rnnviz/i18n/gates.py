@@ -114,8 +114,8 @@ STRINGS = {
               "no right answer.",
         "zh": "模型回答 **{answer}**（p = {p:.3f}）；你的文本中没有 `*` 后跟字母，因此没有正确答案。",
     },
-    "gates.depth_answer": {"en": "Depth predicted correctly at {acc:.0%} of the steps of this input.",
-                           "zh": "在该输入的 {acc:.0%} 的时间步上，深度预测正确。"},
+    "gates.depth_answer": {"en": "Depth predicted correctly at {acc} of the steps of this input.",
+                           "zh": "在该输入的 {acc} 的时间步上，深度预测正确。"},
     "gates.lm_answer": {"en": "Most likely next characters: {top}", "zh": "最可能的下一个字符：{top}"},
     "gates.accuracy_caption": {
         "en": "Held-out accuracy of the trained models ({what}): {table}.",
@@ -125,8 +125,8 @@ STRINGS = {
     "gates.acc_depth": {"en": "depth at every step", "zh": "每一步的深度"},
     "gates.acc_lm": {"en": "next character, last 10 % of the sonnets", "zh": "下一个字符，十四行诗的最后 10%"},
     "gates.recall_at_gap": {
-        "en": "Recall accuracy at gap {gap} with Δ = {delta:+.1f}: {acc:.1%} (chance 25 %).",
-        "zh": "间隔 {gap}、Δ = {delta:+.1f} 时的回忆准确率：{acc:.1%}（随机猜测 25%）。",
+        "en": "Recall accuracy at gap {gap} with Δ = {delta:+.1f}: {acc} (chance 25 %).",
+        "zh": "间隔 {gap}、Δ = {delta:+.1f} 时的回忆准确率：{acc}（随机猜测 25%）。",
     },
     "gates.horizon": {
         "en": "Memory horizon (steps until the average unit keeps less than 1/e of its {state}): trained, Δ = 0: {base}; "

@@ -173,7 +173,7 @@ STRINGS = {
     "hidden.color_help": {"en": "Colour the points by the time step t, or by the pattern chosen above.", "zh": "按时间步 t 或上方选择的模式为点着色。"},
     "hidden.color_time": {"en": "time", "zh": "时间"},
     "hidden.color_pattern": {"en": "pattern", "zh": "模式"},
-    "hidden.traj_title": {"en": "{model}: {r2:.0f}% of the variance", "zh": "{model}：方差的 {r2:.0f}%"},
+    "hidden.traj_title": {"en": "{model}: {r2} of the variance", "zh": "{model}：方差的 {r2}"},
     "hidden.traj_caption": {
         "en": "The ring marks h_t after character {t} ({ch}). Share of the variance on the axes shown: {table}.",
         "zh": "圆圈标出读完第 {t} 个字符（{ch}）后的 h_t。所示主轴上的方差占比：{table}。",

@@ -125,8 +125,8 @@ STRINGS = {
         "zh": "已训练权重只适用于单词输入和单个 RNN（多对多、多对一、一对多）；此处使用随机权重。",
     },
     "stepthrough.trained_caption": {
-        "en": "Trained next-letter model (H = {H}): next-letter accuracy {acc:.0%} on its {n} training words.",
-        "zh": "已训练的下一个字母预测模型（H = {H}）：在 {n} 个训练单词上的下一个字母准确率为 {acc:.0%}。",
+        "en": "Trained next-letter model (H = {H}): next-letter accuracy {acc} on its {n} training words.",
+        "zh": "已训练的下一个字母预测模型（H = {H}）：在 {n} 个训练单词上的下一个字母准确率为 {acc}。",
     },
     "stepthrough.training": {"en": "Training the next-letter model (weights file missing)…",
                              "zh": "正在训练下一个字母预测模型（缺少权重文件）……"},

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from rnnviz.i18n import t
+from rnnviz.text import percent
 from rnnviz.plots.gates import _char_axis, _style, _text_colour, show_char
 from rnnviz.plots.style import ACCENT, CELL_COLORS, DIVERGING, SEQUENTIAL
 
@@ -192,7 +193,7 @@ def trajectory_figure(pcas: dict, text: str, t_sel: int, dims: int, color: np.nd
     labels = list(pcas)
     n = len(labels)
     spec = [{"type": "scene"} if dims == 3 else {}] * n
-    titles = [t("hidden.traj_title", lang, model=html.escape(k), r2=100 * p.explained_ratio[:dims].sum())
+    titles = [t("hidden.traj_title", lang, model=html.escape(k), r2=percent(p.explained_ratio[:dims].sum(), 0))
               for k, p in pcas.items()]
     fig = make_subplots(rows=1, cols=n, specs=[spec], subplot_titles=titles, horizontal_spacing=0.06)
     chars = _chars(text)

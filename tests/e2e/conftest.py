@@ -120,8 +120,10 @@ def goto(page, url: str, timeout: float = 60.0) -> None:
 
 
 CHART_SIG = """() => { const gd = document.querySelector('.js-plotly-plot');
-  return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data[0].y).slice(0, 400) : null; }"""
-"""JS: a signature of the first chart's drawn data, null until it is plotted. Streamlit re-mounts the
+  if (!gd || !gd.data || !gd._fullLayout) return null;
+  return JSON.stringify(gd.data.length ? gd.data[0].y : gd.layout.annotations || []).slice(0, 400); }"""
+"""JS: a signature of the first chart's drawn data (a chart with no trace yet: its annotations, e.g. the
+train-live page's "press Start"), null until it is plotted. Streamlit re-mounts the
 plotly element when a figure changes, so compare what is drawn (plotly 7 ships arrays as
 {dtype, bdata}) rather than counting plotly events."""
 

@@ -106,3 +106,16 @@ def test_text_length():
     assert U.check(spec, "![x]") == "![x]"
     with pytest.raises(U.BadURLValue, match="url.too_long"):
         U.check(spec, "123456")
+
+
+def test_percent_never_rounds_to_a_perfect_or_null_score():
+    from rnnviz.text import percent
+
+    assert percent(0.9995) == "99.95%"  # the attention lab's 'general' model: 1,999 of 2,000 dates
+    assert percent(1.0) == "100.0%" and percent(0.0) == "0.0%"
+    assert percent(0.996, 0) == "99.6%" and percent(0.5, 0) == "50%"
+    assert percent(0.0004) == "0.04%"
+    assert percent(float("nan")) == "-"
+    for hits in range(1, 2000):  # every score short of perfect reads as less than 100 %
+        s = percent(hits / 2000)
+        assert s != "100.0%" and s != "0.0%" and abs(float(s[:-1]) - 100 * hits / 2000) < 0.05 + 1e-9
