@@ -233,12 +233,13 @@ def explain(what_key: str, latex: list[str] | tuple[str, ...] = (), *, expanded:
     """The "what you are seeing" paragraph and the equations of what is plotted.
 
     Pages that put it above their main figure pass ``expanded=False``, so the figure is on the
-    first screen of a 1280x720 projector; the title of the expander stays visible.
+    first screen of a 1280x720 projector; the two closed expanders then sit side by side (one row).
     """
-    with st.expander(tr("common.what_you_see"), expanded=expanded):
+    cols = st.columns(2) if (latex and not expanded) else (st.container(), st.container())
+    with cols[0].expander(tr("common.what_you_see"), expanded=expanded):
         st.markdown(tr(what_key))
     if latex:
-        with st.expander(tr("common.equations"), expanded=False):
+        with cols[1].expander(tr("common.equations"), expanded=False):
             latex_lines(latex, nested=True)
 
 
