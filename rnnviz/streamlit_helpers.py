@@ -184,7 +184,7 @@ def user_errors() -> Iterator[None]:
         st.stop()
 
 
-UPLOAD_MB = 1
+UPLOAD_MB = 4  # = server.maxUploadSize: the largest train-live model file fits (tests/unit/test_upload_cap.py)
 """Each model uploader's own limit (MB), equal to the server's ``maxUploadSize``."""
 
 
@@ -204,7 +204,7 @@ def model_upload(prefix: str):
     store, done = f"{prefix}_byo", f"{prefix}_byo_done"
     with st.sidebar.expander(tr("byo.section"), expanded=store in st.session_state, icon=":material/upload_file:"):
         up = st.file_uploader(tr("byo.upload"), type=["pt", "pth"], key=f"{prefix}_byo_file",
-                              help=tr("byo.upload_help", mb=UPLOAD_MB), max_upload_size=1)
+                              help=tr("byo.upload_help", mb=UPLOAD_MB), max_upload_size=UPLOAD_MB)
         if up is not None and st.session_state.get(done) != up.file_id:
             st.session_state[done] = up.file_id
             try:

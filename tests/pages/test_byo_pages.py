@@ -14,6 +14,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from rnnviz import streamlit_helpers as sh
 from rnnviz.plots.gates import show_char
 from tests.pages.plotly_data import decode, figures, trace_by_name
 from tests.unit.torch_unroll import cell_step
@@ -152,7 +153,7 @@ def bad_files(tmp_path) -> list[tuple[str, bytes, str]]:
         ("shape.pt", saved(sd), "weight_hh_l1"),
         ("cut.pt", good[: len(good) // 2], "not a readable PyTorch checkpoint"),
         ("notes.pt", b"just some text, not a model", "not a readable PyTorch checkpoint"),
-        ("big.pt", good + b"\0" * (1024 * 1024), "the limit is 1.0 MB"),
+        ("big.pt", good + b"\0" * (sh.UPLOAD_MB * 1024 * 1024), f"the limit is {sh.UPLOAD_MB * 1024 * 1024 / 1e6:.1f} MB"),
         ("evil.pt", evil, "not a readable PyTorch checkpoint"),
     ]
 
