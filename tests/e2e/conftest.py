@@ -233,6 +233,33 @@ def session_problems(page, url: str, timeout: float = 120.0) -> list[str]:
     return problems
 
 
+def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 12) -> dict:
+    """Drag the thumb of the Streamlit slider with widget key ``key`` by ``moves`` pointer moves of
+    ``step_px`` pixels (40 ms apart), watching the chart signature ``sig`` on every animation frame.
+
+    Returns, read just before the button is released: ``sigs`` (how many distinct signatures were
+    drawn, the first included), ``runs`` (frames on which a script run was under way) and ``last``
+    (the last signature drawn)."""
+    page.evaluate(f"""() => {{ window.__sigs = []; window.__runs = 0; const sig = {sig};
+        (function poll() {{ const s = sig(); if (s && window.__sigs[window.__sigs.length - 1] !== s) window.__sigs.push(s);
+           if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
+             window.__runs += 1;
+           if (!window.__stop) requestAnimationFrame(poll); }})(); }}""")
+    page.locator(f".st-key-{key}").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    thumb = page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]').locator("..").bounding_box()
+    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(moves):
+        page.mouse.move(x + step_px * (k + 1), y)
+        page.wait_for_timeout(40)
+    page.wait_for_timeout(200)
+    during = page.evaluate("() => ({sigs: window.__sigs.length, runs: window.__runs, last: window.__sigs.at(-1)})")
+    page.mouse.up()
+    return during
+
+
 def drag_redraws(page, handle, dx: float, seconds: float = 1.0, moves: int = 60, sig: str = CHART_SIG) -> tuple[int, float]:
     """Drag ``handle`` (a locator) by ``dx`` pixels over about ``seconds``, the mouse button held down.
 

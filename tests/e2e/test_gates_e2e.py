@@ -12,7 +12,7 @@ import pytest
 
 from urllib.parse import urlencode
 
-from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_rerun
+from tests.e2e.conftest import drag_slider_watching, goto, no_errors, screenshot, wait_for_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -175,23 +175,8 @@ def test_bias_drag_moves_the_bias_chart_before_release(page, app_url):
     page.wait_for_selector(".st-key-gt_fig_bias .js-plotly-plot", timeout=120_000)
     wait_for_rerun(page, 120)
     page.wait_for_function("() => window.__rnnvizLive !== undefined", timeout=60_000)
-    page.evaluate(f"""() => {{ window.__sigs = []; window.__runs = 0; const sig = {BIAS_SIG};
-        (function poll() {{ const s = sig(); if (s && window.__sigs[window.__sigs.length - 1] !== s) window.__sigs.push(s);
-           if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
-             window.__runs += 1;
-           if (!window.__stop) requestAnimationFrame(poll); }})(); }}""")
-    page.locator(".st-key-gt_fbias").scroll_into_view_if_needed()  # far down the sidebar
-    page.wait_for_timeout(300)
-    thumb = page.locator('.st-key-gt_fbias [data-testid="stSliderThumbValue"]').locator("..").bounding_box()
-    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for k in range(12):  # the sidebar track is ~260 px for 24 steps: ~11 px per 0.5
-        page.mouse.move(x - 8 * (k + 1), y)
-        page.wait_for_timeout(40)
-    page.wait_for_timeout(200)
-    during = page.evaluate("() => ({sigs: window.__sigs.length, runs: window.__runs, last: window.__sigs.at(-1)})")
-    page.mouse.up()
+    # far down the sidebar; the track is ~260 px for 24 steps: ~11 px per 0.5
+    during = drag_slider_watching(page, "gt_fbias", BIAS_SIG, step_px=-8)
     assert during["sigs"] >= 4, f"the bias chart changed {during['sigs'] - 1} times during the drag"
     assert during["runs"] == 0, "a script rerun started before the pointer was released"
     wait_for_rerun(page)

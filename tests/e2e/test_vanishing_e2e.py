@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import (CHART_SIG, _free_port, goto, no_errors, screenshot, start_server, stop_server, wait_for_chart_change,
+from tests.e2e.conftest import (CHART_SIG, _free_port, drag_slider_watching, goto, no_errors, screenshot, start_server, stop_server, wait_for_chart_change,
                                 wait_for_rerun, wait_for_router)
 
 pytestmark = pytest.mark.e2e
@@ -86,21 +86,7 @@ def test_drag_moves_the_chart_before_release(page, app_url):
     page.wait_for_selector(".st-key-vg_fig_grad .js-plotly-plot", timeout=60_000)
     wait_for_rerun(page, 120)  # the radius sweep runs last in the fragment
     page.wait_for_function("() => window.__rnnvizLive !== undefined", timeout=60_000)
-    page.evaluate(f"""() => {{ window.__sigs = []; window.__runs = 0; const sig = {GRAD_SIG};
-        (function poll() {{ const s = sig(); if (s && window.__sigs[window.__sigs.length - 1] !== s) window.__sigs.push(s);
-           if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
-             window.__runs += 1;
-           if (!window.__stop) requestAnimationFrame(poll); }})(); }}""")
-    thumb = page.locator('.st-key-vg_radius [data-testid="stSliderThumbValue"]').locator("..").bounding_box()
-    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for k in range(12):  # ~0.05 of radius per 12 px on a 750 px track
-        page.mouse.move(x + 15 * (k + 1), y)
-        page.wait_for_timeout(40)
-    page.wait_for_timeout(200)
-    during = page.evaluate("() => ({sigs: window.__sigs.length, runs: window.__runs, last: window.__sigs.at(-1)})")
-    page.mouse.up()
+    during = drag_slider_watching(page, "vg_radius", GRAD_SIG, step_px=15)  # ~0.05 of radius per 12 px
     assert during["sigs"] >= 4, f"the chart changed {during['sigs'] - 1} times during the drag"
     assert during["runs"] == 0, "a script rerun started before the pointer was released"
     wait_for_rerun(page)
