@@ -54,6 +54,39 @@ export function coloredHtml(text, prefixes, bgs, values) {
     + "white-space:pre-wrap;word-break:break-all\">" + parts.join("") + "</div>";
 }
 
+// Streamlit writes the query string of each script run into the URL when the run ends
+// (App.handlePageInfoChanged: history.pushState/replaceState). A run that started before the browser's
+// latest choice would write that choice's older value back, so the URL would disagree with the chart
+// until the next settle. live.urlPending[pathname] holds the params the browser chose and the server
+// has not confirmed yet; every URL written for that path keeps them.
+function withPending(url) {
+  const u = new URL(String(url), window.location.href);
+  const p = live.urlPending && live.urlPending[u.pathname];
+  if (!p || !Object.keys(p).length) return url;
+  for (const [k, val] of Object.entries(p)) u.searchParams.set(k, val);
+  return u.pathname + u.search + u.hash;
+}
+
+function guardUrl() {
+  if (live.urlGuard || typeof window === "undefined" || !window.history) return;
+  live.urlGuard = true;
+  live.urlPending = live.urlPending || {};
+  for (const name of ["pushState", "replaceState"]) {
+    const orig = window.history[name].bind(window.history);
+    window.history[name] = (state, title, url) => orig(state, title, url == null ? url : withPending(url));
+  }
+}
+
+/** Mark params (name -> value) as chosen in the browser (pending) or confirmed by the server (null). */
+function pendingUrl(params, pending) {
+  guardUrl();
+  const path = window.location.pathname;
+  const p = (live.urlPending[path] = live.urlPending[path] || {});
+  for (const [k, val] of Object.entries(params)) {
+    if (pending) p[k] = String(val); else delete p[k];
+  }
+}
+
 function chartDiv(key) {
   return document.querySelector(`.st-key-${key} .js-plotly-plot`);
 }
@@ -189,6 +222,7 @@ export default function (component) {
       style.textContent = hide.length ? `${hide.join(",")}{display:none !important}` : "";
     }
     function url() {
+      pendingUrl({ [s.param]: v }, true);
       const u = new URL(window.location.href);
       u.searchParams.set(s.param, String(v));
       window.history.replaceState(window.history.state, "", u);
@@ -254,6 +288,7 @@ export default function (component) {
       sync();
     } else {
       live.value[s.param] = { v, pending: false };
+      pendingUrl({ [s.param]: v }, false);
     }
     render();
     if (wasPlaying === s.param && v !== end) play();
@@ -376,6 +411,7 @@ export default function (component) {
       box.dataset.value = JSON.stringify(v);
     }
     function url() {
+      pendingUrl(Object.fromEntries(ctrls.map((c) => [c.param, v[c.param]])), true);
       const u = new URL(window.location.href);
       for (const c of ctrls) u.searchParams.set(c.param, String(v[c.param]));
       window.history.replaceState(window.history.state, "", u);
@@ -404,6 +440,7 @@ export default function (component) {
       sync();
     } else {
       live.value[m.id] = { v: Object.assign({}, v), pending: false };
+      pendingUrl(Object.fromEntries(ctrls.map((c) => [c.param, v[c.param]])), false);
       views();
     }
   }
