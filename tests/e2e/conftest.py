@@ -112,6 +112,17 @@ def wait_for_rerun(page, timeout: float = 30.0) -> None:
     )
 
 
+def wait_for_live_settled(page, live_key: str, timeout: float = 120.0) -> None:
+    """Wait until no script run is going and the server has confirmed the live component's last browser
+    choice (``window.__rnnvizLive.value[live_key]`` not pending, see rnnviz/assets/live.js), so no settle
+    run of an earlier choice is due: a run counted after this belongs to what the test does next."""
+    page.wait_for_function(
+        """(key) => !document.querySelector('[data-stale="true"]')
+               && !document.querySelector('[data-testid="stStatusWidget"]')
+               && !(((window.__rnnvizLive || {}).value || {})[key] || {}).pending""",
+        arg=live_key, timeout=timeout * 1000)
+
+
 def goto(page, url: str, timeout: float = 60.0) -> None:
     """Open ``url`` and wait for the first run to finish and at least one element to render."""
     page.goto(url, timeout=timeout * 1000)

@@ -12,7 +12,8 @@ import pytest
 
 from urllib.parse import urlencode
 
-from tests.e2e.conftest import drag_slider_watching, goto, no_errors, screenshot, wait_for_rerun
+from tests.e2e.conftest import (drag_slider_watching, goto, no_errors, screenshot, wait_for_live_settled,
+                               wait_for_rerun)
 
 pytestmark = pytest.mark.e2e
 
@@ -113,12 +114,9 @@ def _first_seen(page, js_test: str, timeout=60_000, since: int = 0) -> dict:
 
 
 def _settled(page) -> tuple[int, int]:
-    """Wait until no script run is going and the server has confirmed the browser's last choice (so no
-    settle is due), then return (runs seen so far, states seen so far): a choice made now and drawn with
-    the run count unchanged was drawn without a script run."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-                           "!document.querySelector('[data-stale=\"true\"]') && "
-                           "!((window.__rnnvizLive.value || {}).gt_select || {}).pending", timeout=120_000)
+    """Wait until the page is settled (conftest.wait_for_live_settled), then return (runs seen so far,
+    states seen so far): a choice made now and drawn with the run count unchanged was drawn without a run."""
+    wait_for_live_settled(page, "gt_select")
     return page.evaluate("() => [window.__runs, window.__seen.length]")
 
 
