@@ -1,46 +1,54 @@
-"""Page: vanishing & exploding gradients. Widgets -> VanishingConfig -> rnnviz.labs.vanishing -> figures."""
-import hashlib
+"""Page: vanishing & exploding gradients. Widgets -> VanishingConfig -> rnnviz.labs.vanishing -> figures.
+
+A clean first load: the sidebar and the gradient chart at the default settings (shipped, see
+rnnviz.first_charts) are drawn from light modules; torch and the lab's computation are imported after
+them (app.py leaves this page's heavy imports to the page: LIGHT_FIRST).
+"""
 import json
-from dataclasses import astuple, replace
+from dataclasses import astuple
 
 import streamlit as st
 
-from rnnviz import export
 from rnnviz import streamlit_helpers as sh
-from rnnviz.labs import byo as byo_lab
-from rnnviz.labs import vanishing as lab
-from rnnviz.plots import vanishing as plots
+from rnnviz.labs import vanishing_config as lab_cfg
 from rnnviz.text import quote
 
-D = lab.VanishingConfig()  # the defaults
-PRESETS = lab.PRESETS  # every preset sets the seed; captions checked over seeds 0-9 (tests/unit)
+D = lab_cfg.VanishingConfig()  # the defaults
+PRESETS = lab_cfg.PRESETS  # every preset sets the seed; captions checked over seeds 0-9 (tests/unit)
+
+
+def heavy():
+    """The lab's compute and plotting modules (torch), imported once per process under the import lock."""
+    sh.import_heavy_libraries()
+    from rnnviz.labs import vanishing as lab
+    from rnnviz.plots import vanishing as plots
+
+    return lab, plots
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def compute(key: tuple) -> lab.VanishingResult:
+def compute(key: tuple):
+    lab, _ = heavy()
     return lab.run(lab.VanishingConfig(*key))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def compute_jacobians(key: tuple, cell: str) -> dict:
+    lab, _ = heavy()
     return lab.jacobians(compute(key), cell)
-
-
-def sweep_meta(key: tuple, lang: str) -> str:
-    """Names the figure a radius sweep belongs to (its ``layout.meta``): frames go only onto it."""
-    return hashlib.sha1(repr((key, lang)).encode()).hexdigest()[:16]
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def radius_frames(key: tuple, lang: str) -> str | None:
     """The gradient chart for every radius of a grid (same other settings), as the JSON the live
     component animates while the radius slider is dragged; ``None`` if the sweep is too slow."""
+    lab, plots = heavy()
     cfg = lab.VanishingConfig(*key)
     radii, results = lab.radius_sweep(cfg)
     if len(radii) < 2:
         return None
     frames = [plots.grad_norm_frame(res, lang) for res in results]
-    return json.dumps({"charts": {"vg_fig_grad": {"meta": sweep_meta(key, lang), "frames": frames}},
+    return json.dumps({"charts": {"vg_fig_grad": {"meta": lab.sweep_meta(key, lang), "frames": frames}},
                        "follow": {"key": "vg_radius", "lo": 0.0, "step": radii[1] - radii[0], "n": len(radii)}},
                       allow_nan=False)
 
@@ -58,9 +66,9 @@ with st.sidebar:
     if mine is None:  # the controls that build the lab's own models
         cells = st.multiselect(tr("vanishing.cells"), ["RNN", "LSTM", "GRU"], default=list(D.cells), key="vg_cells",
                                help=tr("vanishing.cells_help"), **opts)
-    T = st.slider(tr("vanishing.T"), 1, lab.T_MAX, D.T, key="vg_T", help=tr("vanishing.T_help"), **opts)
+    T = st.slider(tr("vanishing.T"), 1, lab_cfg.T_MAX, D.T, key="vg_T", help=tr("vanishing.T_help"), **opts)
     if mine is None:
-        H = st.slider(tr("vanishing.H"), 1, lab.H_MAX, D.H, key="vg_H", help=tr("vanishing.H_help"), **opts)
+        H = st.slider(tr("vanishing.H"), 1, lab_cfg.H_MAX, D.H, key="vg_H", help=tr("vanishing.H_help"), **opts)
         activation = st.selectbox(tr("vanishing.activation"), ["tanh", "relu", "sigmoid", "identity"],
                                   key="vg_activation", help=tr("vanishing.activation_help"), **opts)
         init = st.selectbox(tr("vanishing.init"), ["default", "orthogonal", "identity"], key="vg_init",
@@ -88,18 +96,21 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
     part, not the router, the sidebar and the page header (measured in bench/bench_ui.py)."""
     radius = st.slider(tr("vanishing.radius"), 0.0, 3.0, D.radius, 0.05, key="vg_radius", help=tr("vanishing.radius_help"),
                        bind="query-params")
-    cfg = lab.VanishingConfig(cells=tuple(c for c in ["RNN", "LSTM", "GRU"] if c in cells), T=T, H=H, radius=radius,
-                              activation=activation, init=init, forget_bias=forget_bias, input_kind=input_kind,
-                              input_scale=input_scale, input_size=D.input_size, text=text, loss=loss, clip=clip, seed=int(seed))
+    cfg = lab_cfg.VanishingConfig(cells=tuple(c for c in ["RNN", "LSTM", "GRU"] if c in cells), T=T, H=H, radius=radius,
+                                  activation=activation, init=init, forget_bias=forget_bias, input_kind=input_kind,
+                                  input_scale=input_scale, input_size=D.input_size, text=text, loss=loss, clip=clip,
+                                  seed=int(seed))
     key = astuple(cfg)
+    # at the default settings the chart is shipped: drawn before torch is imported (rnnviz.first_charts)
+    shipped = sh.shipped_chart("vg_fig_grad", key, width="stretch")
+    from rnnviz import export
+
+    lab, plots = heavy()
     with sh.user_errors():
         cfg.validate()
         res = compute(key)
-
-    sweep_key = astuple(replace(cfg, radius=0.9))  # the radius sweep does not depend on the radius
-    fig = plots.grad_norm_figure(res, sh.lang())
-    fig.update_layout(meta=sweep_meta(sweep_key, sh.lang()))
-    sh.chart(fig, width="stretch", key="vg_fig_grad")
+    if not shipped:
+        sh.chart(plots.grad_norm_chart(res, sh.lang()), width="stretch", key="vg_fig_grad")
     for line in lab.readout_sentences(res, sh.lang()):
         st.markdown(line)
     sh.downloads(export.vanishing_export(res), key="vg_dl")
@@ -127,24 +138,31 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
             st.caption(tr("vanishing.jacobian_lstm_note"))
 
     # last, so the charts above are already on screen while the sweep runs (once per setting)
-    frames = radius_frames(sweep_key, sh.lang())
+    frames = radius_frames(lab.sweep_key(cfg), sh.lang())  # the sweep does not depend on the radius
     if frames is not None:
         sh.live("vg_live", frames)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def compute_byo(digest: str, layer: int, key: tuple, _up) -> lab.VanishingResult:
+def compute_byo(digest: str, layer: int, key: tuple, _up):
     """``_up`` (the uploaded model) is not hashed: its ``digest`` (SHA-1 of the file) stands for it."""
+    lab, _ = heavy()
+    from rnnviz.labs import byo as byo_lab
+
     return byo_lab.vanishing_run(_up, layer, lab.VanishingConfig(*key))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def compute_byo_jac(digest: str, layer: int, key: tuple, _up) -> dict:
+    lab, _ = heavy()
     return lab.jacobians(compute_byo(digest, layer, key, _up), _up.kind)
 
 
-def byo_view(up, layer: int, cfg: lab.VanishingConfig) -> None:
+def byo_view(up, layer: int, cfg: lab_cfg.VanishingConfig) -> None:
     """The uploaded model's layer: gradient profile, heatmap, Jacobian norms (no radius: the weights are given)."""
+    lab, plots = heavy()
+    from rnnviz import export
+
     st.info(tr("byo.banner", name=quote(up.name, limit=80), kind=up.kind, layer=layer, layers=up.num_layers),
             icon=":material/upload_file:")
     with sh.user_errors():
@@ -169,6 +187,6 @@ def byo_view(up, layer: int, cfg: lab.VanishingConfig) -> None:
 if mine is None:
     lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale, text, loss, clip, seed)
 else:
-    byo_view(*mine, lab.VanishingConfig(T=T, input_kind=input_kind, input_scale=input_scale, text=text, loss=loss,
-                                        clip=clip, seed=int(seed)))
-sh.explain("vanishing.what", lab.LATEX)
+    byo_view(*mine, lab_cfg.VanishingConfig(T=T, input_kind=input_kind, input_scale=input_scale, text=text, loss=loss,
+                                            clip=clip, seed=int(seed)))
+sh.explain("vanishing.what", heavy()[0].LATEX)

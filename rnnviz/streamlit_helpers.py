@@ -198,14 +198,14 @@ def model_upload(prefix: str):
 
     Returns ``(upload, layer)`` or ``None`` when the lab's own models are in use.
     """
-    from rnnviz import byo
-    from rnnviz.labs.byo import describe
-
     store, done = f"{prefix}_byo", f"{prefix}_byo_done"
     with st.sidebar.expander(tr("byo.section"), expanded=store in st.session_state, icon=":material/upload_file:"):
         up = st.file_uploader(tr("byo.upload"), type=["pt", "pth"], key=f"{prefix}_byo_file",
                               help=tr("byo.upload_help", mb=UPLOAD_MB), max_upload_size=UPLOAD_MB)
         if up is not None and st.session_state.get(done) != up.file_id:
+            import_heavy_libraries()  # torch: only once a file is uploaded (a lab's first chart needs none)
+            from rnnviz import byo
+
             st.session_state[done] = up.file_id
             try:
                 st.session_state[store] = byo.load_upload(up.getvalue(), name=up.name,
@@ -216,6 +216,9 @@ def model_upload(prefix: str):
         if mine is None:
             st.caption(tr("byo.shipped"))
             return None
+        import_heavy_libraries()
+        from rnnviz.labs.byo import describe
+
         d = describe(mine)
         st.markdown(tr("byo.in_use", **{**d, "name": quote(d["name"], limit=80)},
                        vocab=tr("byo.vocab", V=d["V"]) if d["V"] else ""))
@@ -290,6 +293,38 @@ _install_url_guard()
 
 _HEAVY_IMPORT_LOCK = threading.Lock()
 _HEAVY_IMPORTED = threading.Event()
+_LIGHT_IMPORTED = threading.Event()
+
+
+def import_light_libraries() -> None:
+    """Import NumPy and plotly (what a shipped first chart needs, :func:`first_chart`) once per process,
+    under the same lock as :func:`import_heavy_libraries`, for the same reason: plotly and torch both
+    import NumPy, and a first import of plotly in one script thread while another imports torch could
+    hand one of them a partially initialised module."""
+    if _LIGHT_IMPORTED.is_set():
+        return
+    with _HEAVY_IMPORT_LOCK:
+        import numpy  # noqa: F401
+        import plotly.graph_objects as go
+        import plotly.io as pio
+
+        pio.to_json(go.Figure(go.Scatter(x=[0, 1], y=[0, 1])), validate=False)  # plotly's lazy parts, once
+        _LIGHT_IMPORTED.set()
+
+
+def shipped_chart(chart_key: str, config: tuple, **kwargs) -> bool:
+    """Draw the chart ``chart_key`` for the settings ``config`` (a config tuple) from the figure shipped
+    for it (:mod:`rnnviz.first_charts`: a lab's default settings, computed by the same code and checked
+    equal by tests/unit/test_first_charts.py), before torch is imported. Returns ``False`` (nothing
+    drawn) when nothing is shipped for ``config``: the page then draws the chart it computes."""
+    from rnnviz import first_charts
+
+    shipped = first_charts.lookup(chart_key, config, lang())
+    if shipped is None:
+        return False
+    import_light_libraries()
+    chart(shipped, key=chart_key, **kwargs)
+    return True
 
 
 def import_heavy_libraries() -> None:
@@ -306,10 +341,9 @@ def import_heavy_libraries() -> None:
     """
     if _HEAVY_IMPORTED.is_set():
         return
+    import_light_libraries()
     with st.spinner(tr("common.loading_libraries")), _HEAVY_IMPORT_LOCK:
-        import numpy  # noqa: F401
         import pandas  # noqa: F401
-        import plotly.graph_objects  # noqa: F401
         import torch
 
         # rnnviz's models are tiny: one torch thread is faster than two that spin waiting for each

@@ -88,6 +88,14 @@ def grad_norm_figure(res, lang: str = "en") -> go.Figure:
     return fig
 
 
+def grad_norm_chart(res, lang: str = "en") -> go.Figure:
+    """The lab's gradient chart: :func:`grad_norm_figure` named (``layout.meta``) after the radius sweep of
+    ``res.config``, so the live component animates it with that sweep's frames."""
+    from rnnviz.labs.vanishing_config import sweep_key, sweep_meta
+
+    return grad_norm_figure(res, lang).update_layout(meta=sweep_meta(sweep_key(res.config), lang))
+
+
 def grad_norm_frame(res, lang: str = "en") -> dict:
     """What changes in :func:`grad_norm_figure` from one radius to another, as a JSON-safe dict
     ``{"data": [...], "layout": {"yaxis": {"range": ...}}}`` for :func:`rnnviz.streamlit_helpers.live`."""

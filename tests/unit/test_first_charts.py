@@ -1,0 +1,105 @@
+"""The shipped first charts (rnnviz/data/first_charts.json) are what the code computes today.
+
+A page draws a shipped chart instead of computing it when its settings are the stored ones, for every
+session; so the stored figure must equal the computed one: same structure, same text, the same numbers
+(to 1e-9 relative: the engine's float64 sums may differ in the last bits across CPUs). After changing a
+lab's defaults, computation or chart: ``python scripts/build_first_charts.py``.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rnnviz import first_charts
+from rnnviz.i18n import LANGS
+
+
+def decoded(value):
+    """Plotly JSON with typed arrays (``{"dtype", "bdata"}``) as lists of floats, recursively."""
+    if isinstance(value, dict):
+        if set(value) >= {"dtype", "bdata"}:
+            arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            return [float(v) for v in (arr.reshape(value["shape"]) if "shape" in value else arr).ravel()]
+        return {k: decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decoded(v) for v in value]
+    return value
+
+
+def differences(a, b, path: str = "") -> list[str]:
+    """Where two decoded plotly JSON values differ (numbers compared to 1e-9 relative)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if set(a) != set(b):
+            return [f"{path}: keys {sorted(set(a) ^ set(b))}"]
+        return [d for k in a for d in differences(a[k], b[k], f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path}: length {len(a)} != {len(b)}"]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{path}[{i}]")]
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        ok = (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300)
+        return [] if ok else [f"{path}: {a!r} != {b!r}"]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+def test_differences_finds_a_changed_number_string_and_key():
+    a = {"data": [{"y": [1.0, 2.0], "name": "RNN"}], "layout": {"title": "t"}}
+    assert differences(a, json.loads(json.dumps(a))) == []
+    assert differences(a, {"data": [{"y": [1.0, 2.0 + 1e-6], "name": "RNN"}], "layout": {"title": "t"}})
+    assert differences(a, {"data": [{"y": [1.0, 2.0], "name": "LSTM"}], "layout": {"title": "t"}})
+    assert differences(a, {"data": [{"y": [1.0, 2.0], "name": "RNN"}], "layout": {}})
+    assert differences(a, {"data": [{"y": [1.0], "name": "RNN"}], "layout": {"title": "t"}})
+
+
+def test_every_chart_is_shipped_in_every_language():
+    store = json.loads(first_charts.FILE.read_text(encoding="utf-8"))
+    assert set(store) == set(first_charts.BUILDERS)
+    for chart, by_lang in store.items():
+        assert set(by_lang) == set(LANGS), chart
+
+
+@pytest.mark.parametrize("chart", sorted(first_charts.BUILDERS))
+@pytest.mark.parametrize("lang", LANGS)
+def test_shipped_chart_equals_the_computed_one(chart, lang):
+    key, fig = first_charts.BUILDERS[chart](lang)
+    shipped = first_charts.lookup(chart, key, lang)
+    assert shipped is not None, f"{chart} ({lang}): no figure shipped for {key}; run scripts/build_first_charts.py"
+    # what the browser receives either way: st.plotly_chart serialises the figure (or the dict) with plotly.io
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    sent_shipped = json.loads(pio.to_json(go.Figure(shipped), validate=False))
+    sent_computed = json.loads(pio.to_json(fig, validate=False))
+    assert differences(decoded(sent_shipped), decoded(sent_computed)) == []
+
+
+def test_lookup_only_matches_the_stored_settings():
+    chart = "vg_fig_grad"
+    from dataclasses import astuple, replace
+
+    from rnnviz.labs.vanishing_config import VanishingConfig
+
+    cfg = VanishingConfig()
+    assert first_charts.lookup(chart, astuple(cfg), "en") is not None
+    # the page builds the key from widget values: 0 for 0.0 and a list-free tuple are the same settings
+    assert first_charts.lookup(chart, astuple(replace(cfg, seed=0, clip=0)), "en") is not None
+    assert first_charts.lookup(chart, astuple(replace(cfg, radius=0.95)), "en") is None
+    assert first_charts.lookup(chart, astuple(replace(cfg, cells=("RNN", "LSTM"))), "en") is None
+    assert first_charts.lookup("no_such_chart", astuple(cfg), "en") is None
+
+
+def test_lookup_imports_neither_torch_nor_numpy_nor_plotly():
+    code = ("import sys; from dataclasses import astuple; from rnnviz import first_charts; "
+            "from rnnviz.labs.vanishing_config import VanishingConfig; "
+            "assert first_charts.lookup('vg_fig_grad', astuple(VanishingConfig()), 'zh') is not None; "
+            "print(sorted(m for m in ('torch', 'numpy', 'plotly', 'streamlit') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(first_charts.FILE.parents[2]))
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
