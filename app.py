@@ -36,7 +36,9 @@ PAGES = [
 
 nav = st.navigation(PAGES)
 # Less empty space above the title: on a 1280x720 projector every line counts. Static CSS only.
-st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}</style>")
+st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}"
+        ".st-key-rv_prefetch{display:none}</style>")
+sh.prefetch_plotly()  # the browser parses plotly.js while this script runs (see its docstring)
 sh.language_selector()
 sh.export_format_selector()
 sh.add_view_button(nav.url_path, nav.title)

@@ -15,6 +15,8 @@ Conventions for pages:
 """
 from __future__ import annotations
 
+import functools
+import json
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator, Mapping
@@ -294,6 +296,36 @@ _install_url_guard()
 _HEAVY_IMPORT_LOCK = threading.Lock()
 _HEAVY_IMPORTED = threading.Event()
 _LIGHT_IMPORTED = threading.Event()
+
+
+@functools.lru_cache(maxsize=1)
+def _plotly_chunk() -> str | None:
+    """The file name of Streamlit's plotly chunk (``PlotlyChart.<hash>.js``), or ``None`` if not exactly one."""
+    from pathlib import Path
+
+    found = sorted((Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js"))
+    return found[0].name if len(found) == 1 else None
+
+
+def prefetch_plotly() -> None:
+    """Have the browser load and run plotly.js now, in parallel with the page's script run.
+
+    Streamlit's frontend loads its 4.7 MB plotly chunk only when the first chart arrives, and parsing it
+    takes the browser 1.5-2.5 s on a 2-core machine: on a first visit that is most of the time to the
+    first chart. This imports the same chunk (same URL: Streamlit's own file beside its main bundle, so
+    the browser's module map returns the already evaluated module when the chart needs it) as soon as
+    the router draws. Nothing is drawn (the element is hidden, see app.py's CSS); nothing leaves this
+    server; a missing chunk (another Streamlit build) just skips it."""
+    name = _plotly_chunk()
+    if name is None:
+        return
+    with st.container(key="rv_prefetch"):
+        st.html(f"""<script>(() => {{
+  if (window.__rnnvizPlotly) return;
+  const main = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  if (!main) return;
+  window.__rnnvizPlotly = import(new URL({json.dumps(name)}, main.src).href).catch(() => null);
+}})();</script>""", unsafe_allow_javascript=True)
 
 
 def import_light_libraries() -> None:

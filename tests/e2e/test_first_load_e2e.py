@@ -57,3 +57,20 @@ def test_home_deep_link_and_root_show_the_start_page(app_url, page):
         main = page.locator('[data-testid="stMain"]').inner_text()
         assert has_cjk(main) == chinese, (path, main[:200])
         assert no_errors(page) == [], path
+
+
+def test_the_router_has_the_browser_load_plotly_before_any_chart(app_url, page):
+    """rnnviz.streamlit_helpers.prefetch_plotly: on the start page (no chart), the browser has fetched and
+    run Streamlit's own plotly chunk from this server, and nothing of it is drawn."""
+    from tests.e2e.conftest import goto, no_errors, wait_for_router
+
+    goto(page, f"{app_url}/", timeout=180)
+    wait_for_router(page, timeout=180)
+    page.wait_for_function("() => !!window.__rnnvizPlotly", timeout=60_000)
+    assert page.evaluate("async () => !!(await window.__rnnvizPlotly)"), "the plotly chunk did not load"
+    fetched = page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+    chunks = [u for u in fetched if "/static/js/PlotlyChart." in u]
+    assert len(chunks) == 1 and chunks[0].startswith(app_url), chunks
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert page.locator(".st-key-rv_prefetch").evaluate("el => getComputedStyle(el).display") == "none"
+    assert no_errors(page) == []
