@@ -6,6 +6,8 @@ model; both in the format of :func:`rnnviz.train.trained_model_record`).
 """
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import streamlit as st
 
@@ -14,6 +16,7 @@ from rnnviz import streamlit_helpers as sh
 from rnnviz.hidden import models as HM
 from rnnviz.hidden import patterns as P
 from rnnviz.labs import hidden as lab
+from rnnviz.labs import hidden_select as hs
 from rnnviz.plots import hidden as plots
 
 D = lab.HiddenConfig()
@@ -77,6 +80,35 @@ def pick_unit(unit: int) -> None:
     st.session_state["hd_unit"] = int(unit)
 
 
+def _unit_from_url() -> int | None:
+    """``?hd_unit=`` as a unit, or ``None`` if absent or not a whole number (clamped to the model later)."""
+    raw = st.query_params.get("hd_unit")
+    return int(raw) if raw is not None and str(raw).strip().isdigit() else None
+
+
+def _apply_unit_choice() -> None:
+    """The browser's settled unit (the live component's value), once per new value: the server follows."""
+    value = getattr(st.session_state.get("hd_select"), "value", None)
+    if isinstance(value, dict) and value != st.session_state.get("hd_select_applied"):
+        st.session_state["hd_select_applied"] = dict(value)
+        if isinstance(value.get("hd_unit"), int):
+            st.session_state["hd_unit"] = value["hd_unit"]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def unit_json(tok: str, text: str, lang: str, unit: int, _h: np.ndarray) -> str:
+    """The live component's data: the heatmap's row outline and the coloured text of every unit
+    (rnnviz.labs.hidden_select), for choosing the unit in the browser."""
+    T, H = _h.shape
+    multi = {"id": "hd_select", "value": {"hd_unit": unit}, "settle_ms": 600,
+             "controls": [{"param": "hd_unit", "kind": "range", "min": 0, "max": H - 1, "label": tr("hidden.unit"),
+                           "help": tr("hidden.unit_help")}],
+             "views": [{"slot": "hd_unit_text", "server": "hd_unit_server", "by": ["hd_unit"], "kind": "colored",
+                        "pending": tr("gates.choice_pending"), **hs.unit_view(_h, text, unit, lang)}]}
+    charts = {"hd_fig_heat": {"meta": hs.meta(tok, text, lang), "by": "hd_unit", "frames": hs.heat_frames(T, H)}}
+    return json.dumps({"multi": multi, "charts": charts}, allow_nan=False, ensure_ascii=False)
+
+
 def section_errors(fn):
     """Run a section; a ``ValueError`` is shown in place and the rest of the page still renders."""
     try:
@@ -119,13 +151,26 @@ T, H = S.T, S.H
 
 # ---------------------------------------------------------------- neuron explorer
 st.subheader(tr("hidden.sec_explorer"))
+# the unit is chosen in the browser (a live component over the data of every unit); the server learns it
+# when the choice settles, or from a ranking button, or from the link
+if "hd_unit_init" not in st.session_state:  # first run of the session: the link's unit, else the default
+    st.session_state["hd_unit_init"] = True
+    if _unit_from_url() is not None:
+        st.session_state.setdefault("hd_unit", _unit_from_url())
+_apply_unit_choice()
+st.session_state.setdefault("hd_unit", D.hd_unit)
 clamp_state("hd_unit", 0, H - 1)
-unit = st.slider(tr("hidden.unit"), 0, H - 1, min(D.hd_unit, H - 1), 1, key="hd_unit", help=tr("hidden.unit_help"), **opts)
-sh.chart(plots.states_heatmap(S.h, text, unit, lang), key="hd_fig_heat")
+unit = int(st.session_state["hd_unit"])
+if st.query_params.get("hd_unit") != str(unit) and ("hd_unit" in st.query_params or unit != D.hd_unit):
+    st.query_params["hd_unit"] = str(unit)  # the URL records the unit (a default only if it was there)
+unit_controls = st.empty()  # the live component, filled last: its data is built after the page is on screen
+sh.chart(plots.states_heatmap(S.h, text, unit, lang).update_layout(meta=hs.meta(token(model), text, lang)),
+         key="hd_fig_heat")
 sh.downloads(export.hidden_export(S.h, text, model_key), key="hd_dl")
-st.caption(tr("hidden.unit_caption", unit=unit, lo=float(S.h[:, unit].min()), hi=float(S.h[:, unit].max()),
-              at=int(S.h[:, unit].argmax()) + 1))
-st.html(plots.unit_html(text, S.h[:, unit], unit))
+with st.container(key="hd_unit_server"):  # hidden while the browser shows another unit (in the slot below)
+    st.caption(hs.caption(S.h, unit, lang))
+    st.html(plots.unit_html(text, S.h[:, unit], unit))
+st.html('<div data-rv-slot="hd_unit_text"></div>')
 
 # ---------------------------------------------------------------- hypotheses
 st.subheader(tr("hidden.sec_rank"))
@@ -277,3 +322,7 @@ def show_trajectories() -> None:
 
 
 section_errors(show_trajectories)
+
+# last: the data of every unit, after everything above is on screen
+with unit_controls:
+    sh.live("hd_select", unit_json(token(model), text, lang, unit, S.h))

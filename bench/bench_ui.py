@@ -40,7 +40,7 @@ LABS = {
     "stepthrough": ("/stepthrough", "st_step"),  # a live component: the step is chosen in the browser
     "gates": ("/gates", "gt_select"),  # a live component: unit (its first range), step, colouring in the browser
     "attention": ("/attention", "att_step_live"),  # a live component in the "Step through decoding" tab
-    "hidden": ("/hidden", "hd_unit"),
+    "hidden": ("/hidden", "hd_select"),  # a live component: the neuron explorer's unit, chosen in the browser
     "train_live": ("/train_live", None),
 }
 MINIMAL = ("/", "a")

@@ -38,20 +38,26 @@ function rgb(c) {  // "#rrggbb" -> "rgb(r, g, b)" (rnnviz.labs.gates_select._com
   return `rgb(${parseInt(c.slice(1, 3), 16)}, ${parseInt(c.slice(3, 5), 16)}, ${parseInt(c.slice(5, 7), 16)})`;
 }
 
-/** The coloured text's HTML, as rnnviz.plots.gates.colored_text_from builds it from the same parts. */
-export function coloredHtml(text, prefixes, bgs, values) {
+/** The coloured text's HTML, as rnnviz.plots.gates.colored_text_from builds it from the same parts.
+ * opt (a view's `style`, for rnnviz.plots.hidden.unit_html): {pad, wrap, mid}: the spans' padding,
+ * the wrapping div's style, and a string between each hover title's prefix and its value. */
+export function coloredHtml(text, prefixes, bgs, values, opt) {
+  const o = opt || {};
+  const pad = o.pad || "2px 0";
+  const mid = o.mid || "";
   const parts = [];
   [...text].forEach((c, k) => {
     const bg = rgb(bgs[k]);
     const nums = bg.slice(bg.indexOf("(") + 1, bg.indexOf(")")).split(",").map(parseFloat);
     const fg = 0.299 * nums[0] + 0.587 * nums[1] + 0.114 * nums[2] > 140 ? "#000" : "#fff";
     const shown = c === "\n" ? "↵" : c;
-    parts.push(`<span title="${esc(prefixes[k] + values[k])}" style="background:${bg};color:${fg};`
-      + `padding:2px 0;border-radius:2px">${esc(shown)}</span>`);
+    parts.push(`<span title="${esc(prefixes[k] + mid + values[k])}" style="background:${bg};color:${fg};`
+      + `padding:${pad};border-radius:2px">${esc(shown)}</span>`);
     if (c === "\n") parts.push("<br>");
   });
-  return "<div style=\"font-family:'DejaVu Sans Mono',monospace;font-size:22px;line-height:1.9;"
-    + "white-space:pre-wrap;word-break:break-all\">" + parts.join("") + "</div>";
+  const wrap = o.wrap || "font-family:'DejaVu Sans Mono',monospace;font-size:22px;line-height:1.9;"
+    + "white-space:pre-wrap;word-break:break-all";
+  return `<div style="${wrap.replace(/"/g, "&quot;")}">` + parts.join("") + "</div>";
 }
 
 // Streamlit writes the query string of each script run into the URL when the run ends
@@ -362,6 +368,9 @@ export default function (component) {
         .catch(() => null);
       live.katexP.then((k) => { katex = k; views(); });
     }
+    function fillV(template) {  // ⟦param⟧ -> the chosen value
+      return template.replace(/⟦([A-Za-z0-9_]+)⟧/g, (_, k) => String(v[k] ?? ""));
+    }
     function slot(name) { return document.querySelector(`[data-rv-slot="${name}"]`); }
     function views() {
       const hide = [];
@@ -380,11 +389,13 @@ export default function (component) {
           out = w.template.map((line) => katex.renderToString(fill(line, w.keys, entry),
             { displayMode: true, throwOnError: false })).map((h) => `<div class="rv-eq">${h}</div>`).join("");
         } else if (w.kind === "colored" && entry) {
-          out = coloredHtml(w.text, w.prefixes, entry[0], entry[1]);
+          const opt = w.style ? Object.assign({}, w.style, { mid: fillV(w.style.mid || "") }) : undefined;
+          out = coloredHtml(w.text, w.prefixes, entry[0], entry[1], opt);
         }
-        if (out != null && w.caption) {  // as st.caption draws it
-          out = `<p style="font-size:0.875rem;color:rgba(49,51,63,0.6);margin:0 0 1rem">${esc(w.caption.replace(
-            /⟦([A-Za-z0-9_]+)⟧/g, (_, k) => String(v[k] ?? "")))}</p>` + out;
+        // the caption: this choice's own (entry[2], formatted by the server), else the template filled here
+        const caption = w.kind === "colored" && entry && entry[2] != null ? entry[2] : w.caption ? fillV(w.caption) : null;
+        if (out != null && caption != null) {  // as st.caption draws it
+          out = `<p style="font-size:0.875rem;color:rgba(49,51,63,0.6);margin:0 0 1rem">${esc(caption)}</p>` + out;
         }
         el.innerHTML = out != null ? out : `<p class="rv-pending">${esc(w.pending || "…")}</p>`;
         el.dataset.shown = out != null ? key : "";

@@ -44,11 +44,37 @@ def states_heatmap(h: np.ndarray, text: str, unit: int, lang: str = "en") -> go.
         colorscale=DIVERGING, zmid=0.0, zmin=-1.0, zmax=1.0, colorbar=dict(thickness=14, title=dict(text="h")),
         hovertemplate=t("hidden.hover_heat", lang) + "<extra></extra>",
     ))
-    fig.add_shape(type="rect", x0=0.5, x1=T + 0.5, y0=unit - 0.5, y1=unit + 0.5, line=dict(color=ACCENT, width=3))
+    fig.add_shape(**unit_shape(T, unit))
     _style(fig, title=t("hidden.fig_heat", lang, H=H, T=T), height=max(360, min(640, 6 * H + 160)))
     _char_axis(fig, text, lang)
     fig.update_yaxes(title_text=t("hidden.axis_unit", lang), autorange="reversed")
     return fig
+
+
+def colored_parts(text: str, values: np.ndarray, *, lo: float, hi: float,
+                  scale: str = DIVERGING) -> tuple[list[str], list[str]]:
+    """What :func:`colored_html` varies with ``values`` ``(T,)``: each character's background on ``[lo, hi]``
+    (grey if not finite) and its value as shown in the hover title (3 significant digits)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != (len(text),):
+        raise ValueError(f"need one value per character: {len(text)} characters, values of shape {values.shape}")
+    finite = np.isfinite(values)
+    span = hi - lo if hi > lo else 1.0
+    pos = np.clip((np.where(finite, values, lo) - lo) / span, 0.0, 1.0)
+    colours = sample_colorscale(scale, list(pos), colortype="rgb") if len(text) else []
+    bgs = [colours[k] if finite[k] else "rgb(200, 200, 200)" for k in range(len(text))]
+    shown = [f"{v:.3g}" if np.isfinite(v) else ("nan" if np.isnan(v) else str(v)) for v in values]
+    return bgs, shown
+
+
+def title_prefix(k: int, c: str) -> str:
+    """The start of character ``k``'s (0-based) hover title, ``t=<k+1> '<c>' `` (label and value follow)."""
+    return f"t={k + 1} {show_char(c)!r} "
+
+
+def unit_shape(T: int, unit: int) -> dict:
+    """The outline of row ``unit`` in :func:`states_heatmap` (a layout shape)."""
+    return dict(type="rect", x0=0.5, x1=T + 0.5, y0=unit - 0.5, y1=unit + 0.5, line=dict(color=ACCENT, width=3))
 
 
 def colored_html(text: str, values: np.ndarray, *, lo: float, hi: float, scale: str = DIVERGING,
@@ -60,16 +86,10 @@ def colored_html(text: str, values: np.ndarray, *, lo: float, hi: float, scale: 
     get a grey background; ``mark`` (0-based) gets an outline; characters after ``after`` are faded
     (they cannot influence step ``after``); ``highlight`` ``(a, b)`` underlines ``a..b``.
     """
-    values = np.asarray(values, dtype=np.float64)
-    if values.shape != (len(text),):
-        raise ValueError(f"need one value per character: {len(text)} characters, values of shape {values.shape}")
-    finite = np.isfinite(values)
-    span = hi - lo if hi > lo else 1.0
-    pos = np.clip((np.where(finite, values, lo) - lo) / span, 0.0, 1.0)
-    colours = sample_colorscale(scale, list(pos), colortype="rgb") if len(text) else []
+    bgs, shown_values = colored_parts(text, values, lo=lo, hi=hi, scale=scale)
     parts = []
     for k, c in enumerate(text):
-        bg = colours[k] if finite[k] else "rgb(200, 200, 200)"
+        bg = bgs[k]
         style = f"background:{bg};color:{_text_colour(bg)};padding:1px 0;border-radius:2px"
         if after is not None and k > after:
             style = "color:#9a9a9a"
@@ -77,8 +97,7 @@ def colored_html(text: str, values: np.ndarray, *, lo: float, hi: float, scale: 
             style += ";outline:3px solid #ff7f0e;outline-offset:0px"
         if highlight is not None and highlight[0] <= k <= highlight[1]:
             style += ";text-decoration:underline;text-decoration-thickness:3px"
-        value = f"{values[k]:.3g}" if finite[k] else ("nan" if np.isnan(values[k]) else str(values[k]))
-        title = html.escape(f"t={k + 1} {show_char(c)!r} {label}: {value}", quote=True)
+        title = html.escape(f"{title_prefix(k, c)}{label}: {shown_values[k]}", quote=True)
         shown = "↵" if c == "\n" else c
         parts.append(f'<span title="{title}" style="{style}">{html.escape(shown, quote=True)}</span>')
         if c == "\n":

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_rerun
+from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_live_settled, wait_for_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -92,3 +92,50 @@ def test_chinese_and_url_restore(page, app_url):
     assert "隐藏状态内部" in text and "读完第 25 个字符" in text
     screenshot(page, "hidden_zh_default")
     shoot_sections(page, "hidden_zh", ["神经元浏览器", "按假设", "匹配", "连通性", "轨迹"])
+
+
+UNIT_WATCH = """() => { window.__seen = []; window.__runs = 0;
+  (function poll() {
+    if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
+      window.__runs += 1;
+    const gd = document.querySelector('.st-key-hd_fig_heat .js-plotly-plot');
+    const y0 = gd && gd.layout && gd.layout.shapes && gd.layout.shapes.length ? gd.layout.shapes[0].y0 : null;
+    const slot = document.querySelector('[data-rv-slot="hd_unit_text"]');
+    const text = slot ? slot.innerText.slice(0, 80) : '';
+    const title = slot && slot.querySelector('span[title]') ? slot.querySelector('span[title]').title : '';
+    const sig = JSON.stringify([y0, text]);
+    if (window.__seen.length === 0 || window.__seen[window.__seen.length - 1].sig !== sig)
+      window.__seen.push({sig, y0, text, title, runs: window.__runs});
+    if (!window.__stop) requestAnimationFrame(poll);
+  })(); }"""
+
+
+def test_unit_is_chosen_in_the_browser(page, app_url):
+    """The unit range moves the heatmap's outline and recolours the text with no script run before they
+    are drawn; the URL records the unit; once it settles the server draws the same unit."""
+    goto(page, f"{app_url}/hidden", timeout=600)
+    unit = page.locator('.st-key-hd_select input[data-param="hd_unit"]')
+    unit.wait_for(timeout=600_000)
+    wait_for_live_settled(page, "hd_select", 600)
+    assert "Unit 0 ranges" in page.locator(".st-key-hd_unit_server").inner_text()
+    page.evaluate(UNIT_WATCH)
+    unit.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.__seen.some(s => s.y0 === 2.5 && s.text.startsWith('Unit 3 ranges'))",
+                           timeout=60_000)
+    seen = page.evaluate("() => window.__seen.find(s => s.y0 === 2.5 && s.text.startsWith('Unit 3 ranges'))")
+    assert seen["runs"] == 0, "a script run started before the chosen unit was drawn"
+    assert "h[3]: " in seen["title"]
+    assert "hd_unit=3" in page.url
+    assert not page.locator(".st-key-hd_unit_server").is_visible()  # the browser's text replaces the server's
+    page.locator(".st-key-hd_fig_heat").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    screenshot(page, "hidden_unit_chosen_in_browser")
+    # the choice settles: the server draws unit 3 (its own text is shown again), the URL keeps it
+    wait_for_live_settled(page, "hd_select", 600)
+    page.locator(".st-key-hd_unit_server").wait_for(state="visible", timeout=120_000)
+    assert "Unit 3 ranges" in page.locator(".st-key-hd_unit_server").inner_text()
+    assert "hd_unit=3" in page.url
+    assert page.evaluate("() => document.querySelector('.st-key-hd_fig_heat .js-plotly-plot').layout.shapes[0].y0") == 2.5
+    assert no_errors(page) == []

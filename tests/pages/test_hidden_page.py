@@ -42,6 +42,17 @@ def widget(at, key):
     raise AssertionError(f"no widget {key}")
 
 
+CHOSEN_IN_BROWSER = ("hd_unit",)
+"""Chosen with the live component (rnnviz/assets/live.js); the server reads it from session state, where
+the component's settled choice, a ranking button or the URL puts it."""
+
+
+def choose(at, key: str, value) -> None:
+    """What the page does when the browser's choice settles: the value lands in session state."""
+    at.session_state[key] = value
+    at.run()
+
+
 def test_defaults_draw_the_engine_states_and_every_control_changes_something():
     at = fresh()
     ok(at)
@@ -74,7 +85,10 @@ def test_defaults_draw_the_engine_states_and_every_control_changes_something():
     ]
     for key, value in changes:
         before = snapshot(at)
-        widget(at, key).set_value(value).run()
+        if key in CHOSEN_IN_BROWSER:
+            choose(at, key, value)
+        else:
+            widget(at, key).set_value(value).run()
         ok(at)
         assert snapshot(at) != before, key
     # the unit buttons of the ranking colour the text by their unit
@@ -146,3 +160,24 @@ def test_chinese():
     ok(at)
     assert at.title[0].value == "隐藏状态内部"
     assert any("相关性最强" in c.value for c in at.caption)
+
+
+def test_unit_link_and_browser_choice():
+    """``?hd_unit=`` (a link made in the browser) draws that unit; a bad value falls back; the browser's
+    settled choice (the live component's value) becomes the server's unit and the URL's."""
+    at = AppTest.from_file(PAGE, default_timeout=600)
+    at.query_params["hd_unit"] = "7"
+    at.run()
+    ok(at)
+    assert at.session_state["hd_unit"] == 7
+    assert any(c.value.startswith("Unit 7 ranges") for c in at.caption)
+    heat = [f for f in figures(at) if f["data"][0]["type"] == "heatmap"][0]
+    assert [s["y0"] for s in heat["layout"]["shapes"]] == [6.5]
+    bad = AppTest.from_file(PAGE, default_timeout=600)
+    bad.query_params["hd_unit"] = "<b>"
+    bad.run()
+    ok(bad)
+    assert bad.session_state["hd_unit"] == 0
+    choose(at, "hd_unit", 12)
+    ok(at)
+    assert at.query_params["hd_unit"] == "12" and any(c.value.startswith("Unit 12 ranges") for c in at.caption)
