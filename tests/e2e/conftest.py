@@ -141,11 +141,26 @@ plotly element when a figure changes, so compare what is drawn (plotly 7 ships a
 
 ALL_CHARTS_SIG = """() => { const gds = [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.data && g._fullLayout);
   if (!gds.length) return null;
-  const s = JSON.stringify(gds.map(g => [g.data, g.layout.shapes, g.layout.annotations, g.layout.title]));
-  let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
-  return gds.length + ':' + s.length + ':' + h; }"""
+  const cache = window.__rvSigCache = window.__rvSigCache || new WeakMap();
+  const hash = (s) => { let h = 0; for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return s.length + '.' + h; };
+  return gds.length + ':' + gds.map(g => {
+    let e = cache.get(g);
+    if (!e) { e = {}; cache.set(g, e); }
+    if (e.ev !== g._ev) {  // plotly's event emitter of this chart (a new one after a purge / newPlot)
+      e.ev = g._ev; e.dirty = true;
+      for (const name of ['plotly_afterplot', 'plotly_restyle', 'plotly_relayout', 'plotly_update', 'plotly_redraw',
+                          'plotly_animated', 'plotly_animatingframe']) g.on(name, () => { e.dirty = true; });
+    }
+    if (e.dirty || e.data !== g.data || e.layout !== g.layout) {
+      e.dirty = false; e.data = g.data; e.layout = g.layout;
+      e.h = hash(JSON.stringify([g.data, g.layout.shapes, g.layout.annotations, g.layout.title]));
+    }
+    return e.h; }).join(','); }"""
 """JS: a signature of everything drawn in every chart on the page (data, shapes, annotations, titles),
-null until a chart is plotted. For controls that change a chart other than the first, or only a marker."""
+null until a chart is plotted. For controls that change a chart other than the first, or only a marker.
+Each chart's part is hashed again only after plotly redrew or restyled it (its events), or its data or
+layout object was replaced; otherwise the stored hash is reused: polled on every animation frame, hashing
+every chart's full data took ~10 ms a poll on the gates page (300 kB of JSON), delaying what it measures."""
 
 
 def wait_for_chart_change(page, before: str | None, timeout: float = 30.0, sig: str = CHART_SIG) -> None:
