@@ -129,3 +129,20 @@ def test_lag_profile():
     C = np.tril(np.arange(16, dtype=float).reshape(4, 4))
     np.testing.assert_allclose(lag_profile(C), [np.mean([0, 5, 10, 15]), np.mean([4, 9, 14]), np.mean([8, 13]), 12])
     assert lag_profile(C, max_lag=1).shape == (2,)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_norms_whose_squares_overflow_or_underflow(cell, scale):
+    """A vector readout scaled by 1e±200 scales every entry by the same factor: the squared norms leave
+    the float64 range, so the pass is redone with scaled norms (rnnviz.bptt.safe_norm), not inf or 0."""
+    T, I, H = 12, 3, 6
+    module = rnnviz.build(cell, I, H, seed=5)
+    x = np.random.default_rng(2).normal(size=(T, I))
+    w = np.random.default_rng(3).normal(size=H)
+    C = connectivity(module, x, w)
+    np.testing.assert_allclose(C, autograd_rows(module, x, w), rtol=1e-10, atol=1e-14)
+    big = connectivity(module, x, scale * w)
+    assert np.all(np.isfinite(big))
+    np.testing.assert_allclose(big[np.tril_indices(T)] / scale, C[np.tril_indices(T)], rtol=1e-12)
+    assert np.all(np.triu(big, 1) == 0)
