@@ -38,39 +38,23 @@ def every_step_loss(hs: torch.Tensor) -> torch.Tensor:
 
 
 @dataclass
-class Trace:
-    r"""Everything recorded for one sequence (all arrays NumPy float64).
+class Replay:
+    r"""What a float64 replay of one layer over one sequence records (NumPy arrays).
 
     Attributes:
-        kind: ``"RNN"``, ``"LSTM"`` or ``"GRU"``.  nonlinearity: RNN activation.
+        kind: ``"RNN"``, ``"LSTM"`` or ``"GRU"``.
         x: ``(T, I)`` input.
         h: ``(T, H)`` hidden states :math:`h_1..h_T` (equal to ``module(x)[0]``).
         c: ``(T, H)`` LSTM cell states, else ``None``.
-        gates: dict of ``(T, H)``: LSTM ``i, f, g, o``; GRU ``r, z, n``; RNN ``{}``.
-        pre: ``(T, G*H)`` pre-activations.
-        loss: the scalar loss value.
-        grad_direct: ``(T, H)`` direct :math:`\partial L/\partial h_t` from the loss alone.
-        grad_h: ``(T, H)`` total :math:`\partial L/\partial h_t` through the recurrence.
-        grad_c: ``(T, H)`` total :math:`\partial L/\partial c_t` (LSTM), else ``None``.
-        grad_norm: ``(T,)`` :math:`\|\partial L/\partial h_t\|_2`.
-        grad_h0: ``(H,)`` gradient w.r.t. the initial state.
-        param_grads: parameter name -> gradient, same names and shapes as ``module.named_parameters()``.
+        gates: dict of ``(T, H)``: LSTM ``i, f, g, o``; GRU ``r, z, n``; RNN ``{}`` (:func:`gates_of`).
+        params, forward: the engine's records (:class:`rnnviz.bptt.Params`, :class:`rnnviz.bptt.Forward`).
     """
 
     kind: str
-    nonlinearity: str
     x: np.ndarray
     h: np.ndarray
     c: np.ndarray | None
     gates: dict[str, np.ndarray]
-    pre: np.ndarray
-    loss: float
-    grad_direct: np.ndarray
-    grad_h: np.ndarray
-    grad_c: np.ndarray | None
-    grad_norm: np.ndarray
-    grad_h0: np.ndarray
-    param_grads: dict[str, np.ndarray]
     params: bptt.Params = field(repr=False)
     forward: bptt.Forward = field(repr=False)
 
@@ -81,6 +65,39 @@ class Trace:
     @property
     def H(self) -> int:
         return self.h.shape[1]
+
+
+def gates_of(p: bptt.Params, fw: bptt.Forward) -> dict[str, np.ndarray]:
+    """The gate activations of a forward record by name, ``(T, H)`` views of ``fw.act`` (RNN: ``{}``)."""
+    H = p.H
+    return {name: fw.act[:, k * H:(k + 1) * H] for k, name in enumerate(GATE_NAMES[p.kind])}
+
+
+@dataclass
+class Trace(Replay):
+    r"""Everything recorded for one sequence (all arrays NumPy float64): a :class:`Replay` and its backward pass.
+
+    Attributes (besides :class:`Replay`'s ``kind, x, h, c, gates, params, forward``):
+        nonlinearity: RNN activation.
+        pre: ``(T, G*H)`` pre-activations.
+        loss: the scalar loss value.
+        grad_direct: ``(T, H)`` direct :math:`\partial L/\partial h_t` from the loss alone.
+        grad_h: ``(T, H)`` total :math:`\partial L/\partial h_t` through the recurrence.
+        grad_c: ``(T, H)`` total :math:`\partial L/\partial c_t` (LSTM), else ``None``.
+        grad_norm: ``(T,)`` :math:`\|\partial L/\partial h_t\|_2`.
+        grad_h0: ``(H,)`` gradient w.r.t. the initial state.
+        param_grads: parameter name -> gradient, same names and shapes as ``module.named_parameters()``.
+    """
+
+    nonlinearity: str
+    pre: np.ndarray
+    loss: float
+    grad_direct: np.ndarray
+    grad_h: np.ndarray
+    grad_c: np.ndarray | None
+    grad_norm: np.ndarray
+    grad_h0: np.ndarray
+    param_grads: dict[str, np.ndarray]
 
     @property
     def finite(self) -> bool:
@@ -141,9 +158,7 @@ def trace(module: nn.Module, x, loss: LossFn | None = None, h0=None, c0=None, *,
         g = np.zeros_like(fw.h)
     bw = bptt.backward(p, fw, g)
 
-    H = p.H
-    names = GATE_NAMES[p.kind]
-    gates = {name: fw.act[:, k * H:(k + 1) * H] for k, name in enumerate(names)}
+    gates = gates_of(p, fw)
     param_grads = {"weight_ih_l0": bw.dW_ih, "weight_hh_l0": bw.dW_hh}
     if p.has_bias:
         param_grads.update(bias_ih_l0=bw.db_ih, bias_hh_l0=bw.db_hh)

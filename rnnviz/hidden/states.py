@@ -18,58 +18,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from rnnviz import bptt
+from rnnviz.hidden.influence import readout_arrays
 from rnnviz.hidden.models import CharLM
-from rnnviz.models import GATE_NAMES
+from rnnviz.network import log_softmax
+from rnnviz.trace import Replay, gates_of
 
 
 @dataclass
-class States:
-    """Everything the forward pass of one text records (NumPy float64).
+class States(Replay):
+    """Everything the forward pass of one text records (NumPy float64): the :class:`rnnviz.trace.Replay`
+    fields (``kind``, ``x`` the ``(T, V)`` one-hot input, ``h``, ``c``, ``gates``, ``params``, ``forward``;
+    ``T``, ``H``) and
 
     Attributes:
         text: the ``T`` characters read.
-        cell: ``"RNN"``, ``"LSTM"`` or ``"GRU"``.
-        h: ``(T, H)`` hidden states :math:`h_1..h_T`.
-        c: ``(T, H)`` LSTM cell states, else ``None``.
-        gates: name -> ``(T, H)`` (LSTM ``i f g o``, GRU ``r z n``, RNN none).
-        probs: ``(T, V)`` next-character probabilities after each character.
-        x: ``(T, V)`` one-hot input.
-        params, forward: the engine's records (for gradients, see :mod:`rnnviz.hidden.influence`).
+        probs: ``(T, V)`` next-character probabilities :math:`p_t` after each character.
     """
 
     text: str
-    cell: str
-    h: np.ndarray
-    c: np.ndarray | None
-    gates: dict
     probs: np.ndarray
-    x: np.ndarray
-    params: bptt.Params
-    forward: bptt.Forward
-
-    @property
-    def T(self) -> int:
-        return self.h.shape[0]
-
-    @property
-    def H(self) -> int:
-        return self.h.shape[1]
-
-
-def readout_arrays(model: CharLM) -> tuple[np.ndarray, np.ndarray]:
-    """``(W_out (V, H), b_out (V,))`` in float64."""
-    W = model.readout.weight.detach().cpu().to(torch.float64).numpy()
-    b = model.readout.bias.detach().cpu().to(torch.float64).numpy()
-    return W, b
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of ``(T, V)`` logits, shifted by the row maximum."""
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def run(model: CharLM, text: str) -> States:
@@ -77,12 +46,11 @@ def run(model: CharLM, text: str) -> States:
     x = model.encode(text)
     p = bptt.params_of(model.rnn)
     fw = bptt.forward(p, x)
-    H = p.H
-    gates = {n: fw.act[:, k * H:(k + 1) * H] for k, n in enumerate(GATE_NAMES[p.kind])}
-    W, b = readout_arrays(model)
+    W, b = readout_arrays(model.readout, p.H)
     with np.errstate(all="ignore"):
-        probs = softmax(fw.h @ W.T + b)
-    return States(text, p.kind, fw.h, fw.c, gates, probs, x, p, fw)
+        probs = np.exp(log_softmax(fw.h @ W.T + b))
+    return States(kind=p.kind, x=x, h=fw.h, c=fw.c, gates=gates_of(p, fw), params=p, forward=fw,
+                  text=text, probs=probs)
 
 
 @dataclass
