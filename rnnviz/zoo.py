@@ -24,6 +24,7 @@ from pathlib import Path
 from torch import nn
 
 from rnnviz.checkpoint import load_checkpoint
+from rnnviz.text import percent
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 MAX_SHIPPED_BYTES = 2 * 1024 * 1024
@@ -133,8 +134,9 @@ def table() -> list[dict]:
 
 
 def _figure(name: str, value: float, t) -> str:
+    """One registry figure as the start page shows it; shares with :func:`rnnviz.text.percent` (two decimals)."""
     if name in ("accuracy", "exact_match"):
-        return t(f"home.metric_{name}", v=f"{100 * value:.2f}".rstrip("0").rstrip("."))
+        return t(f"home.metric_{name}", v=percent(value, 2))
     return t(f"home.metric_{name}", v=f"{value:.2f}")
 
 

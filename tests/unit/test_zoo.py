@@ -184,6 +184,21 @@ def test_display_table_in_both_languages():
     en, zh = zoo.display_table("en"), zoo.display_table("zh")
     assert list(en)[0] == "Lab" and list(zh)[0] == "实验"
     figures = dict(zip(en["File"], en["Measured"]))
-    assert figures["attn_general.pt"] == "exact match 99.95 %"  # not rounded up to 100
-    assert figures["gates_lm_lstm.pt"] == "2.56 bits/char, accuracy 46.32 %"
+    assert figures["attn_general.pt"] == "exact match 99.95%"  # not rounded up to 100
+    assert figures["gates_lm_lstm.pt"] == "2.56 bits/char, accuracy 46.32%"
     assert figures["sonnets_lstm.pt"] == "perplexity 6.78"
+
+
+def test_figures_never_round_to_a_perfect_or_null_score():
+    """The start page's accuracies go through rnnviz.text.percent: 0.99999 is not '100', 0.00001 not '0'."""
+    from rnnviz.i18n import t
+    from rnnviz.text import percent
+
+    for lang in ("en", "zh"):
+        tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
+        for name in ("accuracy", "exact_match"):
+            assert percent(0.99999, 2) in zoo._figure(name, 0.99999, tr)
+            assert "100" not in zoo._figure(name, 0.99999, tr)
+            assert zoo._figure(name, 0.99999, tr) != zoo._figure(name, 1.0, tr)
+            assert zoo._figure(name, 0.00001, tr) != zoo._figure(name, 0.0, tr)
+            assert zoo._figure(name, 1.0, tr).endswith("100.00%")
