@@ -42,6 +42,7 @@ from torch import nn
 from rnnviz import bptt
 from rnnviz._blas import one_blas_thread, torch_one_thread
 from rnnviz.network import log_softmax
+from rnnviz.trace import _as_array
 
 
 class StepMaps:
@@ -169,13 +170,12 @@ def input_jacobian(p: bptt.Params, fw: bptt.Forward, t: int) -> np.ndarray:
 def readout_arrays(readout, H: int):
     """``(W (V, H), b (V,))`` for a Linear readout, or ``(w (H,), None)`` for a vector readout."""
     if isinstance(readout, nn.Linear):
-        W = readout.weight.detach().cpu().to(torch.float64).numpy()
-        b = (readout.bias.detach().cpu().to(torch.float64).numpy() if readout.bias is not None
-             else np.zeros(W.shape[0]))
+        W = _as_array(readout.weight)
+        b = _as_array(readout.bias) if readout.bias is not None else np.zeros(W.shape[0])
         if W.shape[1] != H:
             raise ValueError(f"the readout reads {W.shape[1]} features but the hidden state has {H}")
         return W, b
-    w = readout.detach().cpu().to(torch.float64).numpy() if isinstance(readout, torch.Tensor) else np.asarray(readout, np.float64)
+    w = _as_array(readout)
     if w.shape != (H,):
         raise ValueError(f"a vector readout must have shape ({H},), got {w.shape}")
     return w, None
@@ -273,8 +273,6 @@ def connectivity(module: nn.Module, x, readout, targets=None, h0=None, c0=None) 
 
     Returns: ``(T, T)`` float64; row ``t`` is the influence of every input ``x_k`` on the readout at step ``t``.
     """
-    from rnnviz.trace import _as_array
-
     p = bptt.params_of(module)
     xa = _as_array(x)
     with one_blas_thread():  # the readout's (T, V) x (V, H) products too: idle OpenBLAS workers spin
