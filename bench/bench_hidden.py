@@ -3,8 +3,8 @@
 Prints (never asserts), for an LSTM with T = 200, H = 128 on one-hot sonnet characters (I = 62) and a
 Linear readout (y_t = log-probability of the model's top prediction):
 
-1. ``rnnviz.connectivity`` (NumPy float64: the engine's forward, then all T rows backpropagated
-   together through the one-step Jacobians), median of ``--repeat`` runs;
+1. ``rnnviz.connectivity`` (float64: the engine's NumPy forward, then all T rows backpropagated
+   together, one GEMM per step through torch.mm on the same memory), median of ``--repeat`` runs;
 2. torch autograd in the same run and the same float64: one forward, then one ``autograd.grad`` per
    row t (``retain_graph=True``), and, where torch supports it, all rows at once with
    ``is_grads_batched=True`` (vmap over the T seeds);
