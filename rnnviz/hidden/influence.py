@@ -107,10 +107,12 @@ class StepMaps:
         self.R = self.N.shape[0]
         self._diag = (np.arange(H), I + np.arange(H))
         # torch views of the same memory for the loop's GEMM and fused multiply-adds (see _backprop)
+        # (the per-step rows as tuples of views: indexing a tensor costs more than the small ops themselves)
         self.N_t = torch.from_numpy(self.N)
-        self.K_t = torch.from_numpy(self.K) if p.kind == "RNN" else None
+        self.K_t = torch.from_numpy(self.K).unbind(0) if p.kind == "RNN" else None
         if p.kind == "LSTM":
-            self.A_t, self.k_o_t, self.f_t = (torch.from_numpy(np.ascontiguousarray(a)) for a in (self.A, self.k_o, self.f))
+            self.A_t, self.k_o_t, self.f_t = (torch.from_numpy(np.ascontiguousarray(a)).unbind(0)
+                                              for a in (self.A, self.k_o, self.f))
 
     def block(self, k: int) -> torch.Tensor:
         r""":math:`N_k`, ``(R, J)`` (a torch view of a NumPy buffer reused by the next call)."""
