@@ -29,8 +29,9 @@ right to left, as row vectors times the one-step Jacobians of the engine
     g_{t,k-1} = g_{t,k}\,\frac{\partial s_k}{\partial s_{k-1}}, \quad
     \frac{\partial y_t}{\partial x_k} = g_{t,k}\,\frac{\partial s_k}{\partial x_k}.
 
-Each Jacobian is formed once per step (:math:`O(H^2)`), so a row costs :math:`O(H^2 + HI)` per step
-instead of the :math:`O(GH^2)` of a gate-level BPTT; the forward states come from
+Per step, all live rows go through one matrix product ``(B, R) @ (R, I + H)`` (:class:`StepMaps`,
+``R = H``, ``2H`` for the LSTM), so a row costs :math:`R(I + H)` multiply-adds per step instead of the
+:math:`GH(I + H)` of a gate-level BPTT (``G`` = 3 or 4 gates); the forward states come from
 :func:`rnnviz.bptt.forward`. Checked against torch autograd in ``tests/unit/test_hidden_influence.py``.
 """
 from __future__ import annotations
