@@ -329,14 +329,21 @@ def prefetch_plotly() -> None:
 
 
 def import_light_libraries() -> None:
-    """Import NumPy and plotly (what a shipped first chart needs, :func:`first_chart`) once per process,
-    under the same lock as :func:`import_heavy_libraries`, for the same reason: plotly and torch both
-    import NumPy, and a first import of plotly in one script thread while another imports torch could
-    hand one of them a partially initialised module."""
+    """Import NumPy, pandas and plotly (what a shipped first chart needs, :func:`shipped_chart`) once per
+    process, under the same lock as :func:`import_heavy_libraries`, for the same reason: plotly and torch
+    both import NumPy, and a first import of plotly in one script thread while another imports torch could
+    hand one of them a partially initialised module.
+
+    pandas is in the set although the chart does not need it: plotly's validators look it up with
+    ``sys.modules.get("pandas")`` (``_plotly_utils.basevalidators.is_homogeneous_array``), with no import
+    lock, so a chart drawn while another script thread is importing pandas met the half-built module
+    ("partially initialized module 'pandas' has no attribute 'Series'", seen in the 8-deep-link
+    first-load test). Imported here, pandas is complete before any chart is built."""
     if _LIGHT_IMPORTED.is_set():
         return
     with _HEAVY_IMPORT_LOCK:
         import numpy  # noqa: F401
+        import pandas  # noqa: F401
         import plotly.graph_objects as go
         import plotly.io as pio
 
