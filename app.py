@@ -37,7 +37,8 @@ PAGES = [
 nav = st.navigation(PAGES)
 # Less empty space above the title: on a 1280x720 projector every line counts. Static CSS only.
 st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}"
-        ".st-key-rv_prefetch{display:none}</style>")
+        ".st-key-rv_prefetch{display:none}"
+        ".st-key-rv_subtitle{margin-top:-1.1rem}.st-key-rv_subtitle p{font-size:1.3rem;color:#5c5f6a}</style>")
 sh.prefetch_plotly()  # the browser parses plotly.js while this script runs (see its docstring)
 sh.language_selector()
 sh.export_format_selector()

@@ -111,7 +111,7 @@ def step_frames(kind: str, text: str, lang: str) -> str:
 
 
 lang = sh.lang()
-st.title(tr("attention.title"))
+sh.page_title("attention.title")
 sh.explain("attention.what", [
     r"h_i = \overrightarrow{\mathrm{GRU}}(E_x x_i,\ \overrightarrow{h}_{i-1}) + \overleftarrow{\mathrm{GRU}}(E_x x_i,\ "
     r"\overleftarrow{h}_{i+1}),\qquad s_0 = \overrightarrow{h}_N + \overleftarrow{h}_1,\qquad "

@@ -203,7 +203,7 @@ def byo_view(up, layer: int) -> None:
 
 tr = sh.tr
 lang = sh.lang()
-st.title(tr("gates.title"))
+sh.page_title("gates.title")
 mine = sh.model_upload("gt")  # (uploaded model, layer) or None: the lab's own models
 if mine is not None:
     byo_view(*mine)

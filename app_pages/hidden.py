@@ -120,7 +120,7 @@ def section_errors(fn):
 tr = sh.tr
 lang = sh.lang()
 opts = dict(bind="query-params")
-st.title(tr("hidden.title"))
+sh.page_title("hidden.title")
 st.markdown(tr("hidden.intro"))
 sh.explain("hidden.what", lab.LATEX, expanded=False)
 

@@ -52,7 +52,7 @@ def _edit_title(key: str) -> None:
     sh.current_lecture().title = st.session_state[key]
 
 
-st.title(tr("lecture.title"))
+sh.page_title("lecture.title")
 st.markdown(tr("lecture.intro"))
 sh.clicker_script()
 

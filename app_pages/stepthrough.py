@@ -55,7 +55,7 @@ def compute_scalar(U: float, W: float, V: float, numbers: str):
     return lab.scalar_compute(lab.StepConfig(st_U=U, st_W=W, st_V=V, st_numbers=numbers))
 
 
-st.title(tr("stepthrough.title"))
+sh.page_title("stepthrough.title")
 
 # ----------------------------------------------------------------------------- sidebar
 with st.sidebar:

@@ -95,7 +95,7 @@ def sample(_rec: dict, key: tuple, temperature: float, seed: int) -> str:
 
 
 # ------------------------------------------------------------------ sidebar
-st.title(tr("train_live.title"))
+sh.page_title("train_live.title")
 st.markdown(tr("train_live.intro"))
 sh.preset_buttons(PRESETS)
 

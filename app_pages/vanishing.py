@@ -54,7 +54,7 @@ def radius_frames(key: tuple, lang: str) -> str | None:
 
 
 tr = sh.tr
-st.title(tr("vanishing.title"))
+sh.page_title("vanishing.title")
 mine = sh.model_upload("vg")  # (uploaded model, layer) or None: the lab's own models
 if mine is None:  # the intro is about the radius slider, which an uploaded model does not have
     st.markdown(tr("vanishing.intro"))

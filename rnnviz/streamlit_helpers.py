@@ -27,7 +27,7 @@ from rnnviz import urlparams
 from rnnviz.i18n import LANG_NAMES, LANGS, t, variants
 from rnnviz.lecture import scene_url
 from rnnviz.export import chart_config
-from rnnviz.text import plain_markdown, quote
+from rnnviz.text import plain_markdown, quote, split_title
 
 LANG_KEY = "lang"
 
@@ -50,6 +50,15 @@ def lang() -> str:
 def tr(key: str, **fmt: Any) -> str:
     """Translate ``key`` into the current language (see :func:`rnnviz.i18n.t`)."""
     return t(key, lang(), **fmt)
+
+
+def page_title(key: str) -> None:
+    """The page's title ``tr(key)``: a ``"Head: tail"`` title shows the head as the title and the tail
+    as a subtitle under it (:func:`rnnviz.text.split_title`); the CSS of ``.st-key-rv_subtitle`` is in app.py."""
+    head, tail = split_title(tr(key))
+    st.title(head, anchor=False)
+    if tail:
+        st.container(key="rv_subtitle").markdown(plain_markdown(tail))
 
 
 def language_selector() -> str:

@@ -75,6 +75,16 @@ def plain_markdown(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~&$])", r"\\\1", text.replace("\n", " "))
 
 
+def split_title(text: str) -> tuple[str, str]:
+    """A page title ``"Head: tail"`` (or ``"标题：副标题"``) as ``(head, tail)``; ``(text, "")`` without a colon.
+
+    The head is the title proper and the tail a subtitle under it, so that both fit on one line each
+    at 1280x720 instead of a title wrapped over two lines of the largest type.
+    """
+    m = re.search(r": |：", text)
+    return (text, "") if m is None else (text[:m.start()].strip(), text[m.end():].strip())
+
+
 def percent(x: float, digits: int = 1) -> str:
     """``x`` (a share in [0, 1]) as a percentage that never rounds to 100 % or 0 % unless it is exact.
 

@@ -86,7 +86,8 @@ def _set_step(at: AppTest, t: int) -> AppTest:
 
 def test_loads_with_defaults():
     at = _app()
-    assert at.title[0].value.startswith("Step through")
+    assert at.title[0].value == "Step through the unrolled RNN"  # the title's head; its tail is the subtitle
+    assert at.markdown[0].value == "forward pass and BPTT"
     assert {"st_fig_diagram", "st_fig_heat", "st_fig_out"} <= set(_specs(at))
     sel = _select(at)
     assert sel["value"] == 1 and sel["n"] == 4 and sel["dir"] == "forward"  # "hello": 4 steps
@@ -259,7 +260,8 @@ def test_chinese():
     at.session_state["lang"] = "zh"
     at.run()
     _ok(at)
-    assert "逐步" in at.title[0].value
+    assert at.title[0].value == "逐步展开 RNN"
+    assert at.markdown[0].value == "前向传播与随时间反向传播（BPTT）"
     assert "第 1 步" in json.loads(_specs(at)["st_fig_diagram"])["layout"]["title"]["text"]
     assert _select(at)["value"] == 1 and "第 1 步" in _frames(at, "st_fig_diagram")[0]["layout"]["title"]["text"]
 

@@ -7,7 +7,7 @@ import pytest
 
 from rnnviz import urlparams as U
 from rnnviz.i18n import t, variants
-from rnnviz.text import escape_html, quote
+from rnnviz.text import escape_html, quote, split_title
 
 PAYLOADS = [
     "![x](http://203.0.113.7/t.png)", "[Log in again](https://evil.example/phish)", "**bold** # head",
@@ -119,3 +119,26 @@ def test_percent_never_rounds_to_a_perfect_or_null_score():
     for hits in range(1, 2000):  # every score short of perfect reads as less than 100 %
         s = percent(hits / 2000)
         assert s != "100.0%" and s != "0.0%" and abs(float(s[:-1]) - 100 * hits / 2000) < 0.05 + 1e-9
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("Step through the unrolled RNN: forward pass and BPTT", ("Step through the unrolled RNN", "forward pass and BPTT")),
+    ("逐步展开 RNN：前向传播与随时间反向传播（BPTT）", ("逐步展开 RNN", "前向传播与随时间反向传播（BPTT）")),
+    ("Vanishing & exploding gradients", ("Vanishing & exploding gradients", "")),
+    ("a_t(i): x: y", ("a_t(i)", "x: y")),  # the first colon only
+    ("ratio 1:2", ("ratio 1:2", "")),  # a colon without a space is not a separator
+])
+def test_split_title(text, parts):
+    assert split_title(text) == parts
+
+
+def test_every_page_title_is_head_and_at_most_one_subtitle():
+    """The lab titles that have a subtitle keep it short enough for one line at 1280x720 (about 60 characters
+    of the subtitle type in the main column), and no title loses a word in the split."""
+    for key in ("stepthrough.title", "attention.title", "lecture.title", "gates.title", "hidden.title",
+                "train_live.title", "vanishing.title"):
+        for lang in ("en", "zh"):
+            head, tail = split_title(t(key, lang))
+            assert head and len(head) <= 40, (key, lang, head)
+            assert len(tail) <= 60, (key, lang, tail)
+            assert t(key, lang).startswith(head) and t(key, lang).endswith(tail)
