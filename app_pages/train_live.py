@@ -4,6 +4,10 @@ The runner (a thread, see rnnviz.train_runner.TrainingRunner) belongs to this br
 st.session_state["tl_runner"]; a fragment polls it every 0.5 s. The thread stops by itself when this
 session is no longer active in Streamlit's runtime (tab closed). The latest model copy is published as
 st.session_state["trained_model"] (format: rnnviz.train.trained_model_record).
+
+A clean first load: before Start the charts are empty axes, built from light modules (NumPy and plotly,
+no torch); torch and the training code are imported after them (app.py leaves this page's heavy imports
+to the page: LIGHT_FIRST).
 """
 from __future__ import annotations
 
@@ -11,13 +15,14 @@ import html
 
 import streamlit as st
 
-from rnnviz import byo, export
 from rnnviz import streamlit_helpers as sh
-from rnnviz import train as T
-from rnnviz.labs import train_live as lab
-from rnnviz.plots import train_live as plots
+from rnnviz import train_config as T
 from rnnviz.text import quote
-from rnnviz.train_runner import TrainingRunner
+
+sh.import_light_libraries()  # NumPy and plotly (the modules below), under the import lock; no torch
+from rnnviz import export  # noqa: E402
+from rnnviz.labs import train_live as lab  # noqa: E402
+from rnnviz.plots import train_live as plots  # noqa: E402
 
 tr = sh.tr
 D = lab.TrainLiveConfig()
@@ -53,6 +58,8 @@ def on_start(cfg: T.TrainConfig | None) -> None:
         return
     if cfg is None:
         return
+    from rnnviz.train_runner import TrainingRunner  # torch: imported by the page before any Start is drawn
+
     st.session_state[RUNNER] = TrainingRunner(cfg, alive=session_alive_check()).start()
 
 
@@ -77,8 +84,10 @@ def on_reset() -> None:
 @st.cache_resource(show_spinner=False)
 def reference_model(task: str) -> dict:
     """The shipped reference model; trained on first use (with a progress bar) if its weights file is missing."""
+    from rnnviz import train
+
     bar = st.progress(0.0, text=tr("train_live.reference_loading"))  # created here, so cache replay is valid
-    rec = T.load_pretrained(task, progress=lambda f, msg: bar.progress(min(1.0, f), text=msg))
+    rec = train.load_pretrained(task, progress=lambda f, msg: bar.progress(min(1.0, f), text=msg))
     bar.empty()
     return rec
 
@@ -86,12 +95,16 @@ def reference_model(task: str) -> dict:
 @st.cache_data(max_entries=4, show_spinner=False)
 def model_file(_rec: dict, key: tuple) -> bytes:
     """The trained model as a .pt file the labs' uploaders read (rnnviz.byo.char_model_bytes)."""
+    from rnnviz import byo
+
     return byo.char_model_bytes(_rec["model"], _rec["vocab"], _rec["classes"])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def sample(_rec: dict, key: tuple, temperature: float, seed: int) -> str:
-    return T.sample_text(_rec["model"], _rec["vocab"], 300, temperature, seed=seed)
+    from rnnviz import train
+
+    return train.sample_text(_rec["model"], _rec["vocab"], 300, temperature, seed=seed)
 
 
 # ------------------------------------------------------------------ sidebar
@@ -147,7 +160,7 @@ except ValueError as exc:
     cfg_error = exc
 
 # ------------------------------------------------------------------ controls
-runner: TrainingRunner | None = st.session_state.get(RUNNER)
+runner = st.session_state.get(RUNNER)  # a rnnviz.train_runner.TrainingRunner, or None before the first Start
 c1, c2, c3, c4, _ = st.columns([1, 1, 1, 1, 3])
 c1.button(tr("train_live.start"), key="tl_start", type="primary", help=tr("train_live.start_help"), on_click=on_start,
           args=(train_cfg,), disabled=(train_cfg is None and not (runner and runner.state == "paused"))
@@ -208,6 +221,10 @@ def live() -> None:
     a, b = st.columns(2)
     sh.chart(plots.grad_norm_figure(v, clip_value, lang), where=a, key="tl_fig_norm")
     sh.chart(plots.probe_heatmap(v, lang), where=b, key="tl_fig_probe")
+    sh.import_heavy_libraries()  # torch, after the charts: the reference model and the samples below need it
+    from rnnviz import byo
+    from rnnviz import train
+
     sh.downloads(*export.history_exports(v), key="tl_dl")
     if runner is not None and runner.trainer is not None:
         trn = runner.trainer
@@ -241,7 +258,7 @@ def live() -> None:
         st.subheader(tr("train_live.name_section"))
         name = st.session_state.get("tl_name", D.name)
         try:
-            probs = T.name_char_probs(rec["model"], name)
+            probs = train.name_char_probs(rec["model"], name)
         except ValueError as exc:  # a bad typed name: say why, keep the live charts running
             sh.show_error(exc)
             return

@@ -1,0 +1,67 @@
+"""A clean first load: the pages app.py lists in ``LIGHT_FIRST`` draw their first chart before torch is
+imported (a shipped figure, rnnviz.first_charts, or one built from light modules), then import it and
+draw the rest, with no exception. Each page runs in a fresh interpreter (torch not yet imported), at its
+default settings, in both languages; every chart call records whether torch was imported at that moment.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def light_first() -> set[str]:
+    """``app.LIGHT_FIRST``, read from app.py's source (running app.py needs a Streamlit session)."""
+    for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "LIGHT_FIRST" for t in node.targets):
+            return set(ast.literal_eval(node.value))
+    raise AssertionError("app.py has no LIGHT_FIRST")
+
+
+RUN = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+from rnnviz import streamlit_helpers as sh
+
+seen = []
+_chart = sh.chart
+def chart(fig, *args, **kwargs):
+    seen.append([kwargs.get("key"), "torch" in sys.modules])
+    return _chart(fig, *args, **kwargs)
+sh.chart = chart
+at = AppTest.from_file(sys.argv[1], default_timeout=300)
+at.query_params["lang"] = sys.argv[2]
+at.run()
+print(json.dumps({"exceptions": [e.value for e in at.exception], "charts": seen,
+                  "torch_at_end": "torch" in sys.modules}))
+"""
+
+
+def test_light_first_lists_pages_that_exist():
+    pages = light_first()
+    assert {"vanishing", "train_live"} <= pages
+    for name in pages:
+        assert (ROOT / "app_pages" / f"{name}.py").exists(), name
+
+
+@pytest.mark.parametrize("lang", ["en", "中文"])
+@pytest.mark.parametrize("page", sorted(light_first()))
+def test_first_chart_is_drawn_before_torch_is_imported(page, lang):
+    assert "torch" not in subprocess.run([sys.executable, "-c", "import sys, streamlit.testing.v1, rnnviz.streamlit_helpers;"
+                                          "print(sorted(sys.modules))"], capture_output=True, text=True, check=True,
+                                         cwd=ROOT).stdout  # the harness itself imports no torch
+    out = subprocess.run([sys.executable, "-c", RUN, str(ROOT / "app_pages" / f"{page}.py"), lang], capture_output=True,
+                         text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res["exceptions"] == []
+    assert res["charts"], f"{page}: no chart drawn"
+    first_key, torch_imported = res["charts"][0]
+    assert not torch_imported, f"{page}: the first chart ({first_key}) waited for torch"
+    assert res["torch_at_end"], f"{page}: torch never imported (the rest of the page is missing?)"
