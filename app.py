@@ -46,7 +46,7 @@ sh.add_view_button(nav.url_path, nav.title)
 sh.present_bar()
 # Pages that draw their first chart before torch is imported (rnnviz.first_charts) import it themselves,
 # after that chart; every other page gets torch, NumPy, pandas and plotly before it runs.
-LIGHT_FIRST = {"vanishing", "train_live"}
+LIGHT_FIRST = {"vanishing", "gates", "train_live"}
 if nav.url_path not in LIGHT_FIRST:
     sh.import_heavy_libraries()  # once per process, one thread at a time (see its docstring)
 nav.run()

@@ -3,7 +3,13 @@
 The unit, the step and the colouring only pick among numbers the analysis has computed for every
 choice: they are chosen in the browser (a live component, rnnviz/assets/live.js, with the data of
 every choice from rnnviz.labs.gates_select); the server learns the choice when it settles.
+
+A clean first load: the sidebar, the model's answer and the heatmaps at the default settings (shipped
+with their answer, see rnnviz.first_charts) are drawn from light modules; torch, the models and the
+analysis come after them (app.py leaves this page's heavy imports to the page: LIGHT_FIRST).
 """
+from __future__ import annotations  # annotations name modules imported after the first chart
+
 import json
 import math
 import threading
@@ -11,15 +17,29 @@ from dataclasses import astuple
 
 import streamlit as st
 
-from rnnviz import gates as G
-from rnnviz import export
 from rnnviz import streamlit_helpers as sh
-from rnnviz.labs import byo as byo_lab
-from rnnviz.labs import gates as lab
-from rnnviz.labs import gates_select as gs
-from rnnviz.plots import byo as byo_plots
-from rnnviz.plots import gates as plots
 from rnnviz.text import percent, quote
+
+sh.import_light_libraries()  # NumPy and plotly, under the import lock (the light modules below use NumPy)
+# Until the first chart, G and lab are the light halves of rnnviz.gates and rnnviz.labs.gates (the same
+# names; no torch); import_heavy() then binds these names to the whole modules, which re-export them.
+from rnnviz import gates_spec as G  # noqa: E402
+from rnnviz.labs import gates_config as lab  # noqa: E402
+
+
+def import_heavy() -> None:
+    """torch and the lab's compute and plotting modules, once per process under the import lock
+    (:func:`rnnviz.streamlit_helpers.import_heavy_libraries`), bound to the page's module names."""
+    global G, lab, gs, plots, byo_lab, byo_plots, export
+    sh.import_heavy_libraries()
+    from rnnviz import export
+    from rnnviz import gates as G
+    from rnnviz.labs import byo as byo_lab
+    from rnnviz.labs import gates as lab
+    from rnnviz.labs import gates_select as gs
+    from rnnviz.plots import byo as byo_plots
+    from rnnviz.plots import gates as plots
+
 
 D = lab.GatesConfig()  # the defaults
 PRESETS = lab.PRESETS  # every preset sets the seed; captions checked over seeds 0-9 (tests/unit/test_gates.py)
@@ -56,7 +76,7 @@ def models_of(task: str) -> dict[str, G.CharRNN]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def fresh_model(task: str, cell: str) -> G.CharRNN:
-    return G.new_model(task, cell, seed=100)
+    return G.new_model(task, cell, seed=lab.FRESH_SEED)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -174,6 +194,7 @@ def byo_analyse(digest: str, layer: int, kind: str, text: str, T: int, seed: int
 
 def byo_view(up, layer: int) -> None:
     """The uploaded model's layer: gates, cell state and hidden state over typed text or random input."""
+    import_heavy()
     st.info(tr("byo.banner_gates", name=quote(up.name, limit=80), kind=up.kind, layer=layer, layers=up.num_layers),
             icon=":material/upload_file:")
     text, T, seed = "", 50, 0
@@ -225,7 +246,7 @@ with st.sidebar:
                     disabled=task != "recall", **opts)
     seed = st.number_input(tr("common.seed"), 0, 10_000, D.gt_seed, 1, key="gt_seed", help=tr("gates.seed_help"),
                            disabled=source != "example", **opts)
-    fbias = st.slider(tr("gates.fbias"), gs.BIAS_GRID[0], gs.BIAS_GRID[1], D.gt_fbias, gs.BIAS_GRID[2], key="gt_fbias",
+    fbias = st.slider(tr("gates.fbias"), lab.BIAS_GRID[0], lab.BIAS_GRID[1], D.gt_fbias, lab.BIAS_GRID[2], key="gt_fbias",
                       help=tr("gates.fbias_help"), **opts)
     st.caption(tr("common.share_hint"))
 
@@ -282,13 +303,19 @@ controls = st.empty()  # the live component, filled last: its data is built afte
 
 cfg = lab.GatesConfig(**{**base_cfg.__dict__, "gt_unit": unit, "gt_step": step, "gt_color_by": color_by})
 # the analysis does not depend on unit / step / colouring: cache it without them
-key = astuple(lab.GatesConfig(**{**cfg.__dict__, "gt_unit": 0, "gt_step": 1, "gt_color_by": "h"}))
-models = models_of(task)
-with sh.user_errors():
-    res = analyse(key, models)
+key = lab.analysis_key(cfg)
+# at the default settings the answer and the heatmaps are shipped: drawn before torch (rnnviz.first_charts)
+shipped = sh.shipped_extra("gt_fig_gates", key)
+if shipped is None:
+    import_heavy()
+    models = models_of(task)
+    with sh.user_errors():
+        res = analyse(key, models)
+    s, finite = res.summary, res.trace.finite
+else:
+    s, finite = shipped["summary"], shipped["finite"]
 
 # ---- the model's answer
-s = res.summary
 if task == "recall":
     if s["truth"] is None:
         st.markdown(tr("gates.recall_noanswer", answer=s["answer"], p=s["p"]))
@@ -298,12 +325,17 @@ elif task == "depth":
     st.markdown(tr("gates.depth_answer", acc=percent(s["accuracy"], 0)))
 else:
     st.markdown(tr("gates.lm_answer", top=", ".join(f"`{plots.show_char(c)}` {p:.2f}" for c, p in s["next"])))
-if not res.trace.finite:
+if not finite:
     st.warning(tr("gates.nonfinite"))
 
 # ---- heatmaps
 st.subheader(tr("gates.sec_heatmaps"))
-sh.chart(heat_figure(key, lang, models), width="stretch", key="gt_fig_gates")
+if not sh.shipped_chart("gt_fig_gates", key, width="stretch"):
+    sh.chart(heat_figure(key, lang, models), width="stretch", key="gt_fig_gates")
+if shipped is not None:  # the answer and the heatmaps were shipped: now torch, the models and the analysis
+    import_heavy()
+    models = models_of(task)
+    res = analyse(key, models)
 sh.downloads(export.gates_export(res), key="gt_dl")
 
 # ---- one unit

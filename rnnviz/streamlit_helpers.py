@@ -375,6 +375,15 @@ def shipped_chart(chart_key: str, config: tuple, **kwargs) -> bool:
     return True
 
 
+def shipped_extra(chart_key: str, config: tuple) -> dict | None:
+    """The values shipped with the chart ``chart_key`` for the settings ``config`` (what its page writes
+    above it, :func:`rnnviz.first_charts.lookup_extra`), or ``None`` when nothing is shipped for ``config``.
+    Imports nothing heavy."""
+    from rnnviz import first_charts
+
+    return first_charts.lookup_extra(chart_key, config, lang())
+
+
 def import_heavy_libraries() -> None:
     """Import torch, NumPy, pandas and plotly once per process, one script thread at a time.
 

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from rnnviz import first_charts  # noqa: E402
 
 if __name__ == "__main__":
     store = first_charts.write()
-    for chart, by_lang in store.items():
-        sizes = ", ".join(f"{lang} {len(e['figure']):,} chars" for lang, e in by_lang.items())
+    for chart, by_lang in store["charts"].items():
+        sizes = ", ".join(f"{lang} {len(json.dumps(e['figure'], ensure_ascii=False)):,} chars" for lang, e in by_lang.items())
         print(f"{chart}: {sizes}")
-    print(f"written {first_charts.FILE.relative_to(ROOT)}")
+    shared = sum(len(json.dumps(v, ensure_ascii=False)) for v in store["blobs"].values())
+    print(f"shared strings and lists: {len(store['blobs'])}, {shared:,} chars")
+    print(f"written {first_charts.FILE.relative_to(ROOT)} ({first_charts.FILE.stat().st_size:,} bytes)")

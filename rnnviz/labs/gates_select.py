@@ -28,6 +28,7 @@ import numpy as np
 
 from rnnviz.i18n import t as _t
 from rnnviz.labs import gates as lab
+from rnnviz.labs.gates_config import BIAS_GRID  # noqa: F401 (re-exported: the page's slider)
 from rnnviz.plots import gates as plots
 
 EQ_BUDGET = 2048
@@ -105,8 +106,6 @@ def colours(res: lab.GatesResult, unit: int, color_by: str, budget: int = COLOR_
     return {"text": res.text, "prefixes": plots.colored_text_prefixes(res.text), "data": data}
 
 
-BIAS_GRID = (-6.0, 6.0, 0.5)
-"""The forget-gate bias slider: ``(lo, hi, step)``."""
 
 
 def bias_grid() -> list[float]:

@@ -57,13 +57,12 @@ TEMPLATE = go.layout.Template(layout=dict(
 
 
 def apply_style(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
-    """Apply the shared layout: fonts, white background, margins that never clip labels."""
-    fig.update_layout(
-        template=TEMPLATE,
-        title=dict(text=title, font=dict(size=TITLE_SIZE), x=0.0, xanchor="left") if title else None,
-        height=height,
-        margin=dict(l=80, r=30, t=70 if title else 30, b=70),
-    )
+    """Apply the shared layout: fonts, white background, margins that never clip labels. Without a
+    ``title`` the layout gets no title entry at all (an empty one would be dropped from the same figure
+    sent as a dict, so a shipped first chart, rnnviz.first_charts, would not equal the computed one)."""
+    fig.update_layout(template=TEMPLATE, height=height, margin=dict(l=80, r=30, t=70 if title else 30, b=70))
+    if title:
+        fig.update_layout(title=dict(text=title, font=dict(size=TITLE_SIZE), x=0.0, xanchor="left"))
     return fig
 
 

@@ -26,7 +26,9 @@ def decoded(value):
     if isinstance(value, dict):
         if set(value) >= {"dtype", "bdata"}:
             arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-            return [float(v) for v in (arr.reshape(value["shape"]) if "shape" in value else arr).ravel()]
+            shape = value.get("shape")  # plotly writes a 2-D array's shape as text: "16, 64"
+            shape = tuple(int(n) for n in str(shape).split(",")) if shape is not None else arr.shape
+            return [float(v) for v in arr.reshape(shape).ravel()] + [("shape", *shape)]
         return {k: decoded(v) for k, v in value.items()}
     if isinstance(value, list):
         return [decoded(v) for v in value]
@@ -61,15 +63,27 @@ def test_differences_finds_a_changed_number_string_and_key():
 
 def test_every_chart_is_shipped_in_every_language():
     store = json.loads(first_charts.FILE.read_text(encoding="utf-8"))
-    assert set(store) == set(first_charts.BUILDERS)
-    for chart, by_lang in store.items():
+    assert set(store["charts"]) == set(first_charts.BUILDERS)
+    for chart, by_lang in store["charts"].items():
         assert set(by_lang) == set(LANGS), chart
+
+
+@pytest.fixture(scope="module")
+def computed():
+    """``{(chart, lang): (key, figure, extra)}``, each computed once (the gates analysis loads models)."""
+    cache = {}
+
+    def get(chart, lang):
+        if (chart, lang) not in cache:
+            cache[chart, lang] = first_charts.BUILDERS[chart](lang)
+        return cache[chart, lang]
+    return get
 
 
 @pytest.mark.parametrize("chart", sorted(first_charts.BUILDERS))
 @pytest.mark.parametrize("lang", LANGS)
-def test_shipped_chart_equals_the_computed_one(chart, lang):
-    key, fig = first_charts.BUILDERS[chart](lang)
+def test_shipped_chart_equals_the_computed_one(chart, lang, computed):
+    key, fig, _ = computed(chart, lang)
     shipped = first_charts.lookup(chart, key, lang)
     assert shipped is not None, f"{chart} ({lang}): no figure shipped for {key}; run scripts/build_first_charts.py"
     # what the browser receives either way: st.plotly_chart serialises the figure (or the dict) with plotly.io
@@ -79,6 +93,54 @@ def test_shipped_chart_equals_the_computed_one(chart, lang):
     sent_shipped = json.loads(pio.to_json(go.Figure(shipped), validate=False))
     sent_computed = json.loads(pio.to_json(fig, validate=False))
     assert differences(decoded(sent_shipped), decoded(sent_computed)) == []
+
+
+@pytest.mark.parametrize("chart", sorted(first_charts.BUILDERS))
+@pytest.mark.parametrize("lang", LANGS)
+def test_shipped_extra_values_equal_the_computed_ones(chart, lang, computed):
+    """What a page writes above its shipped chart (the gates page: the model's answer) is computed too."""
+    key, _, extra = computed(chart, lang)
+    shipped = first_charts.lookup_extra(chart, key, lang)
+    assert shipped is not None
+    assert differences(shipped, json.loads(json.dumps(extra))) == []
+    assert {k: type(v) for k, v in shipped.items()} == {k: type(v) for k, v in extra.items()}
+
+
+def test_gates_answer_is_shipped_with_its_heatmaps():
+    from rnnviz.labs.gates_config import GatesConfig, analysis_key
+
+    extra = first_charts.lookup_extra("gt_fig_gates", analysis_key(GatesConfig()), "en")
+    assert set(extra) == {"summary", "finite"} and extra["finite"] is True
+    assert set(extra["summary"]) >= {"answer", "p", "truth"}
+    # the page's key drops the unit, step and colouring: any choice of them finds the shipped chart
+    assert analysis_key(GatesConfig(gt_unit=5, gt_step=9, gt_color_by="f")) == analysis_key(GatesConfig())
+    assert first_charts.lookup("gt_fig_gates", analysis_key(GatesConfig(gt_seed=1)), "en") is None
+
+
+def test_strings_shared_by_several_figures_are_stored_once():
+    store = json.loads(first_charts.FILE.read_text(encoding="utf-8"))
+    blobs = store["blobs"]
+    def names(value):
+        if isinstance(value, str):
+            return [value[len(first_charts.BLOB):]] if value.startswith(first_charts.BLOB) else []
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+        return [n for v in items for n in names(v)]
+
+    named = [n for by_lang in store["charts"].values() for e in by_lang.values() for n in names(e["figure"])]
+    assert set(named) == set(blobs)  # every stored value is used, every name is stored
+    assert len(named) > len(blobs)  # and some are shared (the two languages' numbers)
+    assert all(len(json.dumps(v, ensure_ascii=False)) >= first_charts.BLOB_MIN for v in blobs.values())
+
+
+def test_lookup_returns_a_fresh_copy():
+    """st.plotly_chart may change the dict it is given: no session may see another's changes."""
+    from rnnviz.labs.gates_config import GatesConfig, analysis_key
+
+    a = first_charts.lookup("gt_fig_gates", analysis_key(GatesConfig()), "en")
+    a["data"][0]["customdata"][0][0] = "changed"
+    a["layout"]["title"] = "changed"
+    b = first_charts.lookup("gt_fig_gates", analysis_key(GatesConfig()), "en")
+    assert b["data"][0]["customdata"][0][0] != "changed" and b["layout"].get("title") != "changed"
 
 
 def test_lookup_only_matches_the_stored_settings():
