@@ -105,6 +105,26 @@ def test_step_maps_equal_engine_step_jacobian_and_autograd_input_jacobian(cell):
         np.testing.assert_allclose(input_jacobian(p, fw, k), Jx.numpy(), rtol=1e-10, atol=1e-14)
 
 
+@pytest.mark.parametrize("cell", ["LSTM", "GRU"])
+def test_step_maps_blocks_in_any_order_across_chunks(cell):
+    """The blocks N_k are formed a chunk of steps at a time into a reused ring: asked for in any order (the ring
+    refilled between two steps of one chunk), every M_k still equals the engine's step Jacobian."""
+    from rnnviz.hidden import influence
+
+    T, I, H = 4 * influence.CHUNK + 3, 3, 5  # several chunks and a partial last one
+    module = rnnviz.build(cell, I, H, seed=11)
+    x = np.random.default_rng(4).normal(size=(T, I))
+    p = bptt.params_of(module)
+    fw = bptt.forward(p, x)
+    maps = StepMaps(p, fw)
+    assert maps.J % influence.ALIGN == 0 and maps.J >= I + H
+    order = np.random.default_rng(5).permutation(np.arange(1, T))
+    for k in np.concatenate([order, order[::-1]]):
+        M = maps(int(k))
+        assert M.shape == (maps.R if cell == "GRU" else 2 * H, I + H)
+        np.testing.assert_allclose(M[:, I:], jacobian.step_jacobian(p, fw, int(k))[:, :H], rtol=1e-12, atol=1e-15)
+
+
 def test_readout_gradients_closed_form():
     h = np.random.default_rng(1).normal(size=(4, 3))
     lin = torch.nn.Linear(3, 5).double()
