@@ -18,7 +18,8 @@
 //           [data-rv-slot=slot] shows the view built here from data["v1,v2"] (see fill, coloredHtml);
 //           without data for the pair it shows `pending`. The URL's ?param= are rewritten in place, and the
 //           choice reaches the server (setStateValue "value", {param: v}) when it settles.
-// Every applied frame increments window.__rnnvizLive.updates[chart key] (read by tests and bench/bench_ui.py).
+// Every applied frame increments window.__rnnvizLive.updates[chart key] (read by tests and bench/bench_ui.py);
+// window.__rnnvizLive.targets lists the chart keys of every component (tests wait until those are plotted).
 
 const G = typeof window !== "undefined" ? window : globalThis;
 const live = (G.__rnnvizLive = G.__rnnvizLive || { updates: {}, value: {} });
@@ -107,9 +108,13 @@ function merge(base, upd) {
   return out;
 }
 
+/** Draw `frame` on the chart keyed `key`: true when drawn; false when the chart is another figure (its
+ * layout.meta is not `meta`); WAIT when it is not plotted yet (its element is still mounting or plotly.js
+ * still loading: a choice made before the page finished drawing), so the caller tries again. */
+const WAIT = "wait";
 function applyFrame(key, meta, frame) {
   const gd = chartDiv(key);
-  if (!gd || !window.Plotly || !gd.data || !gd._fullLayout) return false;
+  if (!gd || !window.Plotly || !gd.data || !gd._fullLayout) return WAIT;
   if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
   const data = gd.data.map((tr, i) => (frame.data && frame.data[i] ? Object.assign({}, tr, frame.data[i]) : tr));
   window.Plotly.react(gd, data, merge(gd.layout, frame.layout));
@@ -126,22 +131,34 @@ export default function (component) {
   if (parentElement.__rvCleanup) parentElement.__rvCleanup();
   const cfg = typeof component.data === "string" ? JSON.parse(component.data) : component.data || {};
   const charts = cfg.charts || {};
-  let shown = -1;
+  live.targets = live.targets || {};  // every chart a component draws on (tests wait until they are plotted)
+  for (const key of Object.keys(charts)) live.targets[key] = true;
+  const at = {};  // chart key -> the frame it shows (absent: not known)
   let pending = null;
   let raf = 0;
+  let retry = 0;
+  let tries = 0;
+  const cleanups = [];
 
+  /** Every chart shows frame i (the server drew it), or, for i = -1, what they show is not known. */
+  function shownBy(i) {
+    for (const key of Object.keys(charts)) if (i >= 0) at[key] = i; else delete at[key];
+  }
   function show(i) {
-    if (i === shown) return;
-    shown = i;
+    let waiting = false;
     for (const [key, c] of Object.entries(charts)) {
-      if (c.frames[i]) applyFrame(key, c.meta, c.frames[i]);
+      if (at[key] === i || !c.frames[i]) continue;
+      if (applyFrame(key, c.meta, c.frames[i]) === WAIT) waiting = true; else at[key] = i;
     }
+    // a chart not plotted yet: try again in 50 ms (for at most 30 s), so a choice made while the page
+    // is still drawing is shown once it can be, not only after the next script run
+    if (waiting && !retry && ++tries <= 600) retry = setTimeout(() => { retry = 0; request(pending); }, 50);
   }
   function request(i) {
     pending = i;
     if (!raf) raf = requestAnimationFrame(() => { raf = 0; show(pending); });
   }
-  const cleanups = [];
+  cleanups.push(() => { clearTimeout(retry); cancelAnimationFrame(raf); });
 
   if (cfg.follow) {
     const f = cfg.follow;
@@ -172,7 +189,7 @@ export default function (component) {
     cleanups.push(() => obs.disconnect());
     // the chart on screen is the server's, drawn for the slider's current value
     const input = document.querySelector(`.st-key-${f.key} input[type="range"]`);
-    if (input) shown = Math.round((parseFloat(input.value) - f.lo) / f.step);
+    if (input) shownBy(Math.round((parseFloat(input.value) - f.lo) / f.step));
   }
 
   if (cfg.select) {
@@ -285,10 +302,10 @@ export default function (component) {
     $(".rv-play").addEventListener("click", play);
     $(".rv-stop").addEventListener("click", stop);
     cleanups.push(() => { if (timer) clearInterval(timer); clearTimeout(settle); box.remove(); });
-    shown = s.value - 1;  // the server drew its step
+    shownBy(s.value - 1);  // the server drew its step
     groups();
     if (v !== s.value) {  // the browser's choice is newer than the server's: show it, tell the server
-      shown = -1;
+      shownBy(-1);
       request(v - 1);
       url();
       sync();
@@ -403,11 +420,16 @@ export default function (component) {
       style.textContent = hide.length ? `${hide.join(",")}{display:none !important}` : "";
     }
     function charts_() {
+      let waiting = false;
       for (const [key, c] of Object.entries(charts)) {
         if (!c.by) continue;
         const i = index(c.by);
-        if (drawn[key] !== i && c.frames[i] && applyFrame(key, c.meta, c.frames[i])) drawn[key] = i;
+        if (drawn[key] === i || !c.frames[i]) continue;
+        const r = applyFrame(key, c.meta, c.frames[i]);
+        if (r === true) drawn[key] = i; else if (r === WAIT) waiting = true;
       }
+      // a chart not plotted yet (a choice made while the page is still drawing): try again in 50 ms
+      if (waiting && !retry && ++tries <= 600) retry = setTimeout(() => { retry = 0; redraw(); }, 50);
     }
     let raf2 = 0;
     function redraw() {
@@ -458,6 +480,7 @@ export default function (component) {
 
   const cleanup = () => {
     cancelAnimationFrame(raf);
+    clearTimeout(retry);
     cleanups.forEach((f) => f());
     cleanups.length = 0;
     if (parentElement.__rvCleanup === cleanup) delete parentElement.__rvCleanup;

@@ -113,13 +113,18 @@ def wait_for_rerun(page, timeout: float = 30.0) -> None:
 
 
 def wait_for_live_settled(page, live_key: str, timeout: float = 120.0) -> None:
-    """Wait until no script run is going and the server has confirmed the live component's last browser
+    """Wait until no script run is going, the server has confirmed the live component's last browser
     choice (``window.__rnnvizLive.value[live_key]`` not pending, see rnnviz/assets/live.js), so no settle
-    run of an earlier choice is due: a run counted after this belongs to what the test does next."""
+    run of an earlier choice is due, and every chart on the page that a live component draws on is
+    plotted (a choice made before that is drawn only once it is, which under load can be after the
+    choice's own settle run): a run counted after this belongs to what the test does next."""
     page.wait_for_function(
-        """(key) => !document.querySelector('[data-stale="true"]')
+        """(key) => { const live = window.__rnnvizLive || {};
+             return !document.querySelector('[data-stale="true"]')
                && !document.querySelector('[data-testid="stStatusWidget"]')
-               && !(((window.__rnnvizLive || {}).value || {})[key] || {}).pending""",
+               && !((live.value || {})[key] || {}).pending
+               && Object.keys(live.targets || {}).every((k) => { const el = document.querySelector('.st-key-' + k);
+                    const gd = el && el.querySelector('.js-plotly-plot'); return !el || !!(gd && gd._fullLayout); }); }""",
         arg=live_key, timeout=timeout * 1000)
 
 

@@ -130,7 +130,7 @@ def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url):
     goto(page, f"{app_url}/gates")
     unit = page.locator('.st-key-gt_select input[data-param="gt_unit"]')
     unit.wait_for(timeout=120_000)
-    wait_for_rerun(page)
+    wait_for_live_settled(page, "gt_select")  # the load's run is over and the charts are plotted
     assert "j = 0" in _server_latex(page) and "t = 3" in _server_latex(page)
     page.evaluate(WATCH)
     unit.focus()
@@ -178,6 +178,32 @@ def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url):
     assert page.evaluate("() => document.querySelector('.st-key-gt_fig_unit .js-plotly-plot').layout.title.text"
                          ).startswith("Unit 3")
     assert page.locator('.st-key-gt_select input[data-param="gt_unit"]').input_value() == "3"
+    assert no_errors(page) == []
+
+
+def test_a_choice_made_before_the_chart_is_plotted_is_drawn_once_it_is(page, app_url):
+    """A unit chosen while the unit chart cannot be drawn yet (plotly.js not loaded: the first click before
+    the page has finished) is drawn in the browser as soon as it can be, not only by the settle's script
+    run. Everything between the choice and plotly's return runs inside the page, so the order is fixed:
+    plotly returns 200 ms after the choice, its settle is due 800 ms after it."""
+    goto(page, f"{app_url}/gates")
+    unit = page.locator('.st-key-gt_select input[data-param="gt_unit"]')  # inside the component's shadow root
+    unit.wait_for(timeout=120_000)
+    wait_for_live_settled(page, "gt_select")
+    page.evaluate(WATCH)
+    held = unit.evaluate("""(input) => new Promise((resolve) => {
+      const live = window.__rnnvizLive, P = window.Plotly, before = live.updates.gt_fig_unit || 0;
+      window.Plotly = undefined;  // as before plotly.js has loaded
+      input.value = "3";
+      input.dispatchEvent(new Event("input", {bubbles: true}));
+      setTimeout(() => { const during = live.updates.gt_fig_unit || 0; window.Plotly = P; resolve([before, during]); }, 200);
+    })""")
+    assert held[1] == held[0], "a frame was drawn without plotly.js"
+    seen = _first_seen(page, "s.t && s.t.startsWith('Unit 3')")
+    assert seen["runs"] == 0, "the chosen unit was drawn only by a script run"
+    assert page.evaluate("() => window.__rnnvizLive.updates.gt_fig_unit") == held[0] + 1
+    assert "gt_unit=3" in page.url
+    wait_for_live_settled(page, "gt_select")
     assert no_errors(page) == []
 
 

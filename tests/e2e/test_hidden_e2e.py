@@ -129,7 +129,8 @@ def test_unit_is_chosen_in_the_browser(page, app_url):
     assert "h[3]: " in seen["title"]
     assert "hd_unit=3" in page.url
     assert not page.locator(".st-key-hd_unit_server").is_visible()  # the browser's text replaces the server's
-    page.locator(".st-key-hd_fig_heat").scroll_into_view_if_needed()
+    # a settle run may be going: Streamlit keeps the old element (data-stale) beside the new one meanwhile
+    page.locator('.st-key-hd_fig_heat:not([data-stale="true"])').first.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     screenshot(page, "hidden_unit_chosen_in_browser")
     # the choice settles: the server draws unit 3 (its own text is shown again), the URL keeps it
