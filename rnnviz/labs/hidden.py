@@ -22,7 +22,7 @@ import torch
 
 from rnnviz.hidden import models as M
 from rnnviz.hidden import patterns as P
-from rnnviz.hidden.influence import connectivity_from, lag_profile, readout_gradients
+from rnnviz.hidden.influence import lag_profile, readout_connectivity
 from rnnviz.hidden.states import PCA, States, pca, run
 
 MAX_CHARS = 3000
@@ -228,8 +228,7 @@ def influence(model: M.CharLM, text: str, readout: str = "top") -> Influence:
     if readout == "next":
         idx = np.array([model.vocab.index(c) for c in text])
         targets = np.concatenate([idx[1:], [0]])  # the last row is a placeholder, masked below
-    y, g, k = readout_gradients(st.h, model.readout, targets)
-    C = connectivity_from(st.params, st.forward, g)
+    C, y, k = readout_connectivity(st.params, st.forward, model.readout, targets)  # on one BLAS thread
     k = np.asarray(k).copy()
     if readout == "next":
         C[T - 1] = np.nan

@@ -221,3 +221,34 @@ def test_influence_readouts_and_match_in_text():
     for a, b in m.runs:  # other passages only, each with every chosen unit on
         assert not (a <= 3 and b >= 0)
         assert np.all(st.h[a:b + 1][:, m.units] > 0.0)
+
+
+def test_lab_connectivity_readout_runs_on_one_blas_thread(monkeypatch):
+    """The lab's readout products run inside rnnviz._blas.one_blas_thread, as rnnviz.connectivity's do."""
+    from contextlib import contextmanager
+
+    from rnnviz.hidden import influence
+    from rnnviz.labs import hidden as lab
+
+    depth, seen = [0], []
+
+    @contextmanager
+    def counted():
+        depth[0] += 1
+        try:
+            yield
+        finally:
+            depth[0] -= 1
+
+    real = influence.readout_gradients
+
+    def recorded(*args, **kwargs):
+        seen.append(depth[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(influence, "one_blas_thread", counted)
+    monkeypatch.setattr(influence, "readout_gradients", recorded)
+    model = M.shipped("gru")
+    lab.influence(model, lab.sonnet_text(1)[:30], "top")
+    influence.connectivity(model.rnn, model.encode("shall i"), model.readout)
+    assert seen == [1, 1]
