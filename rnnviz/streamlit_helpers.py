@@ -26,7 +26,6 @@ import streamlit as st
 from rnnviz import urlparams
 from rnnviz.i18n import LANG_NAMES, LANGS, t, variants
 from rnnviz.lecture import scene_url
-from rnnviz.export import chart_config
 from rnnviz.text import plain_markdown, quote, split_title
 
 LANG_KEY = "lang"
@@ -120,6 +119,15 @@ def export_format_selector() -> str:
 def export_format() -> str:
     value = st.session_state.get(EXPORT_FORMAT_KEY)
     return value if value in EXPORT_FORMATS else EXPORT_FORMATS[0]
+
+
+def chart_config(key: str | None, fmt: str = "png") -> dict:
+    """:func:`rnnviz.export.chart_config`, imported on first use: rnnviz.export imports NumPy, and the
+    router (which imports this module) must not wait for NumPy before it asks the browser for plotly.js
+    (:func:`prefetch_plotly`). A chart is drawn after NumPy is imported under the import lock."""
+    from rnnviz.export import chart_config as config
+
+    return config(key, fmt)
 
 
 def chart(fig, name: str | None = None, *, where=None, **kwargs) -> None:

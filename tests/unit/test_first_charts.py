@@ -190,3 +190,16 @@ def test_light_imports_complete_every_module_plotly_reads_without_importing():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(first_charts.FILE.parents[2]))
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_the_router_and_the_light_config_modules_import_neither_numpy_nor_torch():
+    """app.py imports streamlit_helpers before it asks the browser for plotly.js, and every script thread of
+    a fresh server runs it at once: it must import no NumPy (imported later, under the import lock, by
+    import_light_libraries). The light config modules a page reads before its first chart import no torch."""
+    code = ("import sys; import streamlit; from rnnviz import streamlit_helpers, first_charts; "
+            "print(sorted(m for m in ('torch', 'numpy', 'pandas') if m in sys.modules)); "
+            "import rnnviz.labs.vanishing_config, rnnviz.labs.gates_config, rnnviz.gates_spec, rnnviz.train_config; "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(first_charts.FILE.parents[2]))
+    assert out.stdout.split() == ["[]", "False"], out.stdout + out.stderr
