@@ -20,6 +20,8 @@
 //           choice reaches the server (setStateValue "value", {param: v}) when it settles.
 // Every applied frame increments window.__rnnvizLive.updates[chart key] (read by tests and bench/bench_ui.py);
 // window.__rnnvizLive.targets lists the chart keys of every component (tests wait until those are plotted).
+// While window.__rnnvizLive.hold is true a settled choice waits (it is sent once hold is false again): tests
+// use it to see a choice drawn in the browser while no script run can have been started by it.
 
 const G = typeof window !== "undefined" ? window : globalThis;
 const live = (G.__rnnvizLive = G.__rnnvizLive || { updates: {}, value: {} });
@@ -265,6 +267,7 @@ export default function (component) {
       clearTimeout(settle);
       settle = setTimeout(() => {
         if (timer) return;
+        if (live.hold) { sync(); return; }  // held (tests): no server reply can draw the choice meanwhile
         live.value[s.param] = Object.assign({}, live.value[s.param], { v, pending: true });
         setStateValue("value", v);
       }, s.settle_ms || 800);
@@ -452,6 +455,7 @@ export default function (component) {
     function sync() {
       clearTimeout(settle);
       settle = setTimeout(() => {
+        if (live.hold) { sync(); return; }  // held (tests): no server reply can draw the choice meanwhile
         live.value[m.id] = { v: Object.assign({}, v), pending: true };
         // `at` makes every settled choice a new value, so the server applies it even if it equals an older one
         setStateValue("value", Object.assign({ at: Date.now() }, v));

@@ -128,6 +128,14 @@ def wait_for_live_settled(page, live_key: str, timeout: float = 120.0) -> None:
         arg=live_key, timeout=timeout * 1000)
 
 
+def hold_settles(page, on: bool) -> None:
+    """Hold (``on``) or release the live component's settled choices (``window.__rnnvizLive.hold``, see
+    rnnviz/assets/live.js). While held no choice reaches the server, so a chart that changes was changed
+    by the browser alone, whatever the load: no test then depends on the order of the browser's redraw
+    and the 800 ms settle timer. A choice held back is sent once released."""
+    page.evaluate("(on) => { (window.__rnnvizLive = window.__rnnvizLive || {updates: {}, value: {}}).hold = on; }", on)
+
+
 def goto(page, url: str, timeout: float = 60.0) -> None:
     """Open ``url`` and wait for the first run to finish and at least one element to render."""
     page.goto(url, timeout=timeout * 1000)

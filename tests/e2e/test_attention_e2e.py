@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_live_settled, wait_for_rerun
+from tests.e2e.conftest import goto, hold_settles, no_errors, screenshot, wait_for_live_settled, wait_for_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +75,9 @@ def test_attention_step_is_chosen_in_the_browser(app_url, page):
     wait_for_rerun(page)
     slider = page.locator(".st-key-att_step_live input.rv-range")
     slider.wait_for(timeout=60_000)
+    wait_for_live_settled(page, "att_step")  # the tab's run is over and the charts are plotted
     page.evaluate(STEP_WATCH)
+    hold_settles(page, True)  # no choice reaches the server until released: what changes, the browser drew
     slider.focus()
     slider.press("ArrowRight")
     page.wait_for_function("() => window.__seen.some(s => s.t.startsWith('Step 2'))", timeout=60_000)
@@ -84,12 +86,15 @@ def test_attention_step_is_chosen_in_the_browser(app_url, page):
     page.wait_for_function(f"(() => {{ const h = ({HEAT})(); return h && h.y0 === 1.5; }})()", timeout=30_000)
     assert "att_step=2" in page.url
     assert page.locator(".st-key-att_sum_2").is_visible() and not page.locator(".st-key-att_sum_1").is_visible()
-    wait_for_live_settled(page, "att_step")  # step 2's settle run, if due, is over: not counted below
+    hold_settles(page, False)
+    wait_for_live_settled(page, "att_step")  # step 2's settle run is over: not counted below
     runs = page.evaluate("() => window.__runs")
+    hold_settles(page, True)
     page.get_by_role("button", name="Next ▶").click()
     page.wait_for_function("() => window.__seen.some(s => s.t.startsWith('Step 3'))", timeout=60_000)
     assert page.evaluate("() => window.__seen.find(s => s.t.startsWith('Step 3')).runs") == runs
     assert "att_step=3" in page.url
+    hold_settles(page, False)
     wait_for_rerun(page)
     page.wait_for_timeout(1500)  # the choice settles and the server draws step 3 itself
     wait_for_rerun(page)

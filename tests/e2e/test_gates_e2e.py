@@ -12,8 +12,8 @@ import pytest
 
 from urllib.parse import urlencode
 
-from tests.e2e.conftest import (drag_slider_watching, goto, no_errors, screenshot, wait_for_live_settled,
-                               wait_for_rerun)
+from tests.e2e.conftest import (drag_slider_watching, goto, hold_settles, no_errors, screenshot,
+                               wait_for_live_settled, wait_for_rerun)
 
 pytestmark = pytest.mark.e2e
 
@@ -133,6 +133,7 @@ def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url):
     wait_for_live_settled(page, "gt_select")  # the load's run is over and the charts are plotted
     assert "j = 0" in _server_latex(page) and "t = 3" in _server_latex(page)
     page.evaluate(WATCH)
+    hold_settles(page, True)  # no choice reaches the server until released: what changes, the browser drew
     unit.focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
@@ -146,17 +147,22 @@ def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url):
     page.evaluate("() => window.history.pushState({}, '', location.pathname + '?gt_unit=1&gt_step=3')")
     assert "gt_unit=3" in page.url and "gt_step=3" in page.url
     # each later choice starts from a settled page, so a run a earlier choice started is not counted
+    hold_settles(page, False)
     runs, since = _settled(page)
+    hold_settles(page, True)
     step = page.locator('.st-key-gt_select input[data-param="gt_step"]')
     step.focus()
     page.keyboard.press("ArrowRight")
     seen = _first_seen(page, r"s.eq.includes('t = 4,\\ j = 3')", since=since)
     assert seen["runs"] == runs and "gt_step=4" in page.url
+    hold_settles(page, False)
     runs, since = _settled(page)
+    hold_settles(page, True)
     page.locator('.st-key-gt_select select[data-param="gt_color_by"]').select_option("f")
     seen = _first_seen(page, "s.col.includes('unit 3 (f)')", since=since)
     assert seen["runs"] == runs and "gt_color_by=f" in page.url
     assert not page.locator(".st-key-gt_color_server").is_visible()  # the browser's text replaces the server's
+    hold_settles(page, False)
     # the choice settles: the server draws the same choice (its coloured text is shown again), the URL keeps it
     page.wait_for_function("() => { const e = document.querySelector('.st-key-gt_color_server');"
                            " return !!e && e.innerText.includes('unit 3 (f)'); }", timeout=120_000)

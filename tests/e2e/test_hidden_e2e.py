@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_live_settled, wait_for_rerun
+from tests.e2e.conftest import goto, hold_settles, no_errors, screenshot, wait_for_live_settled, wait_for_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -31,6 +31,13 @@ def shoot_sections(page, prefix: str, headings: list[str]) -> None:
         page.locator("h3").filter(has_text=h).first.scroll_into_view_if_needed()
         page.wait_for_timeout(400)
         screenshot(page, f"{prefix}_{k + 1}")
+
+
+RUN_WATCH = """() => { window.__runFrames = 0; (function poll() {
+    if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
+      window.__runFrames += 1;
+    requestAnimationFrame(poll); })(); }"""
+"""JS: counts the animation frames in which a script run is going (running status or stale elements)."""
 
 
 def test_page_renders_and_t_slider_moves_the_row(page, app_url):
@@ -56,6 +63,9 @@ def test_page_renders_and_t_slider_moves_the_row(page, app_url):
         timeout=120_000)
     assert "hd_t=41" in page.url
     assert no_errors(page) == []
+    # the caption is written while the run goes on (under load well after the 150 ms wait_for_rerun allows
+    # for a run to start): wait until it has ended, so a run seen below would be the figure slider's
+    wait_for_live_settled(page, "hd_select", 120)
 
     # the slider inside the influence figure moves t in the browser: no rerun, the URL keeps hd_t
     gd = page.locator(".js-plotly-plot").filter(has=page.locator(".slider-container")).first
@@ -65,9 +75,10 @@ def test_page_renders_and_t_slider_moves_the_row(page, app_url):
     labels = "Array.from(document.querySelectorAll('.js-plotly-plot text.slider-label')).map(e => e.textContent.trim())"
     page.wait_for_function(f"() => {labels}.some(s => s.endsWith('= 41'))", timeout=120_000)
     box = gd.locator(".slider-rail-touch-rect").first.bounding_box()
+    page.evaluate(RUN_WATCH)
     page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + box["height"] / 2)
     page.wait_for_function(f"() => {labels}.some(s => s.includes('t = ') && !s.endsWith('= 41'))", timeout=10_000)
-    assert page.locator('[data-stale="true"]').count() == 0 and "hd_t=41" in page.url
+    assert page.evaluate("() => window.__runFrames") == 0 and "hd_t=41" in page.url
     screenshot(page, "hidden_en_influence_slider")
     assert no_errors(page) == []
 
@@ -119,6 +130,7 @@ def test_unit_is_chosen_in_the_browser(page, app_url):
     wait_for_live_settled(page, "hd_select", 600)
     assert "Unit 0 ranges" in page.locator(".st-key-hd_unit_server").inner_text()
     page.evaluate(UNIT_WATCH)
+    hold_settles(page, True)  # no choice reaches the server until released: what changes, the browser drew
     unit.focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
@@ -129,10 +141,10 @@ def test_unit_is_chosen_in_the_browser(page, app_url):
     assert "h[3]: " in seen["title"]
     assert "hd_unit=3" in page.url
     assert not page.locator(".st-key-hd_unit_server").is_visible()  # the browser's text replaces the server's
-    # a settle run may be going: Streamlit keeps the old element (data-stale) beside the new one meanwhile
-    page.locator('.st-key-hd_fig_heat:not([data-stale="true"])').first.scroll_into_view_if_needed()
+    page.locator(".st-key-hd_fig_heat").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     screenshot(page, "hidden_unit_chosen_in_browser")
+    hold_settles(page, False)
     # the choice settles: the server draws unit 3 (its own text is shown again), the URL keeps it
     wait_for_live_settled(page, "hd_select", 600)
     page.locator(".st-key-hd_unit_server").wait_for(state="visible", timeout=120_000)

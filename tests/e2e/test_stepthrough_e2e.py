@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import goto, no_errors, screenshot, wait_for_rerun, wait_for_router
+from tests.e2e.conftest import (goto, hold_settles, no_errors, screenshot, wait_for_live_settled, wait_for_rerun,
+                               wait_for_router)
 
 pytestmark = pytest.mark.e2e
 
@@ -94,8 +95,9 @@ def test_step_choice_is_client_side(app_url, page):
     goto(page, f"{app_url}/stepthrough?st_word=handled&st_speed=3.0")  # 6 steps, 3 s per Play step
     _diagram(page)
     page.get_by_role("button", name="Next ▶").wait_for(timeout=120_000)
-    wait_for_rerun(page)
+    wait_for_live_settled(page, "st_t")  # the load's runs are over and the charts are plotted
     page.evaluate(WATCH)
+    hold_settles(page, True)  # no choice reaches the server until released: what changes, the browser drew
     page.get_by_role("button", name="◀ Back").click()  # at t = 1: stays
     page.get_by_role("button", name="Next ▶").click()
     page.wait_for_function("() => window.__titles.some(t => t.includes('step 2 of 6'))", timeout=120_000)
@@ -105,6 +107,7 @@ def test_step_choice_is_client_side(app_url, page):
     assert "st_t=2" in page.url
     assert page.get_by_text("Forward pass at step 2").is_visible()
     assert not page.get_by_text("Forward pass at step 1").is_visible()
+    hold_settles(page, False)
     page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 3 of 6'); }})()",
                            timeout=120_000)
