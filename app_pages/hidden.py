@@ -20,6 +20,7 @@ from rnnviz.labs import hidden_select as hs
 from rnnviz.plots import hidden as plots
 
 D = lab.HiddenConfig()
+UNIT_CONTROLS_PX = 65  # height of the live unit control (label + range), both languages
 # page model key -> session-state key of a model record (train-live page; upload hook)
 SESSION_KEYS = {"session": "trained_model", "upload": "uploaded_model"}
 
@@ -104,7 +105,7 @@ def unit_json(tok: str, text: str, lang: str, unit: int, _h: np.ndarray) -> str:
              "controls": [{"param": "hd_unit", "kind": "range", "min": 0, "max": H - 1, "label": tr("hidden.unit"),
                            "help": tr("hidden.unit_help")}],
              "views": [{"slot": "hd_unit_text", "server": "hd_unit_server", "by": ["hd_unit"], "kind": "colored",
-                        "pending": tr("gates.choice_pending"), **hs.unit_view(_h, text, unit, lang)}]}
+                        "pending": tr("hidden.unit_pending"), **hs.unit_view(_h, text, unit, lang)}]}
     charts = {"hd_fig_heat": {"meta": hs.meta(tok, text, lang), "by": "hd_unit", "frames": hs.heat_frames(T, H)}}
     return json.dumps({"multi": multi, "charts": charts}, allow_nan=False, ensure_ascii=False)
 
@@ -163,7 +164,13 @@ clamp_state("hd_unit", 0, H - 1)
 unit = int(st.session_state["hd_unit"])
 if st.query_params.get("hd_unit") != str(unit) and ("hd_unit" in st.query_params or unit != D.hd_unit):
     st.query_params["hd_unit"] = str(unit)  # the URL records the unit (a default only if it was there)
-unit_controls = st.empty()  # the live component, filled last: its data is built after the page is on screen
+# the live component, filled last (its data is built after the page is on screen), in a container whose
+# height is reserved from the first paint: the heatmap below does not move when it mounts, and a rerun keeps
+# the old control in place until the new one replaces it (an st.empty() here was cleared at every rerun)
+# (a height makes Streamlit draw the container while it is empty; the CSS lets it grow, never scroll)
+unit_controls = st.container(key="hd_unit_controls", height=UNIT_CONTROLS_PX, border=False)
+st.html(f"<style>.st-key-hd_unit_controls{{height:auto !important;min-height:{UNIT_CONTROLS_PX}px;"
+        "overflow:visible !important}</style>")
 sh.chart(plots.states_heatmap(S.h, text, unit, lang).update_layout(meta=hs.meta(token(model), text, lang)),
          key="hd_fig_heat")
 sh.downloads(export.hidden_export(S.h, text, model_key), key="hd_dl")

@@ -65,6 +65,7 @@ STRINGS = {
     "hidden.unit": {"en": "Unit that colours the text", "zh": "为文本着色的单元"},
     "hidden.unit_help": {"en": "Hidden unit j (0-based). The text below is coloured by h_t[j]: blue negative, red positive; hover a character for the value.",
                          "zh": "隐藏单元 j（从 0 开始）。下方文本按 h_t[j] 着色：蓝色为负，红色为正；鼠标悬停字符可查看数值。"},
+    "hidden.unit_pending": {"en": "Colouring the text by this unit…", "zh": "正在按此单元为文本着色……"},
     "hidden.fig_heat": {"en": "h_t: {H} units × {T} characters", "zh": "h_t：{H} 个单元 × {T} 个字符"},
     "hidden.hover_heat": {"en": "t=%{x} '%{customdata}'<br>unit %{y}<br>h = %{z:.3f}", "zh": "t=%{x} '%{customdata}'<br>单元 %{y}<br>h = %{z:.3f}"},
     "hidden.axis_unit": {"en": "unit j", "zh": "单元 j"},

@@ -160,6 +160,11 @@ def test_chinese():
     ok(at)
     assert at.title[0].value == "隐藏状态内部"
     assert any("相关性最强" in c.value for c in at.caption)
+    from rnnviz.i18n import hidden as strings
+    from tests.pages.plotly_data import live_data
+
+    views = live_data(at)["multi"]["views"]  # the unit text's placeholder is the hidden lab's own string
+    assert [v["pending"] for v in views] == [strings.STRINGS["hidden.unit_pending"]["zh"]]
 
 
 def test_unit_link_and_browser_choice():
