@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -136,11 +137,39 @@ def hold_settles(page, on: bool) -> None:
     page.evaluate("(on) => { (window.__rnnvizLive = window.__rnnvizLive || {updates: {}, value: {}}).hold = on; }", on)
 
 
+FIRST_RUN_DONE = """() => { const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]'); }"""
+"""JS: a script run has finished since the page loaded and none is going. Streamlit's app root carries
+``data-test-script-state``: ``initial`` until the first run starts (the empty main area is already there
+then), ``running``, then ``notRunning``."""
+
+
 def goto(page, url: str, timeout: float = 60.0) -> None:
-    """Open ``url`` and wait for the first run to finish and at least one element to render."""
+    """Open ``url`` and wait until its first script run has finished (not merely until the empty main
+    area is there: under load the run can start well after it) and at least one element is rendered."""
     page.goto(url, timeout=timeout * 1000)
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stVerticalBlock"]', timeout=timeout * 1000)
+    page.wait_for_function(FIRST_RUN_DONE, timeout=timeout * 1000)
     wait_for_rerun(page, timeout)
+
+
+@contextmanager
+def expect_run(page, timeout: float = 60.0):
+    """For an action that starts a script run: on leaving the block, wait until a run that started after
+    entering it has ended (a run is seen by the app root's ``data-test-script-state`` or by stale
+    elements), rather than guessing how long the run takes to start."""
+    page.evaluate("""() => { const app = document.querySelector('[data-testid="stApp"]');
+      if (window.__rvRunObs) window.__rvRunObs.disconnect();
+      window.__rvRan = false;
+      window.__rvRunObs = new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running' || document.querySelector('[data-stale="true"]'))
+          window.__rvRan = true; });
+      window.__rvRunObs.observe(app, {attributes: true, subtree: true,
+                                      attributeFilter: ['data-test-script-state', 'data-stale']}); }""")
+    yield
+    page.wait_for_function("() => window.__rvRan && (" + FIRST_RUN_DONE + ")()", timeout=timeout * 1000)
+    page.evaluate("() => { window.__rvRunObs.disconnect(); window.__rvRunObs = null; }")
 
 
 CHART_SIG = """() => { const gd = document.querySelector('.js-plotly-plot');
