@@ -158,13 +158,18 @@ def test_lookup_only_matches_the_stored_settings():
     assert first_charts.lookup("no_such_chart", astuple(cfg), "en") is None
 
 
+def _fresh_python(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter from the project root (nothing imported yet, as on a fresh server)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=str(first_charts.FILE.parents[2]))
+
+
 def test_lookup_imports_neither_torch_nor_numpy_nor_plotly():
     code = ("import sys; from dataclasses import astuple; from rnnviz import first_charts; "
             "from rnnviz.labs.vanishing_config import VanishingConfig; "
             "assert first_charts.lookup('vg_fig_grad', astuple(VanishingConfig()), 'zh') is not None; "
             "print(sorted(m for m in ('torch', 'numpy', 'plotly', 'streamlit') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(first_charts.FILE.parents[2]))
+    out = _fresh_python(code)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
@@ -187,8 +192,7 @@ def test_light_imports_complete_every_module_plotly_reads_without_importing():
             f"names = {sorted(names)!r}; "
             "print(sorted(n for n in names if n not in sys.modules or "
             "getattr(getattr(sys.modules[n], '__spec__', None), '_initializing', False)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(first_charts.FILE.parents[2]))
+    out = _fresh_python(code)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
@@ -200,6 +204,5 @@ def test_the_router_and_the_light_config_modules_import_neither_numpy_nor_torch(
             "print(sorted(m for m in ('torch', 'numpy', 'pandas') if m in sys.modules)); "
             "import rnnviz.labs.vanishing_config, rnnviz.labs.gates_config, rnnviz.gates_spec, rnnviz.train_config; "
             "print('torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(first_charts.FILE.parents[2]))
+    out = _fresh_python(code)
     assert out.stdout.split() == ["[]", "False"], out.stdout + out.stderr
