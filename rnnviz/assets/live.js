@@ -154,13 +154,17 @@ export default function (component) {
     }
     // a chart not plotted yet: try again in 50 ms (for at most 30 s), so a choice made while the page
     // is still drawing is shown once it can be, not only after the next script run
-    if (waiting && !retry && ++tries <= 600) retry = setTimeout(() => { retry = 0; request(pending); }, 50);
+    if (waiting) retryLater(() => request(pending));
   }
   function request(i) {
     pending = i;
     if (!raf) raf = requestAnimationFrame(() => { raf = 0; show(pending); });
   }
-  cleanups.push(() => { clearTimeout(retry); cancelAnimationFrame(raf); });
+  /** Call `fn` again in 50 ms (a chart not plotted yet), for at most 600 tries (30 s) per component call;
+   *  the component's cleanup clears a pending try. */
+  function retryLater(fn) {
+    if (!retry && ++tries <= 600) retry = setTimeout(() => { retry = 0; fn(); }, 50);
+  }
 
   if (cfg.follow) {
     const f = cfg.follow;
@@ -432,7 +436,7 @@ export default function (component) {
         if (r === true) drawn[key] = i; else if (r === WAIT) waiting = true;
       }
       // a chart not plotted yet (a choice made while the page is still drawing): try again in 50 ms
-      if (waiting && !retry && ++tries <= 600) retry = setTimeout(() => { retry = 0; redraw(); }, 50);
+      if (waiting) retryLater(redraw);
     }
     let raf2 = 0;
     function redraw() {
