@@ -1,8 +1,9 @@
 """Page: inside the hidden state. Widgets -> HiddenConfig -> rnnviz.labs.hidden -> figures.
 
-Models: the shipped sonnet models, plus the session's own (``st.session_state["trained_model"]``,
-from the train-live page, and ``st.session_state["uploaded_model"]``, the hook for an uploaded
-model; both in the format of :func:`rnnviz.train.trained_model_record`).
+Models: the shipped sonnet models, plus the session's own: ``st.session_state["trained_model"]``
+(from the train-live page, :func:`rnnviz.train.trained_model_record`) and a file uploaded in the
+sidebar (:func:`rnnviz.streamlit_helpers.upload_field`, read by :func:`rnnviz.byo.load_upload`, kept
+in ``st.session_state["hd_byo"]`` if :func:`rnnviz.hidden.models.from_upload` accepts it).
 """
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from rnnviz.hidden import patterns as P
 from rnnviz.labs import hidden as lab
 from rnnviz.labs import hidden_select as hs
 from rnnviz.plots import hidden as plots
+from rnnviz.text import quote
 
 D = lab.HiddenConfig()
 UNIT_CONTROLS_PX = 65  # height of the live unit control (label + range), both languages
-# page model key -> session-state key of a model record (train-live page; upload hook)
-SESSION_KEYS = {"session": "trained_model", "upload": "uploaded_model"}
+# page model key -> session-state key of a model record (train-live page)
+SESSION_KEYS = {"session": "trained_model"}
+UPLOAD = "hd"  # prefix of the uploader's session-state keys: the model kept is st.session_state["hd_byo"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,7 +44,30 @@ def session_models() -> tuple[dict[str, HM.CharLM], list[str]]:
             out[key] = HM.from_record(rec, key=key, source=key)
         except ValueError as exc:
             skipped.append(str(exc))
+    up = st.session_state.get(f"{UPLOAD}_byo")
+    if up is not None:
+        out["upload"] = HM.from_upload(up)  # checked when it was kept (check_upload)
     return out, skipped
+
+
+def check_upload(up) -> None:
+    """The uploader's check: a one-layer character language model, else a ``ValueError`` in the UI language."""
+    try:
+        HM.from_upload(up)
+    except HM.NotALanguageModel as exc:
+        raise ValueError(tr(exc.why, **exc.fmt)) from exc  # shown by sh.show_error, which quotes it whole
+
+
+def upload_section() -> None:
+    """The sidebar's "Your own model": the uploader, and what it holds; a newly kept model becomes the one shown."""
+    with sh.upload_section(UPLOAD):
+        up = sh.upload_field(UPLOAD, "hidden.upload_help", check=check_upload)
+        if up is not None:
+            st.caption(tr("hidden.upload_loaded", name=quote(up.name, limit=80), kind=up.kind, H=up.hidden_size,
+                          V=len(up.vocab)))
+    if up is not None and st.session_state.get("hd_upload_digest") != up.digest:
+        st.session_state["hd_upload_digest"] = up.digest
+        st.session_state["hd_model"] = "upload"  # before the model list is drawn (it is drawn above, later)
 
 
 def token(model: HM.CharLM) -> str:
@@ -96,18 +122,31 @@ def _apply_unit_choice() -> None:
             st.session_state["hd_unit"] = value["hd_unit"]
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+DATA_SLOT = "\u0000unit data\u0000"  # a JSON string no real value can be: replaced by the cached data
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def unit_data_json(tok: str, text: str, lang: str, lo: int, hi: int, _h: np.ndarray) -> str:
+    """The coloured text of units ``lo..hi-1`` as compact JSON (rnnviz.labs.hidden_select.unit_data), built
+    once per text and window of units: choosing another unit inside the window reuses it."""
+    return json.dumps(hs.unit_data(_h, text, range(lo, hi), lang), allow_nan=False, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
 def unit_json(tok: str, text: str, lang: str, unit: int, _h: np.ndarray) -> str:
     """The live component's data: the heatmap's row outline and the coloured text of every unit
     (rnnviz.labs.hidden_select), for choosing the unit in the browser."""
     T, H = _h.shape
+    units = hs.units_shipped(H, T, unit)
     multi = {"id": "hd_select", "value": {"hd_unit": unit}, "settle_ms": 600,
              "controls": [{"param": "hd_unit", "kind": "range", "min": 0, "max": H - 1, "label": tr("hidden.unit"),
                            "help": tr("hidden.unit_help")}],
              "views": [{"slot": "hd_unit_text", "server": "hd_unit_server", "by": ["hd_unit"], "kind": "colored",
-                        "pending": tr("hidden.unit_pending"), **hs.unit_view(_h, text, unit, lang)}]}
+                        "pending": tr("hidden.unit_pending"), "data": DATA_SLOT, **hs.view_shell(text)}]}
     charts = {"hd_fig_heat": {"meta": hs.meta(tok, text, lang), "by": "hd_unit", "frames": hs.heat_frames(T, H)}}
-    return json.dumps({"multi": multi, "charts": charts}, allow_nan=False, ensure_ascii=False)
+    shell = json.dumps({"multi": multi, "charts": charts}, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    data = unit_data_json(tok, text, lang, units.start, units.stop, _h)
+    return shell.replace(json.dumps(DATA_SLOT), data, 1)  # the first occurrence: "data" precedes the user's text
 
 
 def section_errors(fn):
@@ -125,12 +164,14 @@ sh.page_title("hidden.title")
 st.markdown(tr("hidden.intro"))
 sh.explain("hidden.what", lab.LATEX, expanded=False)
 
+sidebar_top = st.sidebar.container()  # the model and the text; the uploader (run first) goes below them
+upload_section()
 extra, skipped = session_models()
 model_keys = list(HM.SHIPPED) + list(extra)
 if st.session_state.get("hd_model", D.hd_model) not in model_keys:
     st.session_state["hd_model"] = D.hd_model
 
-with st.sidebar:
+with sidebar_top:
     model_key = st.selectbox(tr("hidden.model"), model_keys, key="hd_model", format_func=lambda k: tr(f"hidden.model_{k}"),
                              help=tr("hidden.model_help"), **opts)
     source = st.radio(tr("hidden.source"), ["sonnet", "typed"], key="hd_source", horizontal=True,

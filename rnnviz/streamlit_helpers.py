@@ -207,6 +207,39 @@ UPLOAD_MB = 4  # = server.maxUploadSize: the largest train-live model file fits 
 """Each model uploader's own limit (MB), equal to the server's ``maxUploadSize``."""
 
 
+def upload_section(prefix: str):
+    """The sidebar expander "Your own model" of a lab (open while an uploaded model is kept)."""
+    return st.sidebar.expander(tr("byo.section"), expanded=f"{prefix}_byo" in st.session_state,
+                               icon=":material/upload_file:")
+
+
+def upload_field(prefix: str, help_key: str = "byo.upload_help", check=None):
+    """The uploader of a ``.pt`` model file: each new file is read once by :func:`rnnviz.byo.load_upload`
+    (the one safe loader) and, if ``check(upload)`` (a lab's own requirement) raises no ``ValueError``,
+    kept in ``st.session_state[f"{prefix}_byo"]``. A bad file is reported with :func:`show_error`
+    naming the problem, and the model kept before (if any) stays. Returns the kept model or ``None``."""
+    store, done = f"{prefix}_byo", f"{prefix}_byo_done"
+    up = st.file_uploader(tr("byo.upload"), type=["pt", "pth"], key=f"{prefix}_byo_file",
+                          help=tr(help_key, mb=UPLOAD_MB), max_upload_size=UPLOAD_MB)
+    if up is not None and st.session_state.get(done) != up.file_id:
+        import_heavy_libraries()  # torch: only once a file is uploaded (a lab's first chart needs none)
+        from rnnviz import byo
+
+        st.session_state[done] = up.file_id
+        try:
+            mine = byo.load_upload(up.getvalue(), name=up.name, max_bytes=UPLOAD_MB * 1024 * 1024)
+        except byo.CheckpointError as exc:
+            show_error(exc)
+        else:
+            try:
+                if check is not None:
+                    check(mine)
+                st.session_state[store] = mine
+            except ValueError as exc:  # the lab's own requirement
+                show_error(exc)
+    return st.session_state.get(store)
+
+
 def model_upload(prefix: str):
     """The sidebar section "Your own model" of a lab: an uploader of a ``.pt`` state_dict, which model
     is in use, the layer to inspect, and a way back to the lab's own models.
@@ -217,21 +250,9 @@ def model_upload(prefix: str):
 
     Returns ``(upload, layer)`` or ``None`` when the lab's own models are in use.
     """
-    store, done = f"{prefix}_byo", f"{prefix}_byo_done"
-    with st.sidebar.expander(tr("byo.section"), expanded=store in st.session_state, icon=":material/upload_file:"):
-        up = st.file_uploader(tr("byo.upload"), type=["pt", "pth"], key=f"{prefix}_byo_file",
-                              help=tr("byo.upload_help", mb=UPLOAD_MB), max_upload_size=UPLOAD_MB)
-        if up is not None and st.session_state.get(done) != up.file_id:
-            import_heavy_libraries()  # torch: only once a file is uploaded (a lab's first chart needs none)
-            from rnnviz import byo
-
-            st.session_state[done] = up.file_id
-            try:
-                st.session_state[store] = byo.load_upload(up.getvalue(), name=up.name,
-                                                          max_bytes=UPLOAD_MB * 1024 * 1024)
-            except byo.CheckpointError as exc:
-                show_error(exc)
-        mine = st.session_state.get(store)
+    store = f"{prefix}_byo"
+    with upload_section(prefix):
+        mine = upload_field(prefix)
         if mine is None:
             st.caption(tr("byo.shipped"))
             return None

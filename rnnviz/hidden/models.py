@@ -13,8 +13,10 @@ Sources (every one a real ``torch.nn`` module, float32 as trained):
   (``rnnviz/weights/gates_lm_<cell>.pt``, ``H = 64``);
 - ``"lstm128"``: the train-live lab's shipped reference (``rnnviz/weights/sonnets_lstm.pt``,
   ``H = 128``); both :class:`rnnviz.charmodel.CharRNN`;
-- a model trained on the train-live page in this session, or uploaded, given as the session record
-  of :func:`rnnviz.train.trained_model_record` (:func:`from_record`).
+- a model trained on the train-live page in this session, given as the session record of
+  :func:`rnnviz.train.trained_model_record` (:func:`from_record`);
+- an uploaded file, read by the one safe loader (:func:`rnnviz.byo.load_upload`): the train-live
+  page's download of a one-layer character language model (:func:`from_upload`).
 """
 from __future__ import annotations
 
@@ -101,3 +103,34 @@ def from_record(rec: dict, *, key: str = "session", source: str = "session") -> 
         raise ValueError("this lab reads character language models; the model in this session classifies names")
     m = rec["model"]
     return check(CharLM(key, rec["cell"], rec["vocab"], m.rnn, m.readout, source))
+
+
+class NotALanguageModel(ValueError):
+    """An uploaded model this lab cannot read; ``why`` is the key of its UI string (``rnnviz.i18n``),
+    ``fmt`` the string's fields, ``str(err)`` the English sentence."""
+
+    def __init__(self, why: str, message: str, **fmt):
+        super().__init__(message)
+        self.why, self.fmt = why, fmt
+
+
+def from_upload(up) -> CharLM:
+    """The uploaded model (a :class:`rnnviz.byo.Upload`) as a :class:`CharLM`, key and source ``"upload"``.
+
+    Only a next-character model fits: a vocabulary, a read-out with one logit per character of it,
+    one layer. Anything else raises :class:`NotALanguageModel` saying what the file is instead.
+    """
+    if up.vocab is None or up.readout is None:
+        raise NotALanguageModel(
+            "hidden.upload_plain", f"{up.name} is a plain nn.{up.kind} state_dict: no vocabulary and no read-out, "
+            "so it cannot read text; upload a character model downloaded from the train-live page",
+            name=up.name, kind=up.kind)
+    if tuple(up.classes) != tuple(up.vocab):
+        raise NotALanguageModel(
+            "hidden.upload_classes", f"{up.name} classifies into {len(up.classes)} classes; this lab reads "
+            "character language models (one logit per character of the vocabulary)", name=up.name, n=len(up.classes))
+    if up.num_layers != 1:
+        raise NotALanguageModel(
+            "hidden.upload_layers", f"{up.name} has {up.num_layers} layers; this lab reads one-layer models",
+            name=up.name, layers=up.num_layers)
+    return check(CharLM("upload", up.kind, up.vocab, up.module, up.readout, "upload"))

@@ -78,9 +78,9 @@ STRINGS = {
     },
     "byo.download": {"en": "Download this model (.pt)", "zh": "下载此模型（.pt）"},
     "byo.download_help": {
-        "en": "The trained weights and the vocabulary as a state_dict file ({size}). Upload it in the gates or the "
-              "vanishing lab (Your own model, in the sidebar) to look inside it.",
-        "zh": "训练好的权重和词表，保存为 state_dict 文件（{size}）。在“门”或“梯度消失”实验的侧边栏（你自己的模型）"
+        "en": "The trained weights and the vocabulary as a state_dict file ({size}). Upload it in the gates, the "
+              "vanishing or the hidden-state lab (Your own model, in the sidebar) to look inside it.",
+        "zh": "训练好的权重和词表，保存为 state_dict 文件（{size}）。在“门”、“梯度消失”或“隐藏状态内部”实验的侧边栏（你自己的模型）"
               "上传它即可查看其内部。",
     },
     "byo.download_too_big": {

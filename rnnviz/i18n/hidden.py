@@ -35,15 +35,42 @@ STRINGS = {
     # sidebar
     "hidden.model": {"en": "Model", "zh": "模型"},
     "hidden.model_help": {
-        "en": "The character language model to look inside. The three H = 64 models are the gates lab's; the H = 128 LSTM is the train-live lab's reference model. A model you trained on the train-live page in this session appears here too.",
-        "zh": "要观察的字符级语言模型。三个 H = 64 的模型来自门控实验；H = 128 的 LSTM 是现场训练实验的参考模型。你在本次会话中于现场训练页面训练的模型也会出现在这里。",
+        "en": "The character language model to look inside. The three H = 64 models are the gates lab's; the H = 128 LSTM is the train-live lab's reference model. A model you trained on the train-live page in this session appears here too, and one you upload (Your own model, below).",
+        "zh": "要观察的字符级语言模型。三个 H = 64 的模型来自门控实验；H = 128 的 LSTM 是实时训练实验的参考模型。你在本次会话中于实时训练页面训练的模型、以及你上传的模型（见下方“你自己的模型”）也会出现在这里。",
     },
     "hidden.model_lstm": {"en": "LSTM, H = 64 (sonnets)", "zh": "LSTM，H = 64（十四行诗）"},
     "hidden.model_gru": {"en": "GRU, H = 64 (sonnets)", "zh": "GRU，H = 64（十四行诗）"},
     "hidden.model_rnn": {"en": "Vanilla RNN, H = 64 (sonnets)", "zh": "普通 RNN，H = 64（十四行诗）"},
-    "hidden.model_lstm128": {"en": "LSTM, H = 128 (train-live reference)", "zh": "LSTM，H = 128（现场训练参考模型）"},
+    "hidden.model_lstm128": {"en": "LSTM, H = 128 (train-live reference)", "zh": "LSTM，H = 128（实时训练参考模型）"},
     "hidden.model_session": {"en": "Trained in this session", "zh": "本次会话训练的模型"},
     "hidden.model_upload": {"en": "Uploaded model", "zh": "上传的模型"},
+    "hidden.upload_help": {
+        "en": "A character language model downloaded from the train-live page (Download this model, .pt): one layer, "
+              "the language-model task; the file carries its vocabulary and read-out. Loaded with weights_only=True: "
+              "only tensors are read, nothing in the file runs. At most {mb} MB.",
+        "zh": "从“实时训练”页面下载的字符级语言模型（下载此模型，.pt）：一层，语言模型任务；文件中带有它的词表和输出层。"
+              "以 weights_only=True 加载：只读取张量，文件中的任何代码都不会运行。最大 {mb} MB。",
+    },
+    "hidden.upload_loaded": {
+        "en": "Loaded {name}: nn.{kind}, {H} units, a vocabulary of {V} characters; listed under Model as "
+              "“Uploaded model”.",
+        "zh": "已加载 {name}：nn.{kind}，{H} 个单元，词表含 {V} 个字符；在“模型”中列为“上传的模型”。",
+    },
+    "hidden.upload_plain": {
+        "en": "{name} is a plain nn.{kind} state_dict: it has no vocabulary and no read-out, so it cannot read text "
+              "or predict characters. Upload a character model downloaded from the train-live page.",
+        "zh": "{name} 是一个普通的 nn.{kind} state_dict：没有词表，也没有输出层，因此无法读取文本或预测字符。"
+              "请上传从“实时训练”页面下载的字符模型。",
+    },
+    "hidden.upload_classes": {
+        "en": "{name} classifies names into {n} classes; this lab reads character language models "
+              "(one prediction per character of the vocabulary).",
+        "zh": "{name} 把姓名分为 {n} 类；本实验读取的是字符级语言模型（对词表中每个字符给出预测）。",
+    },
+    "hidden.upload_layers": {
+        "en": "{name} has {layers} layers; this lab reads one-layer models (train one with Layers = 1).",
+        "zh": "{name} 有 {layers} 层；本实验只读取单层模型（训练时把层数设为 1）。",
+    },
     "hidden.session_skipped": {"en": "A model of this session is not listed: {why}", "zh": "本次会话中的一个模型未列出：{why}"},
     "hidden.source": {"en": "Text", "zh": "文本"},
     "hidden.source_help": {

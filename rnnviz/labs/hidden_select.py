@@ -51,14 +51,28 @@ def caption(h: np.ndarray, unit: int, lang: str) -> str:
     return _t("hidden.unit_caption", lang, unit=unit, lo=float(col.min()), hi=float(col.max()), at=int(col.argmax()) + 1)
 
 
+def unit_data(h: np.ndarray, text: str, units, lang: str) -> dict:
+    """``{"j": [[background, ...], [value shown, ...], caption]}`` for each unit ``j`` of ``units``: the parts of
+    :func:`rnnviz.plots.hidden.unit_html` ``(text, h[:, j], j)`` (backgrounds as ``#rrggbb``, values as the
+    hover titles show them, :data:`rnnviz.plots.hidden.UNIT_FMT`) and :func:`caption`."""
+    compact: dict[str, str] = {}  # rgb(r, g, b) -> #rrggbb, each distinct colour converted once
+    data = {}
+    for j in units:
+        bgs, shown = plots.colored_parts(text, h[:, j], lo=-1.0, hi=1.0, fmt=plots.UNIT_FMT)
+        data[str(j)] = [[compact.get(b) or compact.setdefault(b, _compact(b)) for b in bgs], shown,
+                        caption(h, j, lang)]
+    return data
+
+
+def view_shell(text: str) -> dict:
+    """The unit text's view without its data: ``{"text", "prefixes", "style"}`` (the same for every unit)."""
+    return {"text": text, "prefixes": [plots.title_prefix(k, c) for k, c in enumerate(text)],
+            "style": {"pad": "1px 0", "wrap": plots.MONO, "mid": "h[⟦hd_unit⟧]: "}}
+
+
 def unit_view(h: np.ndarray, text: str, unit: int, lang: str, budget: int = TEXT_BUDGET) -> dict:
     """The live component's ``colored`` view of the unit text: ``{"text", "prefixes", "style", "data":
     {"j": [[background, ...], [value shown, ...], caption]}}``; live.js ``coloredHtml`` builds
     :func:`rnnviz.plots.hidden.unit_html` ``(text, h[:, j], j)`` from it."""
     T, H = h.shape
-    data = {}
-    for j in units_shipped(H, T, unit, budget):
-        bgs, shown = plots.colored_parts(text, h[:, j], lo=-1.0, hi=1.0)
-        data[str(j)] = [[_compact(b) for b in bgs], shown, caption(h, j, lang)]
-    return {"text": text, "prefixes": [plots.title_prefix(k, c) for k, c in enumerate(text)],
-            "style": {"pad": "1px 0", "wrap": plots.MONO, "mid": "h[⟦hd_unit⟧]: "}, "data": data}
+    return {**view_shell(text), "data": unit_data(h, text, units_shipped(H, T, unit, budget), lang)}

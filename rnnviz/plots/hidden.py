@@ -52,19 +52,39 @@ def states_heatmap(h: np.ndarray, text: str, unit: int, lang: str = "en") -> go.
 
 
 def colored_parts(text: str, values: np.ndarray, *, lo: float, hi: float,
-                  scale: str = DIVERGING) -> tuple[list[str], list[str]]:
-    """What :func:`colored_html` varies with ``values`` ``(T,)``: each character's background on ``[lo, hi]``
-    (grey if not finite) and its value as shown in the hover title (3 significant digits)."""
+                  scale: str = DIVERGING, fmt: str = ".3g") -> tuple[list[str], list[str]]:
+    """What :func:`colored_html` varies with ``values`` ``(T,)``: each character's background, the colour of
+    its value as shown on ``[lo, hi]`` (``rgb(r, g, b)``; grey if not finite), and the value as shown in the
+    hover title (format ``fmt``: 3 significant digits by default). Each distinct value shown is sampled once."""
     values = np.asarray(values, dtype=np.float64)
     if values.shape != (len(text),):
         raise ValueError(f"need one value per character: {len(text)} characters, values of shape {values.shape}")
-    finite = np.isfinite(values)
+    finite = np.isfinite(values).tolist()
+    shown = [format(v, fmt) if f else ("nan" if np.isnan(v) else str(v)) for v, f in zip(values.tolist(), finite)]
     span = hi - lo if hi > lo else 1.0
-    pos = np.clip((np.where(finite, values, lo) - lo) / span, 0.0, 1.0)
-    colours = sample_colorscale(scale, list(pos), colortype="rgb") if len(text) else []
-    bgs = [colours[k] if finite[k] else "rgb(200, 200, 200)" for k in range(len(text))]
-    shown = [f"{v:.3g}" if np.isfinite(v) else ("nan" if np.isnan(v) else str(v)) for v in values]
+    as_shown = np.array([float(s) if f else lo for s, f in zip(shown, finite)], dtype=np.float64)
+    uniq, which = np.unique(np.clip((as_shown - lo) / span, 0.0, 1.0), return_inverse=True)  # (U,), (T,)
+    colours = _sampled(scale, uniq.tolist())
+    bgs = [colours[i] if f else "rgb(200, 200, 200)" for i, f in zip(which.tolist(), finite)]
     return bgs, shown
+
+
+_SAMPLED: dict[tuple[str, float], str] = {}
+"""(scale, position) -> plotly's ``rgb(r, g, b)`` there: a value shown (3 decimals, say) recurs across units,
+texts and reruns, and plotly's sampling costs ~50 us per point."""
+
+
+def _sampled(scale: str, pos: list[float]) -> list[str]:
+    """``sample_colorscale(scale, pos, colortype="rgb")``, each position sampled once per process."""
+    out = [_SAMPLED.get((scale, p)) for p in pos]
+    missing = [i for i, c in enumerate(out) if c is None]
+    if missing:
+        sampled = sample_colorscale(scale, [pos[i] for i in missing], colortype="rgb")
+        if len(_SAMPLED) > 200_000:
+            _SAMPLED.clear()
+        for i, c in zip(missing, sampled):
+            out[i] = _SAMPLED[scale, pos[i]] = c
+    return out
 
 
 def title_prefix(k: int, c: str) -> str:
@@ -79,14 +99,14 @@ def unit_shape(T: int, unit: int) -> dict:
 
 def colored_html(text: str, values: np.ndarray, *, lo: float, hi: float, scale: str = DIVERGING,
                  label: str = "", mark: int | None = None, after: int | None = None,
-                 highlight: tuple[int, int] | None = None) -> str:
+                 highlight: tuple[int, int] | None = None, fmt: str = ".3g") -> str:
     """``text`` as HTML, each character on a background coloured by ``values[t]`` on ``[lo, hi]``.
 
     Every character and hover title is escaped (``html.escape``, ``quote=True``). Non-finite values
     get a grey background; ``mark`` (0-based) gets an outline; characters after ``after`` are faded
     (they cannot influence step ``after``); ``highlight`` ``(a, b)`` underlines ``a..b``.
     """
-    bgs, shown_values = colored_parts(text, values, lo=lo, hi=hi, scale=scale)
+    bgs, shown_values = colored_parts(text, values, lo=lo, hi=hi, scale=scale, fmt=fmt)
     parts = []
     for k, c in enumerate(text):
         bg = bgs[k]
@@ -105,9 +125,13 @@ def colored_html(text: str, values: np.ndarray, *, lo: float, hi: float, scale: 
     return f'<div style="{MONO}">' + "".join(parts) + "</div>"
 
 
+UNIT_FMT = ".3f"
+"""A unit's value in the hover titles of its coloured text: as the heatmap's hover and the caption show it."""
+
+
 def unit_html(text: str, values: np.ndarray, unit: int) -> str:
     """The text coloured by one unit's activation on ``[-1, 1]`` (blue negative, red positive)."""
-    return colored_html(text, values, lo=-1.0, hi=1.0, label=f"h[{unit}]")
+    return colored_html(text, values, lo=-1.0, hi=1.0, label=f"h[{unit}]", fmt=UNIT_FMT)
 
 
 # ------------------------------------------------------------------ hypotheses

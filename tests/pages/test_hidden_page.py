@@ -165,6 +165,12 @@ def test_chinese():
 
     views = live_data(at)["multi"]["views"]  # the unit text's placeholder is the hidden lab's own string
     assert [v["pending"] for v in views] == [strings.STRINGS["hidden.unit_pending"]["zh"]]
+    # the coloured text of every unit (spliced in from its own cache) is rnnviz.labs.hidden_select's, in Chinese
+    from rnnviz.labs import hidden_select as hs
+
+    text = lab.sonnet_text(18)
+    want = hs.unit_view(lab.states(HM.shipped("lstm"), text).h, text, 0, "zh")
+    assert {k: views[0][k] for k in want} == want and len(want["data"]) == 64
 
 
 def test_unit_link_and_browser_choice():
@@ -186,3 +192,100 @@ def test_unit_link_and_browser_choice():
     choose(at, "hd_unit", 12)
     ok(at)
     assert at.query_params["hd_unit"] == "12" and any(c.value.startswith("Unit 12 ranges") for c in at.caption)
+
+
+def char_lm(cell: str = "LSTM", H: int = 8, layers: int = 1, n_out=None, seed: int = 3):
+    """A small untrained character model over the sonnets' alphabet (the train-live page's CharRNN)."""
+    import torch
+
+    from rnnviz import train
+
+    vocab = "".join(sorted(set(lab.sonnets()[0])))
+    torch.manual_seed(seed)
+    return train.CharRNN(train.CharRNNConfig(cell, len(vocab), H, layers, n_out)), vocab
+
+
+def upload(at, name: str, data: bytes):
+    at.file_uploader(key="hd_byo_file").upload(name, data, "application/octet-stream").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_uploaded_train_live_model_is_a_model_choice_and_is_drawn():
+    """The train-live page's download (rnnviz.byo.char_model_bytes) uploaded here becomes the model shown:
+    listed under Model, chosen, named, and the heatmap holds torch's own hidden states of it."""
+    import torch
+
+    from rnnviz import byo
+    from rnnviz.i18n import t
+
+    model, vocab = char_lm("GRU", H=12)
+    at = fresh()
+    ok(at)
+    label = t("hidden.model_upload", "en")  # the list shows labels; its value is the model's key
+    assert label not in widget(at, "hd_model").options
+    upload(at, "mine.pt", byo.char_model_bytes(model, vocab))
+    ok(at)
+    assert widget(at, "hd_model").options[-1] == label and widget(at, "hd_model").value == "upload"
+    assert any("mine.pt" in c.value and "nn.GRU, 12 units" in c.value for c in at.caption)
+    text = lab.sonnet_text(18)
+    x = torch.tensor([vocab.index(ch) for ch in text])
+    with torch.no_grad():
+        h, _ = model.double().rnn(model.inputs(x))  # (T, H)
+    heat = [f for f in figures(at) if f["data"][0]["type"] == "heatmap"][0]
+    np.testing.assert_allclose(decode(heat["data"][0]["z"]), h.numpy().T, atol=1e-6)
+    widget(at, "hd_model").set_value("rnn").run()  # the shipped models stay; the upload stays listed
+    ok(at)
+    assert widget(at, "hd_model").value == "rnn" and label in widget(at, "hd_model").options
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bad_uploads_give_a_clear_error_in_the_ui_language(lang, monkeypatch):
+    """A file that is not a one-layer character language model, or not a model at all, gives an error saying
+    why (translated where the hidden lab says it) and no traceback; a model kept before stays in use."""
+    import io
+
+    import torch
+
+    from rnnviz import byo
+    from rnnviz import streamlit_helpers as sh
+    from rnnviz.i18n import t
+
+    def saved(obj) -> bytes:
+        buf = io.BytesIO()
+        torch.save(obj, buf)
+        return buf.getvalue()
+
+    good, vocab = char_lm("LSTM", H=6)
+    names, _ = char_lm("GRU", H=6, n_out=3)
+    two, _ = char_lm("LSTM", H=6, layers=2)
+    wrong = byo.char_model_bytes(good, vocab[:-1])  # one character short: weight_ih has one column too many
+    bad = [
+        ("plain.pt", saved(torch.nn.LSTM(5, 7).state_dict()),
+         t("hidden.upload_plain", lang, name="plain.pt", kind="LSTM")),
+        ("names.pt", byo.char_model_bytes(names, vocab, ("a", "b", "c")),
+         t("hidden.upload_classes", lang, name="names.pt", n=3)),
+        ("two.pt", byo.char_model_bytes(two, vocab), t("hidden.upload_layers", lang, name="two.pt", layers=2)),
+        ("notes.pt", b"just some text, not a model", "not a readable PyTorch checkpoint"),
+        ("big.pt", b"\0" * (sh.UPLOAD_MB * 1024 * 1024 + 1), "the limit is"),
+        ("wrong.pt", wrong, "weight_ih_l0"),
+    ]
+    # the language for the page and for this process: AppTest formats the widgets' options here too when it
+    # sends the next run's widget states (outside a script run, where the session's language is not known)
+    monkeypatch.setattr(sh, "lang", lambda: lang)
+    at = AppTest.from_file(PAGE, default_timeout=600)
+    at.run()
+    ok(at)
+    assert at.title[0].value == t("hidden.title", lang)
+    for name, data, problem in bad:
+        upload(at, name, data)
+        errs = [e.value for e in at.error]
+        assert len(errs) == 1 and name in errs[0] and problem in errs[0], (name, errs)
+        assert t("hidden.model_upload", lang) not in widget(at, "hd_model").options and figures(at)
+    upload(at, "good.pt", byo.char_model_bytes(good, vocab))
+    ok(at)
+    assert widget(at, "hd_model").value == "upload"
+    for name, data, problem in bad[:2]:  # the model kept before stays listed and shown
+        upload(at, name, data)
+        assert any(problem in e.value for e in at.error)
+        assert widget(at, "hd_model").value == "upload" and any("good.pt" in c.value for c in at.caption)

@@ -72,3 +72,25 @@ def test_live_js_builds_the_server_unit_text():
     got = json.loads(out.stdout)
     for j in range(h.shape[1]):
         assert got[j] == P.unit_html(text, h[:, j], j), j
+
+
+def test_unit_text_is_shown_as_the_heatmap_shows_it_coloured_by_that_value():
+    """Each character's value is h to 3 decimals (the heatmap's hover and the caption), and its background is
+    plotly's colour of that value on [-1, 1] (#rrggbb); non-finite values are grey and shown as they are."""
+    from plotly.colors import sample_colorscale
+
+    from rnnviz.labs.gates_select import _compact
+    from rnnviz.plots.style import DIVERGING
+
+    h = states(T=40)
+    view = S.unit_view(h, "y" * 40, 0, "en")
+    for j in range(h.shape[1]):
+        bgs, shown, _ = view["data"][str(j)]
+        for t in range(h.shape[0]):
+            v = h[t, j]
+            if not np.isfinite(v):
+                assert (bgs[t], shown[t]) == ("#c8c8c8", "nan" if np.isnan(v) else str(v))
+                continue
+            assert shown[t] == f"{v:.3f}"
+            pos = min(max((float(shown[t]) + 1.0) / 2.0, 0.0), 1.0)
+            assert bgs[t] == _compact(sample_colorscale(DIVERGING, [pos], colortype="rgb")[0])
