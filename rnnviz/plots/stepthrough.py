@@ -21,6 +21,55 @@ FADED = "#d0d0d0"
 __all__ = ["diagram", "hidden_heatmap", "outputs_figure", "grad_figure", "truncation_figure"]
 
 
+ARROW_STYLES = ((FADED, 2), (X_COLOR, 2), (ACCENT, 2), (GRAD_COLOR, 3))
+"""(colour, width) of every kind of arrow in :func:`diagram`, bottom to top: one trace each, always
+present (possibly empty), so every step's frame has the same traces (rnnviz/assets/live.js swaps them
+one for one)."""
+_NOMINAL_PLOT_W = 650.0
+"""Width in px of the diagram's plot area in the app at 1280 px (the main column less the margins);
+used only to turn the arrows' px gaps into data units (a wider or narrower chart changes the gaps a little)."""
+_STANDOFF_PX = 16.0  # gap between a node's centre and an arrow's end (the nodes are 22-30 px across)
+_HEAD_PX = {2: 11, 3: 14}  # arrowhead marker size per line width
+
+
+def _arrow_traces(arrows: list[tuple], x_span: float, y_span: float, plot_h: float) -> list[go.Scatter]:
+    r"""The arrows as scatter traces, one per :data:`ARROW_STYLES` entry: a line from ``standoff`` px after
+    the tail to the arrowhead, a triangle marker (``symbol="arrow"``, rotated to the arrow's direction in
+    px) whose tip stops ``standoff`` px before the head.
+
+    Plotly draws an annotation arrow with its own text box and measures it on every redraw (~4 ms each
+    here, 15-20 arrows: 60% of a step change in the browser); a few traces cost about nothing extra.
+
+    Args:
+        arrows: ``(x0, y0, x1, y1, color, width)`` in data units, tail ``(x0, y0)`` to head ``(x1, y1)``.
+        x_span, y_span: the axes' ranges (data units across the plot area); plot_h: its height in px.
+    """
+    px_x, px_y = _NOMINAL_PLOT_W / x_span, plot_h / y_span  # px per data unit
+    traces = []
+    for color, width in ARROW_STYLES:
+        xs, ys, sizes, angles = [], [], [], []
+        head = _HEAD_PX[width]
+        for x0, y0, x1, y1, c, w in arrows:
+            if (c, w) != (color, width):
+                continue
+            dx, dy = (x1 - x0) * px_x, (y1 - y0) * px_y  # the arrow in px (y up)
+            length = float(np.hypot(dx, dy))
+            if length <= 2 * _STANDOFF_PX + head:
+                continue
+            ux, uy = dx / length / px_x, dy / length / px_y  # one px along the arrow, in data units
+            a = _STANDOFF_PX
+            b = length - _STANDOFF_PX - head / 2  # the marker's centre: its tip ends at the standoff
+            xs += [x0 + a * ux, x0 + b * ux, None]
+            ys += [y0 + a * uy, y0 + b * uy, None]
+            sizes += [0, head, 0]
+            angles += [0.0, float(np.degrees(np.arctan2(dx, dy))), 0.0]  # clockwise from "up"
+        traces.append(go.Scatter(
+            x=xs, y=ys, mode="lines+markers", showlegend=False, hoverinfo="skip", cliponaxis=False,
+            line=dict(color=color, width=width),
+            marker=dict(symbol="arrow", size=sizes, angle=angles, color=color, line=dict(width=0))))
+    return traces
+
+
 def _rows(res: L.Result) -> dict[str, float]:
     """y position of each row of nodes."""
     if res.problem.pattern == "bidirectional":
@@ -42,12 +91,11 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     labels = L.slot_labels(res)
     fig = go.Figure()
     ann = []
+    arrows = []  # (x0, y0, x1, y1, color, width): drawn as traces (_arrow_traces), not annotations
     nodes = {"x": [], "h": [], "o": [], "L": []}  # (x, y, text, faded)
 
-    def arrow(x0, y0, x1, y1, color, dash=False, width=2, text=None):
-        ann.append(dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                        arrowhead=2, arrowsize=1.2, arrowwidth=width, arrowcolor=color, standoff=16, startstandoff=16,
-                        text=""))
+    def arrow(x0, y0, x1, y1, color, width=2, text=None):
+        arrows.append((x0, y0, x1, y1, color, width))
         if text:
             ann.append(dict(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=text, showarrow=False, xref="x", yref="y",
                             font=dict(size=FONT_SIZE - 2, color=color), bgcolor="rgba(255,255,255,0.85)"))
@@ -113,6 +161,10 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     # the current slot
     fig.add_shape(type="rect", x0=cur - 0.45, x1=cur + 0.45, y0=-0.5, y1=rows["L"] + 0.5,
                   fillcolor="rgba(255,127,14,0.15)", line=dict(color=ACCENT, width=3), layer="below")
+    height = 430 if p.pattern != "bidirectional" else 500
+    y_range = [-0.6, rows["L"] + 0.7]
+    for tr in _arrow_traces(arrows, x_span=n + 0.4, y_span=y_range[1] - y_range[0], plot_h=height - 140):
+        fig.add_trace(tr)  # under the nodes
     colors = {"x": X_COLOR, "h": H_COLOR, "o": O_COLOR, "L": L_COLOR}
     symbols = {"x": "square", "h": "circle", "o": "diamond", "L": "star"}
     names = {"x": _t("stepthrough.node_x", lang), "h": _t("stepthrough.node_h", lang),
@@ -133,10 +185,10 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     fig.update_xaxes(range=[-0.7, n - 0.3], showgrid=False, zeroline=False, tickmode="array",
                      tickvals=list(range(n)), ticktext=[str(j + 1) for j in range(n)],
                      title_text=_t("stepthrough.axis_step", lang))
-    fig.update_yaxes(range=[-0.6, rows["L"] + 0.7], showgrid=False, zeroline=False, showticklabels=False, ticks="", showline=False)
+    fig.update_yaxes(range=y_range, showgrid=False, zeroline=False, showticklabels=False, ticks="", showline=False)
     title = _t("stepthrough.diagram_title", lang, t=cur + 1, n=n,
                phase=_t(f"stepthrough.phase_{'forward' if fwd else 'backward'}", lang))
-    return apply_style(fig, title=title, height=430 if p.pattern != "bidirectional" else 500)
+    return apply_style(fig, title=title, height=height)
 
 
 def _slot_matrix(res: L.Result, arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:

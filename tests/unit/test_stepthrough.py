@@ -446,9 +446,16 @@ def test_diagram_highlight_follows_the_step():
     # truncation draws the cut lines, the backward phase the gradient arrows
     res2 = L.compute(L.StepConfig(st_weights="random", st_k=2))
     assert L.cut_after(res2) == [1.5]
-    n_fwd = len(P.diagram(res2, 1, "forward").layout.annotations)
-    n_bwd = len(P.diagram(res2, 1, "backward").layout.annotations)
-    assert n_bwd > n_fwd
+
+    def heads(fig, color):  # arrowheads drawn in ``color`` (the arrows are traces, see P.ARROW_STYLES)
+        return sum(1 for tr in fig.data if tr.line.color == color and tr.marker.symbol == "arrow"
+                   for size in tr.marker.size or () if size)
+
+    fwd, bwd = P.diagram(res2, 1, "forward"), P.diagram(res2, 1, "backward")
+    assert heads(fwd, P.GRAD_COLOR) == 0 and heads(bwd, P.GRAD_COLOR) > 0
+    assert heads(fwd, P.ACCENT) > 0  # the arrows into the current slot
+    # every step has the same traces (the browser swaps them one for one)
+    assert len({len(P.diagram(res2, t, ph).data) for t in (1, 2, 3, 4) for ph in ("forward", "backward")}) == 1
 
 
 def test_many_to_one_has_one_output_everywhere():
