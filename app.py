@@ -35,10 +35,16 @@ PAGES = [
 ]
 
 nav = st.navigation(PAGES)
-# Less empty space above the title: on a 1280x720 projector every line counts. Static CSS only.
-st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}"
-        ".st-key-rv_prefetch{display:none}"
-        ".st-key-rv_subtitle{margin-top:-1.1rem}.st-key-rv_subtitle p{font-size:1.3rem;color:#5c5f6a}</style>")
+# Less empty space above the title: on a 1280x720 projector every line counts. Static CSS only, written
+# by st.markdown: on a first load of /hidden it applied 1-3 s after the title appeared, before the first
+# chart was drawn, where st.html's element (Streamlit loads it lazily) stayed a placeholder until the
+# run ended (~12 s here), so the drawn page jumped up 113 px then (68 px of padding and the 45 px
+# placeholder of the prefetch element, which this CSS hides). The markdown's own element is hidden too.
+st.markdown("<style class='rv-css'>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}"
+            ".st-key-rv_prefetch{display:none}"
+            "[data-testid='stElementContainer']:has(> [data-testid='stMarkdown'] style.rv-css){display:none}"
+            ".st-key-rv_subtitle{margin-top:-1.1rem}.st-key-rv_subtitle p{font-size:1.3rem;color:#5c5f6a}</style>",
+            unsafe_allow_html=True)
 sh.prefetch_plotly()  # the browser parses plotly.js while this script runs (see its docstring)
 sh.language_selector()
 sh.export_format_selector()
