@@ -252,3 +252,39 @@ def test_lab_connectivity_readout_runs_on_one_blas_thread(monkeypatch):
     lab.influence(model, lab.sonnet_text(1)[:30], "top")
     influence.connectivity(model.rnn, model.encode("shall i"), model.readout)
     assert seen == [1, 1]
+
+
+def test_from_upload_reads_the_train_live_file_and_refuses_other_models():
+    """The train-live page's file (rnnviz.byo.char_model_bytes), read by the one safe loader, is a CharLM whose
+    states and next-character probabilities equal torch's on the original model; a plain module, a names
+    classifier and a stacked model are refused with the key of their UI string."""
+    import io
+
+    from rnnviz import byo
+    from rnnviz.charmodel import CharRNN, CharRNNConfig
+
+    torch.manual_seed(1)
+    model = CharRNN(CharRNNConfig("LSTM", len(VOCAB), 5))
+    up = byo.load_upload(byo.char_model_bytes(model, VOCAB), name="m.pt")
+    lm = M.from_upload(up)
+    assert (lm.key, lm.source, lm.cell, lm.vocab, lm.H) == ("upload", "upload", "LSTM", VOCAB, 5)
+    st = run(lm, TEXT)
+    x = torch.tensor([VOCAB.index(c) for c in TEXT])
+    with torch.no_grad():
+        ref = model.double()
+        h, _ = ref.rnn(ref.inputs(x))
+        p = torch.softmax(ref.readout(h), -1)
+    np.testing.assert_allclose(st.h, h.numpy(), atol=1e-6)  # float32 weights in the file
+    np.testing.assert_allclose(st.probs, p.numpy(), atol=1e-6)
+
+    buf = io.BytesIO()
+    torch.save(nn.GRU(3, 4).state_dict(), buf)
+    cases = [(buf.getvalue(), "hidden.upload_plain", {"name": "p.pt", "kind": "GRU"}),
+             (byo.char_model_bytes(CharRNN(CharRNNConfig("RNN", len(VOCAB), 4, 1, 2)), VOCAB, ("en", "fr")),
+              "hidden.upload_classes", {"name": "p.pt", "n": 2}),
+             (byo.char_model_bytes(CharRNN(CharRNNConfig("GRU", len(VOCAB), 4, 2)), VOCAB),
+              "hidden.upload_layers", {"name": "p.pt", "layers": 2})]
+    for data, why, fmt in cases:
+        with pytest.raises(M.NotALanguageModel) as err:
+            M.from_upload(byo.load_upload(data, name="p.pt"))
+        assert (err.value.why, err.value.fmt) == (why, fmt)
