@@ -9,7 +9,7 @@ Linear readout (y_t = log-probability of the model's top prediction):
    row t (``retain_graph=True``), and, where torch supports it, all rows at once with
    ``is_grads_batched=True`` (vmap over the T seeds);
 3. the largest difference between the two arrays;
-4. the same for GRU and vanilla RNN, and the page's default (three H = 64 cells, T = 200).
+4. the same for GRU and vanilla RNN (H = 128), and for an LSTM of the page's shipped size (H = 64).
 
 Run: ``python bench/bench_hidden.py [--repeat 7]``. Target: at most 100 ms for (1) on a quiet machine.
 """
