@@ -19,7 +19,7 @@ from rnnviz.text import percent
 from rnnviz.labs import stepthrough as lab
 from rnnviz.labs import stepthrough_latex as tex
 from rnnviz.plots import stepthrough as plots
-from rnnviz.plots.style import frame_of
+from rnnviz.plots.style import changing_parts, frame_of
 
 tr = sh.tr
 D = lab.StepConfig()
@@ -160,10 +160,12 @@ def step_charts(phase: str) -> tuple[str, ...]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def step_frames(key: tuple, phase: str, lang: str) -> str:
-    """The JSON of every step's frames of every step chart, for the browser."""
+    """The JSON of every step's frames of every step chart, for the browser: only what differs between the
+    steps (rnnviz.plots.style.changing_parts; the rest is on screen already, the same at every step)."""
     n = len(compute(key).slots)
     charts = {chart: {"meta": _meta(chart, key, phase, lang),
-                      "frames": [frame_of(step_figure(chart, key, phase, lang, t)) for t in range(1, n + 1)]}
+                      "frames": changing_parts([frame_of(step_figure(chart, key, phase, lang, t))
+                                                for t in range(1, n + 1)])}
               for chart in step_charts(phase)}
     return json.dumps(charts, allow_nan=False)
 

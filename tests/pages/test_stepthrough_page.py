@@ -78,6 +78,22 @@ def _frames(at: AppTest, chart: str) -> list[dict]:
     return live_data(at)["charts"][chart]["frames"]
 
 
+def _shown(at: AppTest, chart: str) -> list[dict]:
+    """What the browser shows of ``chart`` at each step: the server's figure with frame ``t`` copied over it,
+    as rnnviz/assets/live.js applyFrame does (each trace's entries; the layout's, one level deep). The
+    frames carry only what differs between steps (rnnviz.plots.style.changing_parts)."""
+    spec = json.loads(_specs(at)[chart])
+    assert spec["layout"]["meta"] == live_data(at)["charts"][chart]["meta"]  # the frames belong to this figure
+    out = []
+    for f in _frames(at, chart):
+        assert len(f["data"]) == len(spec["data"])
+        layout = dict(spec["layout"])
+        for k, v in f["layout"].items():
+            layout[k] = {**layout[k], **v} if isinstance(v, dict) and isinstance(layout.get(k), dict) else v
+        out.append({"data": [{**tr, **(u or {})} for tr, u in zip(spec["data"], f["data"])], "layout": layout})
+    return out
+
+
 def _set_step(at: AppTest, t: int) -> AppTest:
     """What the page's callback does when the browser's choice settles."""
     at.session_state["st_t"] = t
@@ -113,8 +129,8 @@ def test_displayed_numbers_are_the_engine_values():
         return torch.nn.functional.cross_entropy(hs @ W.T + b, y, reduction="sum")
 
     tr = rnnviz.trace(m, X, loss=loss)
-    diagram = _frames(at, "st_fig_diagram")
-    heat = _frames(at, "st_fig_heat")
+    diagram = _shown(at, "st_fig_diagram")
+    heat = _shown(at, "st_fig_heat")
     for t in range(1, 5):
         shown = re.findall(r"-?\d+\.\d{3}", "\n".join(_step_latex(at, t)))
         for v in list(tr.h[t - 1]) + list(tr.pre[t - 1]):
@@ -127,7 +143,7 @@ def test_displayed_numbers_are_the_engine_values():
     at.radio(key="st_phase").set_value("backward").run()
     _ok(at)
     assert _select(at)["value"] == 4 and _select(at)["dir"] == "backward"  # the backward phase starts at t = T
-    grads = _frames(at, "st_fig_grad")
+    grads = _shown(at, "st_fig_grad")
     for t in (4, 3, 2, 1):
         shown = re.findall(r"-?\d+\.\d{3}", "\n".join(_step_latex(at, t)))
         for v in list(tr.grad_h[t - 1]) + list(tr.grad_direct[t - 1]):

@@ -509,3 +509,28 @@ def test_every_displayed_delta_line_adds_up():
                 assert np.all(np.abs(fo + fn - d) <= 1e-3 + 1e-9), (cfg, t, line)
                 lines += 1
     assert lines > 150
+
+
+def test_step_frames_keep_what_changes_and_the_rest_is_the_figure():
+    """The browser copies each frame over the chart the server drew (rnnviz/assets/live.js), so a frame may
+    leave out only what every step has the same: copied over any step's figure, frame t is step t's figure."""
+    import json
+
+    from rnnviz.plots import stepthrough as P
+    from rnnviz.plots.style import changing_parts, frame_of
+
+    res = L.compute(L.StepConfig(st_weights="random", st_k=2))
+    n = len(res.slots)
+    for phase in ("forward", "backward"):
+        for make in (lambda t: P.diagram(res, t, phase), lambda t: P.hidden_heatmap(res, t),
+                     lambda t: P.outputs_figure(res, t), lambda t: P.grad_figure(res, t)):
+            full = [json.loads(json.dumps(frame_of(make(t)))) for t in range(1, n + 1)]
+            parts = changing_parts(full)
+            for base in full:  # the server's figure at any step
+                for want, f in zip(full, parts):
+                    data = [{**tr, **u} for tr, u in zip(base["data"], f["data"])]
+                    layout = {**base["layout"], **f["layout"]}
+                    assert data == want["data"] and layout == want["layout"]
+    heat = changing_parts([frame_of(P.hidden_heatmap(res, t)) for t in range(1, n + 1)])
+    assert heat[0]["data"] == [{}] and set(heat[0]["layout"]) == {"shapes"}  # only the frame moves
+    assert not any("bdata" in json.dumps(tr) for tr in frame_of(P.hidden_heatmap(res, 1))["data"])  # plain lists
