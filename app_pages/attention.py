@@ -159,6 +159,9 @@ tab_heat, tab_step, tab_bn, tab_tf = st.tabs([tr("attention.tab_heat"), tr("atte
 # ----------------------------------------------------------------------------- the step view: the step is
 # chosen in the browser; every step's summary is drawn (only the chosen one shown), the charts carry a frame per step
 t = cfg.att_step
+# the step charts are drawn at the step they were first drawn at for these settings (the browser puts the
+# chosen step's frame on them): a settle rerun sends the same figures, so the browser redraws none
+t_drawn = sh.drawn_choice("att_step", (kind, text, lang), t)
 with tab_step:
     controls = st.empty()  # filled last: the frames are built after the charts of step t are on screen
     for k in range(1, DATES.TARGET_LEN + 1):
@@ -169,18 +172,18 @@ with tab_step:
             if summ["focus"] is not None:
                 i, x, w = summ["focus"]
                 st.markdown(tr("attention.step_focus", i=i, x=plots._show(x), w=w))
-    sh.chart(step_chart("att_fig_step", kind, text, lang, t), width="stretch", key="att_fig_step")
+    sh.chart(step_chart("att_fig_step", kind, text, lang, t_drawn), width="stretch", key="att_fig_step")
     left, right = st.columns(2)
     with left:
-        sh.chart(step_chart("att_fig_vectors", kind, text, lang, t), width="stretch", key="att_fig_vectors")
+        sh.chart(step_chart("att_fig_vectors", kind, text, lang, t_drawn), width="stretch", key="att_fig_vectors")
     with right:
-        sh.chart(step_chart("att_fig_probs", kind, text, lang, t), width="stretch", key="att_fig_probs")
+        sh.chart(step_chart("att_fig_probs", kind, text, lang, t_drawn), width="stretch", key="att_fig_probs")
 
 with tab_heat:
     if dec.weights is None:
         st.info(tr("attention.baseline_info"), icon=":material/info:")
     else:
-        sh.chart(step_chart("att_fig_heat", kind, text, lang, t), width="stretch", key="att_fig_heat")
+        sh.chart(step_chart("att_fig_heat", kind, text, lang, t_drawn), width="stretch", key="att_fig_heat")
         sh.downloads(export.attention_export(dec, kind), key="att_dl")
 
 with tab_bn:

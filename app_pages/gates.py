@@ -338,13 +338,15 @@ if shipped is not None:  # the answer and the heatmaps were shipped: now torch, 
     res = analyse(key, models)
 sh.downloads(export.gates_export(res), key="gt_dl")
 
-# ---- one unit
+# ---- one unit: drawn for the unit first drawn for these settings; the browser puts the chosen unit's frame
+# on it, so a settle rerun sends the same figures and the browser redraws none (sh.drawn_choice)
+unit_drawn = sh.drawn_choice("gt_unit", (key, lang), unit)
 st.subheader(tr("gates.sec_unit"))
-sh.chart(unit_figure(key, lang, unit, models), width="stretch", key="gt_fig_unit")
+sh.chart(unit_figure(key, lang, unit_drawn, models), width="stretch", key="gt_fig_unit")
 
 # ---- gradient path
 st.subheader(tr("gates.sec_path"))
-sh.chart(path_figure(key, lang, unit, models), width="stretch", key="gt_fig_path")
+sh.chart(path_figure(key, lang, unit_drawn, models), width="stretch", key="gt_fig_path")
 ps = lab.path_summary(res.carry, res.rnn_path)
 st.caption(tr("gates.path_note" if cell == "LSTM" else "gates.path_note_gru") + " "
            + tr("gates.path_numbers", cell=cell, gate="f" if cell == "LSTM" else "z", best=ps["best"],

@@ -195,7 +195,10 @@ def step_view() -> None:
     t = lab.clamp_step(st.session_state.get("st_t", 1), n)
     controls = c2.empty()  # filled last: the frames are built after the charts of step t are on screen
     charts = step_charts(phase)
-    sh.chart(step_figure(charts[0], key, phase, lang, t), width="stretch", key=charts[0])
+    # drawn at the step first drawn for these settings; the browser puts the chosen step's frame on them, so
+    # a settle rerun sends the same figures and the browser redraws none (sh.drawn_choice)
+    t_drawn = sh.drawn_choice("st_step", (key, phase, lang), t)
+    sh.chart(step_figure(charts[0], key, phase, lang, t_drawn), width="stretch", key=charts[0])
     heading = "stepthrough.forward_eqs" if phase == "forward" else "stepthrough.backward_eqs"
     for k, lines in enumerate(step_latex(key, phase), start=1):
         with st.container(key=f"st_eq_{k}"):  # the browser shows the chosen step's equations only
@@ -205,7 +208,7 @@ def step_view() -> None:
         sh.latex_lines(tex.weights_latex(res), nested=True)
     for col, chart in zip(st.columns(2), charts[1:]):
         with col:
-            sh.chart(step_figure(chart, key, phase, lang, t), width="stretch", key=chart)
+            sh.chart(step_figure(chart, key, phase, lang, t_drawn), width="stretch", key=chart)
     sh.downloads(*export.stepthrough_exports(res), key="st_dl")
     select = {"param": "st_t", "value": t, "n": n, "dir": phase, "groups": ["st_eq"],
               "play_ms": int(round(1000 * float(speed))),

@@ -3,8 +3,9 @@
 Per lab, with the minimal one-slider page (bench/minimal_app.py) measured in the same run as the baseline:
 
 - main control: key press on its slider -> every chart redrawn (median, p95), on a warm server;
-- drag: chart updates per second while the control is dragged for one second, button held (a plotly
-  slider in the chart if the page has one, else the Streamlit slider, which updates only on release: 0/s);
+- drag: chart updates per second while the control is dragged for one second from its thumb to the far end
+  of its track, button held (a plotly slider in the chart if the page has one, else the Streamlit slider or
+  the live range), with the number of slider values the drag crossed;
 - cold load: a fresh server, the first browser, navigation -> the first chart plotted;
 
 and a burst: a fresh server, 20 browser contexts opening different deep links (both languages) at the
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.e2e.conftest import (  # noqa: E402
-    ALL_CHARTS_SIG, CHROMIUM, CHROMIUM_ARGS, _free_port, drag_redraws, goto, open_burst, session_problems,
+    ALL_CHARTS_SIG, CHROMIUM, CHROMIUM_ARGS, _free_port, drag_path, drag_redraws, goto, open_burst, session_problems,
     start_server, stop_server, wait_for_chart_change, wait_for_rerun)
 
 VIEW = {"width": 1280, "height": 720}
@@ -100,22 +101,44 @@ def press_latencies(page, key: str, presses: int) -> list[float]:
     return out
 
 
-def drag_rate(page, key: str | None) -> tuple[float, str] | None:
-    """Chart updates per second during a one-second drag of the lab's control (None if it has none)."""
+def thumb_and_track(page, key: str) -> tuple[float, float, float, int]:
+    """(x of the thumb's centre, y, x of the track's far end from the thumb, slider values between them)
+    of the control ``key``: a Streamlit slider (its thumb: the parent of its value label) or a live range
+    (an <input type=range>, whose thumb sits at value's share of its width)."""
+    now, lo, hi, step = slider_input(page, key).evaluate(
+        "e => [Number(e.value), Number(e.min), Number(e.max), Number(e.step) || 1]")
+    if is_live(page, key):
+        box = slider_input(page, key).bounding_box()
+        pad = 8  # half the thumb: the thumb's centre runs from pad to width - pad
+        x = box["x"] + pad + (box["width"] - 2 * pad) * (now - lo) / ((hi - lo) or 1)
+        left, right, y = box["x"] + pad, box["x"] + box["width"] - pad, box["y"] + box["height"] / 2
+    else:
+        thumb = page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]').first.locator("..").bounding_box()
+        track = page.locator(f'.st-key-{key} [data-testid="stSlider"]').first.bounding_box()
+        x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
+        left, right = track["x"] + thumb["width"] / 2, track["x"] + track["width"] - thumb["width"] / 2
+    to_right = right - x >= x - left
+    values = round((hi - now if to_right else now - lo) / step)
+    return x, y, (right + 4 if to_right else left - 4), values
+
+
+def drag_rate(page, key: str | None) -> tuple[float, str, int] | None:
+    """Chart updates per second during a one-second drag of the lab's control from its thumb to the far end
+    of its track, as a lecturer sweeps it (None if it has none), what was dragged, and how many slider values
+    the drag crossed (at most one update each: fewer than 30 values cannot give 30 updates/s)."""
     grip = page.locator(PLOTLY_GRIP)
     if grip.count():
-        handle, what = grip.first, "plotly slider"
-    elif key and is_live(page, key):
-        handle, what = slider_input(page, key), "live range"
-    elif key and slider_input(page, key).count():
-        handle, what = slider_input(page, key).locator("xpath=../.."), "Streamlit slider"  # the thumb
-    else:
+        changes, seconds = drag_redraws(page, grip.first, dx=120, seconds=1.0, sig=ALL_CHARTS_SIG)
+        wait_for_rerun(page)
+        return changes / seconds, "plotly slider", 0
+    if not key or not slider_input(page, key).count():
         return None
-    now, lo, hi = (slider_input(page, key).evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]")
-                   if what != "plotly slider" else (0, 0, 1))
-    changes, seconds = drag_redraws(page, handle, dx=-120 if now > (lo + hi) / 2 else 120, seconds=1.0, sig=ALL_CHARTS_SIG)
+    what = "live range" if is_live(page, key) else "Streamlit slider"
+    page.locator(f".st-key-{key}").first.scroll_into_view_if_needed()
+    x, y, end, values = thumb_and_track(page, key)
+    changes, seconds = drag_path(page, x, y, end, seconds=1.0, sig=ALL_CHARTS_SIG)
     wait_for_rerun(page)
-    return changes / seconds, what
+    return changes / seconds, what, values
 
 
 def load_to_first_chart(page, url: str) -> float:
@@ -191,6 +214,8 @@ def main() -> None:
                 if key:  # a live component is drawn last, after the charts (its data is built then)
                     page.locator(f".st-key-{key}").first.wait_for(state="attached", timeout=180_000)
                     wait_for_rerun(page, 180)
+                    # the control itself: a live component draws its own once its data has arrived
+                    slider_input(page, key).wait_for(state="attached", timeout=180_000)
                     reveal(page, key)
                 if key and slider_input(page, key).count():
                     row["press"] = press_latencies(page, key, args.presses)
@@ -211,7 +236,7 @@ def main() -> None:
         press = summary(name, row["press"]) if row.get("press") else "no slider control (n/a)"
         ratio = f"{statistics.median(row['press']) / base:8.2f}x" if row.get("press") else f"{'':9s}"
         drag = row.get("drag")
-        drag_s = f"{drag[0]:5.1f}/s {drag[1]:>16s}" if drag else f"{'n/a':>22s}"
+        drag_s = f"{drag[0]:5.1f}/s {drag[1]:>16s} ({drag[2]} values)" if drag else f"{'n/a':>22s}"
         cold = f"{row['cold'] / 1e3:7.2f} s" if "cold" in row else f"{'':9s}"
         lines.append(f"{name:13s} {press:54s} {ratio}  {drag_s}  {cold}")
     if burst_result:

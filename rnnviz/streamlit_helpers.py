@@ -634,6 +634,24 @@ def katex_url() -> str | None:
     return f"static/js/{found[0].name}" if found else None
 
 
+def drawn_choice(name: str, family: tuple, value):
+    """The choice to draw the server's figures of a live component at: the one they were first drawn at
+    for ``family`` (what else the figures depend on: settings, language) in this session, else ``value``.
+
+    A choice made in the browser reaches the server when it settles (``live``); that "settle" rerun
+    would otherwise draw the charts again for the new choice. Streamlit's element id hashes the figure,
+    so a new figure is a new element, and the browser re-creates every chart (a full plotly draw each)
+    0.6-0.8 s after the choice, which the browser already shows. Drawn for the same choice, the figure is
+    byte-identical: the element is kept and plotly draws nothing; the live component puts the chosen
+    frame on it (rnnviz/assets/live.js: applyFrame changes only what differs). A new ``family`` draws ``value`` and remembers it."""
+    store = f"_rv_drawn_{name}"
+    kept = st.session_state.get(store)
+    if kept is not None and kept[0] == family:
+        return kept[1]
+    st.session_state[store] = (family, value)
+    return value
+
+
 def live(key: str, data_json: str, *, on_change=None):
     """Charts that change in the browser, without a script rerun (``rnnviz/assets/live.js``).
 

@@ -18,7 +18,8 @@
 //           [data-rv-slot=slot] shows the view built here from data["v1,v2"] (see fill, coloredHtml);
 //           without data for the pair it shows `pending`. The URL's ?param= are rewritten in place, and the
 //           choice reaches the server (setStateValue "value", {param: v}) when it settles.
-// Every applied frame increments window.__rnnvizLive.updates[chart key] (read by tests and bench/bench_ui.py);
+// Every frame that changes a chart increments window.__rnnvizLive.updates[chart key] (read by tests and
+// bench/bench_ui.py; a frame already on the chart changes nothing);
 // window.__rnnvizLive.targets lists the chart keys of every component (tests wait until those are plotted).
 // While window.__rnnvizLive.hold is true a settled choice waits (it is sent once hold is false again): tests
 // use it to see a choice drawn in the browser while no script run can have been started by it.
@@ -100,27 +101,131 @@ function chartDiv(key) {
   return document.querySelector(`.st-key-${key} .js-plotly-plot`);
 }
 
-function merge(base, upd) {
-  // one level deep: {yaxis: {range}} keeps the rest of yaxis
-  const out = Object.assign({}, base);
+const plain = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && !("bdata" in v);
+const strings = new WeakMap();  // frame object -> its JSON (frames never change)
+function json(v) {
+  let s = strings.get(v);
+  if (s === undefined) { s = JSON.stringify(v); strings.set(v, s); }
+  return s;
+}
+const TYPED = { f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array, i2: Int16Array,
+  u2: Uint16Array, i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray };
+const decoded = new WeakMap();  // {dtype, bdata} -> its numbers
+/** The numbers of an array value, flat (row after row): plotly's base64 form {dtype, bdata, shape} (how
+ * the figures arrive), a typed array, or a (nested) array of numbers (plotly may hold either once it has
+ * drawn the chart); null for anything else. */
+function numbers(v) {
+  if (ArrayBuffer.isView(v)) return v;
+  if (v && typeof v === "object" && "bdata" in v) {
+    let out = decoded.get(v);
+    if (!out && TYPED[v.dtype]) {
+      const raw = atob(v.bdata);
+      const bytes = new Uint8Array(raw.length);
+      for (let k = 0; k < raw.length; k++) bytes[k] = raw.charCodeAt(k);
+      out = new TYPED[v.dtype](bytes.buffer);
+      decoded.set(v, out);
+    }
+    return out || null;
+  }
+  if (!Array.isArray(v)) return null;
+  if (v.every((e) => typeof e === "number" || e === null)) return v;
+  if (v.every((e) => ArrayBuffer.isView(e) || Array.isArray(e))) {
+    const rows = v.map(numbers);
+    return rows.every((r) => r) ? rows.flatMap((r) => Array.from(r)) : null;
+  }
+  return null;
+}
+function sameNumbers(a, b) {  // NaN and null (a gap) alike
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k], y = b[k];
+    if (x !== y && !((x === null || Number.isNaN(x)) && (y === null || Number.isNaN(y)))) return false;
+  }
+  return true;
+}
+function same(a, b, pristine) {  // a: what the chart holds now (pristine: another frame's value), b: the frame's
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (pristine) return json(a) === json(b);
+  const na = numbers(a), nb = numbers(b);
+  if (na && nb) return sameNumbers(na, nb);
+  return JSON.stringify(a) === json(b);
+}
+/** {"a.b.c": leaf} for a nested object: plotly's attribute strings (typed arrays {dtype, bdata} are leaves). */
+function flatten(obj, prefix, out) {
+  for (const [k, v] of Object.entries(obj)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (plain(v) && Object.keys(v).length) flatten(v, path, out); else out[path] = v;
+  }
+  return out;
+}
+function get(obj, path) {  // the value at a flattened path ("annotations[3].font.color")
+  let o = obj;
+  for (const part of path.split(".")) {
+    if (o === null || o === undefined) return undefined;
+    const m = /^(.*)\[(\d+)\]$/.exec(part);
+    o = m ? (o[m[1]] || [])[Number(m[2])] : o[part];
+  }
+  return o;
+}
+
+/** The layout attributes (plotly relayout strings) where `upd` differs from what the chart holds (`lay`).
+ * Arrays of objects (annotations, shapes) are compared item by item: an item whose attributes are all
+ * in place is edited in place (plotly redraws that item only); one with another set of attributes, or an
+ * array of another length, is replaced. */
+function layoutEdits(lay, upd, pristine) {
+  const out = {};
+  const eq = (a, b) => same(a, b, pristine);
   for (const [k, v] of Object.entries(upd || {})) {
-    out[k] = v && typeof v === "object" && !Array.isArray(v) && base[k] && typeof base[k] === "object"
-      ? Object.assign({}, base[k], v) : v;
+    const cur = lay[k];
+    if (Array.isArray(v) && v.length && v.every(plain)) {
+      if (!Array.isArray(cur) || cur.length !== v.length) { if (!eq(cur, v)) out[k] = v; continue; }
+      v.forEach((item, i) => {
+        const now = cur[i];
+        const want = flatten(item, "", {});
+        const have = plain(now) ? flatten(now, "", {}) : null;
+        if (!have || Object.keys(have).some((p) => !(p in want))) { if (!eq(now, item)) out[`${k}[${i}]`] = item; return; }
+        for (const [p, val] of Object.entries(want)) if (!eq(have[p], val)) out[`${k}[${i}].${p}`] = val;
+      });
+    } else if (plain(v)) {
+      for (const [p, val] of Object.entries(flatten(v, k, {}))) if (!eq(get(lay, p), val)) out[p] = val;
+    } else if (!eq(cur, v)) out[k] = v;
   }
   return out;
 }
 
-/** Draw `frame` on the chart keyed `key`: true when drawn; false when the chart is another figure (its
- * layout.meta is not `meta`); WAIT when it is not plotted yet (its element is still mounting or plotly.js
- * still loading: a choice made before the page finished drawing), so the caller tries again. */
+/** Draw `frame` on the chart `key` by changing only what differs from what it draws now: one
+ * Plotly.update of the changed trace attributes (per trace) and layout attributes, none if nothing
+ * differs. What it draws now is the frame applied last (gd.__rvFrame: frames compare as their JSON), else
+ * the server's figure (gd.data, gd.layout; plotly may hold arrays decoded, see numbers). Plotly.update
+ * edits gd.data / gd.layout in place, the objects Streamlit's chart element holds as its figure, so a
+ * later resize of the element redraws this frame, not the server's figure.
+ * Returns true when drawn; false when the chart is another figure (its layout.meta is not `meta`); WAIT
+ * when it is not plotted yet (its element is still mounting or plotly.js still loading: a choice made
+ * before the page finished drawing), so the caller tries again. */
 const WAIT = "wait";
 function applyFrame(key, meta, frame) {
   const gd = chartDiv(key);
   if (!gd || !window.Plotly || !gd.data || !gd._fullLayout) return WAIT;
   if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
-  const data = gd.data.map((tr, i) => (frame.data && frame.data[i] ? Object.assign({}, tr, frame.data[i]) : tr));
-  window.Plotly.react(gd, data, merge(gd.layout, frame.layout));
-  live.updates[key] = (live.updates[key] || 0) + 1;
+  const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
+  const now = prev || gd;
+  const perPath = {};  // attribute -> {trace index: value}
+  (frame.data || []).forEach((upd, i) => {
+    if (!upd) return;
+    for (const [p, val] of Object.entries(flatten(upd, "", {}))) {
+      if (!same(get(now.data[i], p), val, !!prev)) (perPath[p] = perPath[p] || {})[i] = val;
+    }
+  });
+  const traces = [...new Set(Object.values(perPath).flatMap((m) => Object.keys(m).map(Number)))].sort((a, b) => a - b);
+  const data = {};
+  for (const [p, m] of Object.entries(perPath)) data[p] = traces.map((i) => (i in m ? m[i] : undefined));
+  const lay = layoutEdits(now.layout || {}, frame.layout, !!prev);
+  if (traces.length || Object.keys(lay).length) {
+    window.Plotly.update(gd, data, lay, traces.length ? traces : undefined);
+    live.updates[key] = (live.updates[key] || 0) + 1;
+  }
+  gd.__rvFrame = frame;
   return true;
 }
 
@@ -135,7 +240,10 @@ export default function (component) {
   const charts = cfg.charts || {};
   live.targets = live.targets || {};  // every chart a component draws on (tests wait until they are plotted)
   for (const key of Object.keys(charts)) live.targets[key] = true;
-  const at = {};  // chart key -> the frame it shows (absent: not known)
+  // chart key -> {gd, i}: the chart element and the frame it shows (absent: not known). Bound to the element:
+  // a chart Streamlit re-creates (a new figure) shows the server's figure again, whatever the old one showed.
+  const at = {};
+  const shows = (key, i) => !!at[key] && at[key].i === i && at[key].gd === chartDiv(key);
   let pending = null;
   let raf = 0;
   let retry = 0;
@@ -144,13 +252,13 @@ export default function (component) {
 
   /** Every chart shows frame i (the server drew it), or, for i = -1, what they show is not known. */
   function shownBy(i) {
-    for (const key of Object.keys(charts)) if (i >= 0) at[key] = i; else delete at[key];
+    for (const key of Object.keys(charts)) if (i >= 0) at[key] = { gd: chartDiv(key), i }; else delete at[key];
   }
   function show(i) {
     let waiting = false;
     for (const [key, c] of Object.entries(charts)) {
-      if (at[key] === i || !c.frames[i]) continue;
-      if (applyFrame(key, c.meta, c.frames[i]) === WAIT) waiting = true; else at[key] = i;
+      if (shows(key, i) || !c.frames[i]) continue;
+      if (applyFrame(key, c.meta, c.frames[i]) === WAIT) waiting = true; else at[key] = { gd: chartDiv(key), i };
     }
     // a chart not plotted yet: try again in 50 ms (for at most 30 s), so a choice made while the page
     // is still drawing is shown once it can be, not only after the next script run
@@ -309,11 +417,13 @@ export default function (component) {
     $(".rv-play").addEventListener("click", play);
     $(".rv-stop").addEventListener("click", stop);
     cleanups.push(() => { if (timer) clearInterval(timer); clearTimeout(settle); box.remove(); });
-    shownBy(s.value - 1);  // the server drew its step
     groups();
-    if (v !== s.value) {  // the browser's choice is newer than the server's: show it, tell the server
-      shownBy(-1);
-      request(v - 1);
+    // the charts show the step the server drew them at, which need not be s.value (sh.drawn_choice: the
+    // step first drawn for these settings, so a settle rerun sends the same figures and Streamlit keeps
+    // them), or the frame put on them last if Streamlit kept them: put step v on them (applyFrame changes
+    // only what differs, nothing when step v is there)
+    request(v - 1);
+    if (v !== s.value) {  // the browser's choice is newer than the server's: tell the server
       url();
       sync();
     } else {
@@ -380,12 +490,6 @@ export default function (component) {
     const style = document.createElement("style");
     document.head.appendChild(style);
     cleanups.push(() => style.remove());
-    const drawn = {};  // chart key -> frame index on screen (the server drew its own choice)
-    for (const [key, c] of Object.entries(charts)) if (c.by) drawn[key] = serverIndex(c.by);
-    function serverIndex(param) {
-      const c = ctrls.find((x) => x.param === param);
-      return c.kind === "range" ? server[param] - c.min : c.options.indexOf(server[param]);
-    }
     let katex = null;
     if (m.katex && (m.views || []).some((w) => w.kind === "latex")) {
       live.katexP = live.katexP || import(new URL(m.katex, document.baseURI).href).then((mod) => mod.default || mod)
@@ -431,9 +535,9 @@ export default function (component) {
       for (const [key, c] of Object.entries(charts)) {
         if (!c.by) continue;
         const i = index(c.by);
-        if (drawn[key] === i || !c.frames[i]) continue;
+        if (shows(key, i) || !c.frames[i]) continue;
         const r = applyFrame(key, c.meta, c.frames[i]);
-        if (r === true) drawn[key] = i; else if (r === WAIT) waiting = true;
+        if (r === true) at[key] = { gd: chartDiv(key), i }; else if (r === WAIT) waiting = true;
       }
       // a chart not plotted yet (a choice made while the page is still drawing): try again in 50 ms
       if (waiting) retryLater(redraw);
@@ -483,6 +587,9 @@ export default function (component) {
       live.value[m.id] = { v: Object.assign({}, v), pending: false };
       pendingUrl(Object.fromEntries(ctrls.map((c) => [c.param, v[c.param]])), false);
       views();
+      // the charts may show another choice than the server's (sh.drawn_choice: the one first drawn for these
+      // settings): put this one on them (applyFrame changes only what differs, nothing when it is there)
+      redraw();
     }
   }
 

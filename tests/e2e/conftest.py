@@ -328,6 +328,30 @@ def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 
     return during
 
 
+def drag_path(page, x0: float, y0: float, x1: float, seconds: float = 1.0, moves: int = 60,
+              sig: str = CHART_SIG) -> tuple[int, float]:
+    """Press the mouse at (x0, y0), move it to (x1, y0) in ``moves`` even steps over about ``seconds``, watching
+    the chart signature ``sig`` on every animation frame; returns (how many times it changed *before* the
+    button was released, the drag's duration in seconds)."""
+    page.evaluate(f"""() => {{ window.__drag = {{n: 0, on: true, last: ({sig})()}};
+      const tick = () => {{ const d = window.__drag; if (!d.on) return; const s = ({sig})();
+        if (s !== null && s !== d.last) {{ d.n++; d.last = s; }} requestAnimationFrame(tick); }};
+      requestAnimationFrame(tick); }}""")
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    t0 = time.perf_counter()
+    for i in range(1, moves + 1):
+        page.mouse.move(x0 + (x1 - x0) * i / moves, y0)
+        rest = t0 + seconds * i / moves - time.perf_counter()
+        if rest > 0:
+            page.wait_for_timeout(rest * 1000)
+    elapsed = time.perf_counter() - t0
+    page.wait_for_timeout(50)  # the last move's frame
+    changes = page.evaluate("() => { window.__drag.on = false; return window.__drag.n; }")
+    page.mouse.up()
+    return changes, elapsed
+
+
 def drag_redraws(page, handle, dx: float, seconds: float = 1.0, moves: int = 60, sig: str = CHART_SIG) -> tuple[int, float]:
     """Drag ``handle`` (a locator) by ``dx`` pixels over about ``seconds``, the mouse button held down.
 
@@ -337,20 +361,4 @@ def drag_redraws(page, handle, dx: float, seconds: float = 1.0, moves: int = 60,
     handle.scroll_into_view_if_needed()
     box = handle.bounding_box()
     x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.evaluate(f"""() => {{ window.__drag = {{n: 0, on: true, last: ({sig})()}};
-      const tick = () => {{ const d = window.__drag; if (!d.on) return; const s = ({sig})();
-        if (s !== null && s !== d.last) {{ d.n++; d.last = s; }} requestAnimationFrame(tick); }};
-      requestAnimationFrame(tick); }}""")
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    t0 = time.perf_counter()
-    for i in range(1, moves + 1):
-        page.mouse.move(x0 + dx * i / moves, y0)
-        rest = t0 + seconds * i / moves - time.perf_counter()
-        if rest > 0:
-            page.wait_for_timeout(rest * 1000)
-    elapsed = time.perf_counter() - t0
-    page.wait_for_timeout(50)  # the last move's frame
-    changes = page.evaluate("() => { window.__drag.on = false; return window.__drag.n; }")
-    page.mouse.up()
-    return changes, elapsed
+    return drag_path(page, x0, y0, x0 + dx, seconds=seconds, moves=moves, sig=sig)

@@ -145,3 +145,47 @@ def test_a_rerun_during_play_does_not_stop_it(app_url, page):
     assert page.get_by_role("button", name="Play", exact=True).is_enabled()
     assert "st_t=6" in page.url
     assert no_errors(page) == []
+
+
+DRAWS = """() => {
+  // every full plotly draw (Streamlit draws a chart it (re-)creates with Plotly.react / newPlot), per chart key;
+  // live.js changes a chart with Plotly.update only
+  window.__draws = {};
+  for (const name of ['react', 'newPlot']) {
+    const orig = window.Plotly[name];
+    window.Plotly[name] = function (gd, ...rest) {
+      const el = gd && gd.closest && gd.closest('[class*="st-key-"]');
+      const key = el ? [...el.classList].find(c => c.startsWith('st-key-')).slice(7) : '?';
+      window.__draws[key] = (window.__draws[key] || 0) + 1;
+      return orig.call(this, gd, ...rest);
+    };
+  }
+  window.__nodes = [...document.querySelectorAll('[class*="st-key-st_fig_"] .js-plotly-plot')];
+}"""
+
+
+def test_settle_rerun_redraws_no_chart(app_url, page):
+    """A step chosen in the browser reaches the server once it settles; that rerun sends the charts' figures
+    unchanged (drawn at the step first drawn), so Streamlit keeps every chart element and plotly draws none
+    again: the chosen step stays on screen, put there by the browser. Counted with a hook on plotly's full
+    draws and by the chart nodes' identity, not by timing."""
+    goto(page, f"{app_url}/stepthrough?st_word=handled")
+    _diagram(page)
+    page.get_by_role("button", name="Next ▶").wait_for(timeout=120_000)
+    wait_for_live_settled(page, "st_t")
+    page.wait_for_function("() => !!window.Plotly")
+    page.evaluate(DRAWS)
+    for _ in range(2):
+        page.get_by_role("button", name="Next ▶").click()
+    page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 3 of 6'); }})()",
+                           timeout=120_000)
+    page.wait_for_function("() => (window.__rnnvizLive.value.st_t || {}).pending === true", timeout=30_000)
+    wait_for_live_settled(page, "st_t")  # the settle run has ended and the server confirmed step 3
+    page.wait_for_timeout(1000)  # a redraw after the run would come now
+    assert "st_t=3" in page.url
+    assert page.evaluate("() => window.__draws") == {}, "a chart was drawn again after the settle rerun"
+    same = page.evaluate("() => window.__nodes.every(n => n.isConnected) && window.__nodes.length === 3")
+    assert same, "a chart element was re-created"
+    d = _diagram(page)
+    assert "step 3 of 6" in d["title"] and d["x0"] == pytest.approx(2 - 0.45)
+    assert no_errors(page) == []

@@ -55,15 +55,22 @@ def test_loads_and_the_heatmap_is_the_model_attention():
 
 
 def test_step_view_shows_scores_weights_and_probs_of_step_t():
-    """The server's charts of step t (the browser's settled choice lands in session state), and every
-    step's summary on the page (the browser shows the chosen one)."""
+    """A settled choice (it lands in session state) keeps the drawn figures byte-identical (the browser
+    shows the chosen step's frame on them, no redraw); the server's charts of step t in a session that opens
+    at t; every step's summary on the page (the browser shows the chosen one)."""
     at = _app()
+    drawn = _specs(at)
+    at.session_state["att_step"] = 10  # a settled choice: the figures stay as drawn (the browser shows step 10)
+    at.run()
+    _ok(at)
+    assert _specs(at) == drawn
     dec = S.decode(S.load_shipped("dot"), TEXT)
-    for t in (10, 1):  # both extremes
-        at.session_state["att_step"] = t
-        at.run()
-        _ok(at)
-        f = _figs(at)
+    for t in (10, 1):  # both extremes, in a session that opens at step t
+        opened = AppTest.from_file(PAGE, default_timeout=120)
+        opened.session_state["att_step"] = t
+        opened.run()
+        _ok(opened)
+        f = _figs(opened)
         np.testing.assert_allclose(decode(f["att_fig_step"]["data"][0]["y"]), dec.scores[t - 1], rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(decode(f["att_fig_step"]["data"][1]["y"]), dec.weights[t - 1], rtol=1e-5, atol=1e-7)
         np.testing.assert_allclose(decode(f["att_fig_probs"]["data"][0]["y"]), dec.probs[t - 1], rtol=1e-5, atol=1e-7)

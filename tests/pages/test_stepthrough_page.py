@@ -166,13 +166,22 @@ def test_check_panel_hand_equals_autograd():
 
 
 def test_server_follows_the_chosen_step_and_the_url():
-    """A settled choice (st_t) redraws the server's charts at that step; ?st_t= opens a step; a bad
-    or out-of-range ?st_t= falls back to a valid step, never an error."""
+    """A settled choice (st_t) reaches the live component (its value, the URL) and leaves the charts' figures
+    byte-identical (the browser keeps them and draws the chosen frame on them: no redraw on settle); a new
+    session opens ?st_t= with the charts drawn at that step; a bad or out-of-range ?st_t= falls back to a
+    valid step, never an error."""
     at = _app()
+    before = _specs(at)
     _set_step(at, 3).run()
     _ok(at)
-    spec = json.loads(_specs(at)["st_fig_diagram"])
-    assert "step 3 of 4" in spec["layout"]["title"]["text"] and _select(at)["value"] == 3
+    assert _select(at)["value"] == 3 and at.query_params["st_t"] == "3"
+    assert _specs(at) == before  # the same figures: Streamlit keeps the elements
+    assert "step 3 of 4" in _frames(at, "st_fig_diagram")[2]["layout"]["title"]["text"]  # what the browser shows
+    opened = AppTest.from_file(PAGE, default_timeout=60)
+    opened.query_params["st_t"] = "3"
+    opened.run()
+    spec = json.loads(_specs(opened)["st_fig_diagram"])
+    assert "step 3 of 4" in spec["layout"]["title"]["text"] and _select(opened)["value"] == 3
     for raw, want in (("2", 2), ("99", 4), ("abc", 1), ("-3", 1)):
         at = AppTest.from_file(PAGE, default_timeout=60)
         at.query_params["st_t"] = raw
