@@ -181,8 +181,10 @@ def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url):
     wait_for_rerun(page)
     assert r"t = 4,\ j = 3" in _server_latex(page)
     assert "unit 3 (f)" in page.locator(".st-key-gt_color_server").inner_text()
-    assert page.evaluate("() => document.querySelector('.st-key-gt_fig_unit .js-plotly-plot').layout.title.text"
-                         ).startswith("Unit 3")
+    # the unit chart shows unit 3 (drawn so by the server, or, when the session outlived the reload and its
+    # chart was first drawn for another unit, by the live component on it: sh.drawn_choice)
+    page.wait_for_function("() => { const gd = document.querySelector('.st-key-gt_fig_unit .js-plotly-plot');"
+                           " return !!gd && !!gd.layout && gd.layout.title.text.startsWith('Unit 3'); }", timeout=30_000)
     assert page.locator('.st-key-gt_select input[data-param="gt_unit"]').input_value() == "3"
     assert no_errors(page) == []
 
