@@ -154,21 +154,37 @@ def goto(page, url: str, timeout: float = 60.0) -> None:
     wait_for_rerun(page, timeout)
 
 
+SCRIPT_RUN_ID = """() => { const app = document.querySelector('[data-testid="stApp"]');
+  const fiber = app && Object.keys(app).find((k) => k.startsWith('__reactFiber$'));
+  for (let f = fiber ? app[fiber] : null; f; f = f.return) {
+    const s = f.stateNode && f.stateNode.state;
+    if (s && typeof s === 'object' && 'scriptRunId' in s) return String(s.scriptRunId);
+  }
+  return null; }"""
+"""JS: the id of the script run Streamlit's app shows (its App component's state.scriptRunId, found from the
+app root's React fiber; a new id for every run), or null if it cannot be read."""
+
+
 @contextmanager
 def expect_run(page, timeout: float = 60.0):
     """For an action that starts a script run: on leaving the block, wait until a run that started after
-    entering it has ended (a run is seen by the app root's ``data-test-script-state`` or by stale
-    elements), rather than guessing how long the run takes to start."""
+    entering it has ended, rather than guessing how long the run takes to start. A run is seen by a new
+    script run id (SCRIPT_RUN_ID), by the app root's ``data-test-script-state`` or by stale elements. A run
+    that is quick (its new_session and script_finished messages handled before React renders) never shows
+    ``running`` nor stale elements in the page: only its id tells it happened."""
     page.evaluate("""() => { const app = document.querySelector('[data-testid="stApp"]');
       if (window.__rvRunObs) window.__rvRunObs.disconnect();
       window.__rvRan = false;
+      window.__rvRunId = (""" + SCRIPT_RUN_ID + """)();
       window.__rvRunObs = new MutationObserver(() => {
         if (app.getAttribute('data-test-script-state') === 'running' || document.querySelector('[data-stale="true"]'))
           window.__rvRan = true; });
       window.__rvRunObs.observe(app, {attributes: true, subtree: true,
                                       attributeFilter: ['data-test-script-state', 'data-stale']}); }""")
     yield
-    page.wait_for_function("() => window.__rvRan && (" + FIRST_RUN_DONE + ")()", timeout=timeout * 1000)
+    page.wait_for_function("() => { const id = (" + SCRIPT_RUN_ID + ")();"
+                           " return (window.__rvRan || (id !== null && id !== window.__rvRunId)) && ("
+                           + FIRST_RUN_DONE + ")(); }", timeout=timeout * 1000)
     page.evaluate("() => { window.__rvRunObs.disconnect(); window.__rvRunObs = null; }")
 
 
