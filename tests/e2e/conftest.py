@@ -322,11 +322,14 @@ def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 
     ``step_px`` pixels (40 ms apart), watching the chart signature ``sig`` on every animation frame.
 
     Returns, read just before the button is released: ``sigs`` (how many distinct signatures were
-    drawn, the first included), ``runs`` (frames on which a script run was under way) and ``last``
-    (the last signature drawn)."""
-    page.evaluate(f"""() => {{ window.__sigs = []; window.__runs = 0; const sig = {sig};
+    drawn, the first included), ``runs`` (frames on which a script run was under way, or showed another
+    run's output than when the drag began: a quick run shows no stale elements, see expect_run) and
+    ``last`` (the last signature drawn)."""
+    page.evaluate(f"""() => {{ window.__sigs = []; window.__runs = 0; const sig = {sig}; const runId = {SCRIPT_RUN_ID};
+        const first = runId();
         (function poll() {{ const s = sig(); if (s && window.__sigs[window.__sigs.length - 1] !== s) window.__sigs.push(s);
-           if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
+           if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]')
+               || runId() !== first)
              window.__runs += 1;
            if (!window.__stop) requestAnimationFrame(poll); }})(); }}""")
     page.locator(f".st-key-{key}").scroll_into_view_if_needed()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from urllib.parse import urlencode
 
@@ -232,5 +233,12 @@ def test_bias_drag_moves_the_bias_chart_before_release(page, app_url):
     assert during["runs"] == 0, "a script rerun started before the pointer was released"
     wait_for_rerun(page)
     assert "gt_fbias=-" in page.url
-    page.wait_for_function(f"() => ({BIAS_SIG})() === {json.dumps(during['last'])}", timeout=60_000)
+    try:
+        page.wait_for_function(f"() => ({BIAS_SIG})() === {json.dumps(during['last'])}", timeout=60_000)
+    except PlaywrightTimeout:  # say what is drawn instead, on every bias chart element (a stale one included)
+        shown = page.evaluate("() => [...document.querySelectorAll('.st-key-gt_fig_bias .js-plotly-plot')].map(gd =>"
+                              " [gd.closest('[data-stale]') ? gd.closest('[data-stale]').dataset.stale : null,"
+                              " gd.data ? JSON.stringify(gd.data.map(d => [d.name, d.visible])) : null])")
+        pytest.fail(f"the bias chart after release is not the last one drawn during the drag ({during['last']}):"
+                    f" {shown}, {page.url}")
     assert no_errors(page) == []
