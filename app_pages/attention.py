@@ -20,7 +20,7 @@ from rnnviz.text import percent
 from rnnviz.data import dates as DATES
 from rnnviz.labs import attention as lab
 from rnnviz.plots import attention as plots
-from rnnviz.plots.style import frame_of
+from rnnviz.plots.style import changing_parts, frame_of
 
 tr = sh.tr
 D = lab.AttentionConfig()
@@ -103,10 +103,12 @@ def step_chart(chart: str, kind: str, text: str, lang: str, t: int):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def step_frames(kind: str, text: str, lang: str) -> str:
-    """The JSON of every step's frame of every step chart, for the browser."""
+    """The JSON of every step's frame of every step chart, for the browser: only what differs between the
+    steps (rnnviz.plots.style.changing_parts; the rest is on screen already, the same at every step)."""
     charts = [c for c in STEP_CHARTS if c != "att_fig_heat" or decoding(kind, text).weights is not None]
     return json.dumps({c: {"meta": _meta(c, kind, text, lang),
-                           "frames": [frame_of(step_chart(c, kind, text, lang, t)) for t in range(1, DATES.TARGET_LEN + 1)]}
+                           "frames": changing_parts([frame_of(step_chart(c, kind, text, lang, t))
+                                                     for t in range(1, DATES.TARGET_LEN + 1)])}
                        for c in charts}, allow_nan=False)
 
 

@@ -42,8 +42,12 @@ def heatmap(dec: Decoding, lang: str = "en", step: int | None = None) -> go.Figu
     for t in range(T):
         for i in range(N):
             custom[t, i] = (dec.output[t], _show(dec.source[i]))
+    # z as nested lists, not a NumPy array (sent as base64, which plotly.js decodes into a new array on every
+    # redraw): the live step frames leave z out (rnnviz.plots.style.changing_parts), so a step change only
+    # moves the outline instead of recomputing the heatmap
+    z = [[float(v) if np.isfinite(v) else None for v in row] for row in np.asarray(dec.weights, dtype=np.float64).tolist()]
     fig = go.Figure(go.Heatmap(
-        z=dec.weights, x=xs, y=ys, customdata=custom, colorscale=GATE, zmin=0.0, zmax=1.0,
+        z=z, x=xs, y=ys, customdata=custom, colorscale=GATE, zmin=0.0, zmax=1.0,
         colorbar=dict(title=dict(text="a<sub>t</sub>(i)"), thickness=18),
         hovertemplate=_t("attention.hover_heat", lang) + "<extra></extra>",
     ))

@@ -136,3 +136,29 @@ def test_precomputed_concat_keys_give_the_same_scores():
         assert k.shape == (2, 6, 4)
         np.testing.assert_allclose(att.score(s, H, k).numpy(), att.score(s, H).numpy(), rtol=1e-12)
     assert A.Attention("dot", 3, 3).keys(H[..., :3]) is None
+
+
+def test_attention_step_frames_keep_what_changes_and_the_rest_is_the_figure():
+    """The browser copies each step's frame over the chart the server drew (rnnviz/assets/live.js): a frame
+    leaves out only what every step has the same, so over any step's figure it gives that step's figure;
+    the heatmap's frames only move the outline (its z is a plain list, not base64)."""
+    import json
+
+    from rnnviz.labs import attention as lab
+    from rnnviz.plots import attention as plots
+    from rnnviz.plots.style import changing_parts, frame_of
+
+    model, _ = lab.get_model("dot")
+    dec = lab.decode(lab.AttentionConfig(att_score="dot", att_text="3 March 2021"), model)
+    steps = range(1, len(dec.output) + 1)
+    for make in (lambda t: plots.heatmap(dec, step=t), lambda t: plots.step_figure(dec, t),
+                 lambda t: plots.vectors_figure(dec, t), lambda t: plots.probs_figure(dec, t)):
+        full = [json.loads(json.dumps(frame_of(make(t)))) for t in steps]
+        parts = changing_parts(full)
+        for base in (full[0], full[-1]):
+            for want, f in zip(full, parts):
+                assert [{**tr, **u} for tr, u in zip(base["data"], f["data"])] == want["data"]
+                assert {**base["layout"], **f["layout"]} == want["layout"]
+    heat = changing_parts([frame_of(plots.heatmap(dec, step=t)) for t in steps])
+    assert heat[0]["data"] == [{}] and set(heat[0]["layout"]) == {"shapes"}
+    assert "bdata" not in json.dumps(frame_of(plots.heatmap(dec, step=1))["data"][0]["z"])
