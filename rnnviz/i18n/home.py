@@ -4,7 +4,7 @@ STRINGS = {
     "home.nav_title": {"en": "Start", "zh": "首页"},
     "home.intro": {
         "en": "Interactive labs for recurrent neural networks. Every number on screen is computed by the `rnnviz` package and checked against PyTorch in its tests: in float64 on the step-through, vanishing and gates pages; the attention and train-live models run in float32, as they were trained. Pick a lab; every control explains itself when you hover over its **?**.",
-        "zh": "循环神经网络交互实验。屏幕上的每个数都由 `rnnviz` 包计算，并在测试中与 PyTorch 核对：逐步展开、梯度消失和门控页面使用 float64；注意力页面和现场训练页面的模型按训练时的精度以 float32 运行。选择一个实验；把鼠标移到控件旁的 **?** 上即可看到说明。",
+        "zh": "循环神经网络交互实验。屏幕上的每个数都由 `rnnviz` 包计算，并在测试中与 PyTorch 核对：逐步展开、梯度消失和门控页面使用 float64；注意力页面和实时训练页面的模型按训练时的精度以 float32 运行。选择一个实验；把鼠标移到控件旁的 **?** 上即可看到说明。",
     },
     "home.blurb_vanishing": {"en": "Drag the spectral radius and watch ‖∂L/∂h_t‖ vanish or explode; LSTM, GRU, IRNN, clipping.", "zh": "拖动谱半径，观察 ‖∂L/∂h_t‖ 消失或爆炸；LSTM、GRU、IRNN、梯度裁剪。"},
     "home.blurb_stepthrough": {"en": "The unrolled RNN step by step: forward values and BPTT deltas with the real numbers.", "zh": "逐步展开的 RNN：前向数值与 BPTT 误差项，全部为真实数值。"},
