@@ -28,15 +28,37 @@ def show_char(c: str) -> str:
     return SHOW_CHAR.get(c, c)
 
 
-def _char_axis(fig: go.Figure, text: str, lang: str, *, row=None, col=None, title: bool = True) -> None:
-    """x ticks at t = 1..T labelled by the characters (every k-th when the text is long)."""
+LINE_LABELS = 32
+"""Most character labels under the x axis of a line chart (unit, gradient path, forget-gate bias, depth): every
+k-th character, ``k = ceil(T / 32)`` (the hover names every step's character). A chart the browser changes
+draws its tick labels again on every change: measured in Chromium here, the ~64 labels of the default recall
+text were a quarter of a unit change's cost; 32 labels at 16 px also read better on a projector than 64 at 13 px."""
+
+
+def _char_axis(fig: go.Figure, text: str, lang: str, *, row=None, col=None, title: bool = True,
+               most: int = 70) -> None:
+    """x ticks at t = 1..T labelled by the characters: every k-th one, ``k = ceil(T / most)``
+    (the heatmaps: all of them up to 70 characters)."""
     T = len(text)
-    step = 1 if T <= 70 else int(np.ceil(T / 70))
+    step = 1 if T <= most else int(np.ceil(T / most))
     ticks = list(range(1, T + 1, step))
+    size = 16 if T <= 40 or (most < 70 and len(ticks) <= 40) else 13
     kw = {} if row is None else dict(row=row, col=col)
     fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[show_char(text[k - 1]) for k in ticks],
-                     tickangle=0, tickfont=dict(size=16 if T <= 40 else 13, family="DejaVu Sans Mono, monospace"), title_text=t("gates.axis_char", lang) if title else None,
-                     range=[0.5, T + 0.5], **kw)
+                     tickangle=0, tickfont=dict(size=size, family="DejaVu Sans Mono, monospace"),
+                     title_text=t("gates.axis_char", lang) if title else None, range=[0.5, T + 0.5], **kw)
+
+
+def _fixed_margins(fig: go.Figure, left: int = 92, bottom: int = 78) -> go.Figure:
+    """Margins set here, not grown to fit the tick labels (automargin off): a chart the browser changes
+    would otherwise measure every label on every change, and redraw the whole chart a second time when
+    the new y labels (another unit's range) are wider or narrower. ``left`` holds the widest y labels of
+    these charts (``-0.75``, ``10^-12``), the standoff and the axis title; ``bottom`` the characters and the
+    x title (a legend below the chart still makes room for itself)."""
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False)
+    fig.update_layout(margin=dict(l=left, b=bottom))
+    return fig
 
 
 def _style(fig: go.Figure, *, title: str | None = None, height: int = 420) -> go.Figure:
@@ -107,23 +129,25 @@ def gates_figure(quantities: dict[str, np.ndarray], text: str, lang: str = "en")
 
 
 def unit_lines(quantities: dict[str, np.ndarray], unit: int, text: str, lang: str = "en") -> go.Figure:
-    """Every gate, ``c`` and ``h`` of one unit against time."""
+    """Every gate, ``c`` and ``h`` of one unit against time. A marker on every step while every character is
+    labelled (``T <= LINE_LABELS``); beyond that lines only (each marker is an SVG element plotly draws again on
+    every unit change: ~380 of them for the default 63-character text)."""
     fig = go.Figure()
     T = len(text)
     ts = np.arange(1, T + 1)
     chars = [show_char(c) for c in text]
     for name, arr in quantities.items():
         fig.add_trace(go.Scatter(
-            x=ts, y=_finite(arr[:, unit]), name=name, mode="lines+markers" if T <= 80 else "lines",
+            x=ts, y=_finite(arr[:, unit]), name=name, mode="lines+markers" if T <= LINE_LABELS else "lines",
             line=dict(color=UNIT_COLORS.get(name, ACCENT), width=4 if name in ("c", "h") else 2.5,
                       dash="solid" if name in ("c", "h") else "dot" if name == "g" or name == "n" else "solid"),
             marker=dict(size=6), customdata=chars,
             hovertemplate=f"{name}<br>t=%{{x}} '%{{customdata}}'<br>%{{y:.3f}}<extra></extra>",
         ))
     _style(fig, title=t("gates.fig_unit", lang, unit=unit), height=420)
-    _char_axis(fig, text, lang)
+    _char_axis(fig, text, lang, most=LINE_LABELS)
     fig.update_yaxes(title_text=t("gates.axis_value", lang))
-    return fig
+    return _fixed_margins(fig)
 
 
 def _positive(a: np.ndarray) -> np.ndarray:
@@ -161,10 +185,10 @@ def gradient_path(carry: np.ndarray, unit: int, rnn_path: np.ndarray, text: str,
         line=dict(color=CELL_COLORS["RNN"], width=4), customdata=chars,
         hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
     _style(fig, title=t("gates.fig_path", lang), height=440)
-    _char_axis(fig, text, lang)
+    _char_axis(fig, text, lang, most=LINE_LABELS)
     fig.update_yaxes(type="log", title_text=t("gates.axis_path", lang), exponentformat="power")
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
-    return fig
+    return _fixed_margins(fig)
 
 
 def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta: float, text: str, cell: str,
@@ -190,10 +214,10 @@ def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta:
                        yshift=2, text="1/e", showarrow=False, font=dict(color="#444"),
                        bgcolor="rgba(255,255,255,0.85)")
     _style(fig, title=t("gates.fig_bias", lang, gate=gate), height=420)
-    _char_axis(fig, text, lang)
+    _char_axis(fig, text, lang, most=LINE_LABELS)
     fig.update_yaxes(type="log", title_text=t("gates.axis_path", lang), exponentformat="power")
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
-    return fig
+    return _fixed_margins(fig)
 
 
 def recall_curve_figure(gaps, curves: dict[str, np.ndarray], gap: int, lang: str = "en") -> go.Figure:
@@ -224,7 +248,7 @@ def depth_figure(true: np.ndarray, pred: np.ndarray, text: str, cell: str, lang:
     fig.add_trace(go.Scatter(x=ts, y=pred, name=t("gates.pred", lang, cell=cell), mode="lines+markers",
                              line=dict(color=CELL_COLORS[cell], width=2.5, shape="hv"), marker=dict(size=7)))
     _style(fig, title=t("gates.fig_depth", lang), height=360)
-    _char_axis(fig, text, lang)
+    _char_axis(fig, text, lang, most=LINE_LABELS)
     fig.update_yaxes(title_text=t("gates.axis_depth", lang), dtick=1)
     return fig
 

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnnviz import gates as G
 from rnnviz.labs import gates as lab
+from rnnviz.plots import gates as plots
 from tests.pages.plotly_data import decode, figures
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "gates.py")
@@ -74,8 +75,11 @@ def test_defaults_draw_the_trace_of_the_trained_model():
     np.testing.assert_allclose(decode(best["y"]), res.carry[:, k], rtol=1e-12)
     unit = next(f for t, f in figs.items() if t.startswith("Unit 0"))
     np.testing.assert_allclose(decode(unit["data"][1]["y"]), res.quantities["f"][:, 0], rtol=0, atol=1e-12)
-    # x axis = the input characters
-    assert "".join(path["layout"]["xaxis"]["ticktext"]) == res.text
+    # x axis = the input characters: every k-th one, each label at its own step (k = 1 for a text of at most
+    # plots.LINE_LABELS characters, 2 for the default 63)
+    k = -(-len(res.text) // plots.LINE_LABELS)
+    assert k == 2 and decode(path["layout"]["xaxis"]["tickvals"]).tolist() == list(range(1, len(res.text) + 1, k))
+    assert "".join(path["layout"]["xaxis"]["ticktext"]) == res.text[::k]
     assert subplot_titles(at) == ["i: input gate i_t", "f: forget gate f_t", "g: candidate g_t", "o: output gate o_t",
                                   "c: cell state c_t", "h: hidden state h_t"]
     # the model's answer and the substituted equations are shown

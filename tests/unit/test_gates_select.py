@@ -65,6 +65,53 @@ def test_path_frames_are_the_path_charts(case):
                                                                          "zh").to_json())["data"][k]["y"]))
 
 
+def _over(base, upd):
+    """``upd`` copied over ``base`` as rnnviz/assets/live.js applyFrame does: nested entries one by one, a
+    typed array (``{dtype, bdata}``), a list or a value as a whole."""
+    if isinstance(upd, dict) and "bdata" not in upd and isinstance(base, dict) and "bdata" not in base:
+        return {**base, **{k: _over(base.get(k), v) for k, v in upd.items()}}
+    return upd
+
+
+def _paths(d, prefix=""):
+    """``{"a.b": leaf}`` of a nested dict (typed arrays are leaves), as live.js flattens a frame."""
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v and "bdata" not in v:
+            out.update(_paths(v, f"{prefix}{k}."))
+        else:
+            out[prefix + k] = v
+    return out
+
+
+@pytest.mark.parametrize("chart", ["unit", "path"])
+def test_unit_frames_keep_what_changes_and_the_rest_is_the_figure(case, chart):
+    """The browser copies frame j over the chart on screen, which the server drew for whichever unit it drew
+    first (sh.drawn_choice): over any unit's figure, frame j gives unit j's figure, entry for entry; and a frame
+    carries only what differs between the units' figures (rnnviz.plots.style.changing_parts), nothing the
+    chart already has."""
+    from rnnviz.plots.style import changing_parts, frame_of
+
+    task, cell, res = case
+    H = res.trace.H
+    if chart == "unit":
+        full = [frame_of(P.unit_lines(res.quantities, j, res.text, "en")) for j in range(H)]
+        frames = S.unit_frames(res, "en")
+    else:
+        full = [frame_of(P.gradient_path(res.carry, j, res.rnn_path, res.text, cell, "zh")) for j in range(H)]
+        frames = S.path_frames(res, cell, "zh")
+    full = json.loads(json.dumps(full))  # as the browser gets them
+    frames = json.loads(json.dumps(frames))
+    parts = changing_parts(full)
+    for base in (full[0], full[H // 2], full[-1]):
+        for j in range(H):
+            assert [_over(b, u) for b, u in zip(base["data"], frames[j]["data"])] == full[j]["data"], (chart, j)
+            assert _over(base["layout"], frames[j]["layout"]) == full[j]["layout"], (chart, j)
+    for f, p in zip(frames, parts):  # every entry a frame carries is one that changes between units
+        for mine, changing in zip(f["data"] + [f["layout"]], p["data"] + [p["layout"]]):
+            assert set(_paths(mine)) <= set(_paths(changing)), (chart, set(_paths(mine)) - set(_paths(changing)))
+
+
 def test_equations_shipped_fill_to_the_server_lines(case):
     task, cell, res = case
     vocab = G.SPECS[task].vocab
