@@ -500,19 +500,32 @@ export default function (component) {
       return template.replace(/⟦([A-Za-z0-9_]+)⟧/g, (_, k) => String(v[k] ?? ""));
     }
     function slot(name) { return document.querySelector(`[data-rv-slot="${name}"]`); }
+    // what a slot shows, built once per choice: KaTeX typesetting and the coloured text's spans are the costly
+    // part of a choice, and a choice made again (a key held on a range goes back and forth) reuses them
+    const built = new Map();
+    const HTML = "__rvHtml";  // on a slot element: the HTML put in it last (nothing is rewritten when it is the same)
+    let hidden = "";
+    function put(el, html) {
+      if (el[HTML] === html) return;
+      el.innerHTML = html;
+      el[HTML] = html;
+    }
     function views() {
       const hide = [];
       for (const w of m.views || []) {
         const el = slot(w.slot);
         const same = w.by.every((p) => v[p] === server[p]);
-        if (same) { if (el) el.innerHTML = ""; continue; }
+        if (same) { if (el) { put(el, ""); el.dataset.shown = ""; } continue; }
         hide.push(`.st-key-${w.server}`);
         if (!el) continue;
         const key = w.by.map((p) => v[p]).join(",");
         const entry = w.data ? w.data[key] : null;
+        const memo = `${w.slot}|${key}`;
         let out = null;
         if (w.kind === "text") {
           out = `<p class="rv-text" style="margin:0">${esc(w.template.replace(/⟦([A-Za-z0-9_]+)⟧/g, (_, k) => String(v[k] ?? "")))}</p>`;
+        } else if (built.has(memo)) {
+          out = built.get(memo);
         } else if (w.kind === "latex" && entry && katex) {
           out = w.template.map((line) => katex.renderToString(fill(line, w.keys, entry),
             { displayMode: true, throwOnError: false })).map((h) => `<div class="rv-eq">${h}</div>`).join("");
@@ -520,15 +533,21 @@ export default function (component) {
           const opt = w.style ? Object.assign({}, w.style, { mid: fillV(w.style.mid || "") }) : undefined;
           out = coloredHtml(w.text, w.prefixes, entry[0], entry[1], opt);
         }
+        if (out != null && w.kind !== "text" && !built.has(memo)) {
+          if (built.size >= 256) built.delete(built.keys().next().value);
+          built.set(memo, out);
+        }
         // the caption: this choice's own (entry[2], formatted by the server), else the template filled here
         const caption = w.kind === "colored" && entry && entry[2] != null ? entry[2] : w.caption ? fillV(w.caption) : null;
         if (out != null && caption != null) {  // as st.caption draws it
           out = `<p style="font-size:0.875rem;color:rgba(49,51,63,0.6);margin:0 0 1rem">${esc(caption)}</p>` + out;
         }
-        el.innerHTML = out != null ? out : `<p class="rv-pending">${esc(w.pending || "…")}</p>`;
+        put(el, out != null ? out : `<p class="rv-pending">${esc(w.pending || "…")}</p>`);
         el.dataset.shown = out != null ? key : "";
       }
-      style.textContent = hide.length ? `${hide.join(",")}{display:none !important}` : "";
+      const css = hide.length ? `${hide.join(",")}{display:none !important}` : "";
+      // a new style sheet text makes the browser match every element of the page again: only when it changes
+      if (css !== hidden) { style.textContent = css; hidden = css; }
     }
     function charts_() {
       let waiting = false;
@@ -543,10 +562,19 @@ export default function (component) {
       if (waiting) retryLater(redraw);
     }
     let raf2 = 0;
+    let raf3 = 0;
     function redraw() {
-      if (!raf2) raf2 = requestAnimationFrame(() => { raf2 = 0; charts_(); views(); });
+      // the charts in this frame, the views (equations, coloured text: further down the page) in the next, so
+      // the charts a choice changes are on screen without waiting for the views' typesetting and layout
+      if (!raf2) {
+        raf2 = requestAnimationFrame(() => {
+          raf2 = 0;
+          charts_();
+          if (!raf3) raf3 = requestAnimationFrame(() => { raf3 = 0; views(); });
+        });
+      }
     }
-    cleanups.push(() => cancelAnimationFrame(raf2));
+    cleanups.push(() => { cancelAnimationFrame(raf2); cancelAnimationFrame(raf3); });
     function render() {
       for (const { input, value, c } of Object.values(inputs)) {
         input.value = String(v[c.param]);
