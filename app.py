@@ -40,7 +40,10 @@ nav = st.navigation(PAGES)
 # chart was drawn, where st.html's element (Streamlit loads it lazily) stayed a placeholder until the
 # run ended (~12 s here), so the drawn page jumped up 113 px then (68 px of padding and the 45 px
 # placeholder of the prefetch element, which this CSS hides). The markdown's own element is hidden too.
-st.markdown("<style class='rv-css'>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}"
+# Its <link rel="modulepreload"> has the browser download Streamlit's plotly chunk as soon as this markdown is
+# drawn (the first element of every page), before sh.prefetch_plotly's component mounts and runs it.
+chunk = sh.plotly_chunk_url()
+st.markdown((f"<link rel='modulepreload' href='{chunk}'>" if chunk else "") + "<style class='rv-css'>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}"
             ".st-key-rv_prefetch{display:none}"
             "[data-testid='stElementContainer']:has(> [data-testid='stMarkdown'] style.rv-css){display:none}"
             ".st-key-rv_subtitle{margin-top:-1.1rem}.st-key-rv_subtitle p{font-size:1.3rem;color:#5c5f6a}</style>",

@@ -345,25 +345,44 @@ def _plotly_chunk() -> str | None:
     return found[0].name if len(found) == 1 else None
 
 
-def prefetch_plotly() -> None:
-    """Have the browser load and run plotly.js now, in parallel with the page's script run.
-
-    Streamlit's frontend loads its 4.7 MB plotly chunk only when the first chart arrives, and parsing it
-    takes the browser 1.5-2.5 s on a 2-core machine: on a first visit that is most of the time to the
-    first chart. This imports the same chunk (same URL: Streamlit's own file beside its main bundle, so
-    the browser's module map returns the already evaluated module when the chart needs it) as soon as
-    the router draws. Nothing is drawn (the element is hidden, see app.py's CSS); nothing leaves this
-    server; a missing chunk (another Streamlit build) just skips it."""
-    name = _plotly_chunk()
-    if name is None:
-        return
-    with st.container(key="rv_prefetch"):
-        st.html(f"""<script>(() => {{
+_PREFETCH_JS = """export default function () {
   if (window.__rnnvizPlotly) return;
   const main = document.querySelector('script[type="module"][src*="/static/js/index."]');
   if (!main) return;
-  window.__rnnvizPlotly = import(new URL({json.dumps(name)}, main.src).href).catch(() => null);
-}})();</script>""", unsafe_allow_javascript=True)
+  window.__rnnvizPlotly = import(new URL(%s, main.src).href).catch(() => null);
+}
+"""
+_prefetch_component = None
+
+
+def plotly_chunk_url() -> str | None:
+    """Where Streamlit serves its plotly chunk, relative to the app's base URL (as its own index.html names
+    its scripts: ``static/js/...``), or ``None`` if this Streamlit build has no single plotly chunk."""
+    name = _plotly_chunk()
+    return None if name is None else f"static/js/{name}"
+
+
+def prefetch_plotly() -> None:
+    """Have the browser load and run plotly.js now, in parallel with the page's script run.
+
+    Streamlit's frontend loads its 4.7 MB plotly chunk only when the first chart arrives, and running it
+    takes the browser 1.5-2.5 s on a busy 2-core machine: on a first visit that is most of the time to the
+    first chart. This imports the same chunk (same URL: Streamlit's own file beside its main bundle, so
+    the browser's module map returns the already evaluated module when the chart needs it) as soon as
+    the router draws, from a custom component (``st.components.v2``: its script is a module the browser
+    runs when the element mounts; an ``st.html`` script ran later, after the lazily loaded Html element
+    and its sanitizer). app.py's CSS also names the chunk in a ``<link rel="modulepreload">``, which
+    starts the download (not the run) as soon as that CSS is drawn, before this component has mounted.
+    Nothing is drawn (the element is hidden, see app.py's CSS); nothing leaves this server; a missing
+    chunk (another Streamlit build) just skips it."""
+    global _prefetch_component
+    name = _plotly_chunk()
+    if name is None:
+        return
+    if _prefetch_component is None:  # the chunk's name is in the script: no ``data`` (a first call with data
+        # imports pandas and pyarrow, ~1 s, outside the import lock of import_light_libraries)
+        _prefetch_component = st.components.v2.component("rnnviz_prefetch", js=_PREFETCH_JS % json.dumps(name))
+    _prefetch_component(key="rv_prefetch", height="content")
 
 
 def import_light_libraries() -> None:

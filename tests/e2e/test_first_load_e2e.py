@@ -71,6 +71,10 @@ def test_the_router_has_the_browser_load_plotly_before_any_chart(app_url, page):
     fetched = page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
     chunks = [u for u in fetched if "/static/js/PlotlyChart." in u]
     assert len(chunks) == 1 and chunks[0].startswith(app_url), chunks
+    # app.py's CSS names the same URL in a <link rel="modulepreload"> (the download starts when it is drawn)
+    preloads = page.evaluate("() => [...document.querySelectorAll('link[rel=modulepreload]')].map(l => l.href)"
+                             ".filter(u => u.includes('/static/js/PlotlyChart.'))")
+    assert set(preloads) == set(chunks), (preloads, chunks)
     assert page.locator(".js-plotly-plot").count() == 0
     assert page.locator(".st-key-rv_prefetch").evaluate("el => getComputedStyle(el).display") == "none"
     assert no_errors(page) == []
