@@ -107,7 +107,7 @@ if cfg.st_pattern in ("one_to_many", "enc_dec"):  # what feeds the steps without
 
 # ----------------------------------------------------------------------------- stepping
 # Choosing the step happens in the browser (rnnviz/assets/live.js): the charts carry a frame per
-# step, the equations of every step are on the page (only the chosen one shown), Back/Next/Play
+# step, the equations of every step are on the page (in one place, only the chosen one shown), Back/Next/Play
 # run in the browser. The chosen step reaches the server (st_t and ?st_t=) once it settles.
 def _url_step() -> int | None:
     """``?st_t=`` as a step, or ``None`` if absent or not a whole number."""
@@ -200,17 +200,24 @@ def step_view() -> None:
     t_drawn = sh.drawn_choice("st_step", (key, phase, lang), t)
     sh.chart(step_figure(charts[0], key, phase, lang, t_drawn), width="stretch", key=charts[0])
     heading = "stepthrough.forward_eqs" if phase == "forward" else "stepthrough.backward_eqs"
-    for k, lines in enumerate(step_latex(key, phase), start=1):
-        with st.container(key=f"st_eq_{k}"):  # the browser shows the chosen step's equations only
-            st.markdown(f"**{tr(heading, t=k)}**")
-            sh.latex_lines(lines)
+    # every step's equations in one place, only the chosen step's shown (the live component's `stack` group:
+    # a step change lays out nothing). Until the component is drawn, this CSS shows the charts' step, and
+    # the browser lays out every step's equations once (the component keeps that layout, see live.js groups)
+    st.markdown("<style class='rv-css'>.st-key-st_eqs{display:grid;grid-template-columns:minmax(0,1fr)}"
+                ".st-key-st_eqs>*{grid-area:1/1}.st-key-st_eqs [class*='st-key-st_eq_']:not(.st-key-st_eq_%d)"
+                "{visibility:hidden}</style>" % t_drawn, unsafe_allow_html=True)
+    with st.container(key="st_eqs"):
+        for k, lines in enumerate(step_latex(key, phase), start=1):
+            with st.container(key=f"st_eq_{k}"):
+                st.markdown(f"**{tr(heading, t=k)}**")
+                sh.latex_lines(lines)
     with st.expander(tr("stepthrough.weights_eqs")):
         sh.latex_lines(tex.weights_latex(res), nested=True)
     for col, chart in zip(st.columns(2), charts[1:]):
         with col:
             sh.chart(step_figure(chart, key, phase, lang, t_drawn), width="stretch", key=chart)
     sh.downloads(*export.stepthrough_exports(res), key="st_dl")
-    select = {"param": "st_t", "value": t, "n": n, "dir": phase, "groups": ["st_eq"],
+    select = {"param": "st_t", "value": t, "n": n, "dir": phase, "groups": [{"name": "st_eq", "stack": "st_eqs"}],
               "play_ms": int(round(1000 * float(speed))),
               "ui": {"label": tr("stepthrough.t"), "help": tr("stepthrough.t_help"),
                      "back": tr("stepthrough.back"), "back_help": tr("stepthrough.back_help"),

@@ -8,7 +8,8 @@
 //   select  {param, value, n, groups, labels, play_ms, dir, ui}: own controls (slider, Back, Next, Play,
 //           Stop) pick frame value-1; no script rerun; the URL's ?param= is rewritten in place and the value
 //           reaches the server (setStateValue "value") when the choice settles, so the next rerun knows it.
-//           Elements in containers keyed `${group}_${k}` are shown only for the chosen k.
+//           Elements in containers keyed `${group}_${k}` are shown only for the chosen k (a group
+//           {name, stack}: containers `${name}_${k}` in one container keyed `stack`, drawn in one place).
 //   multi   {id, controls, value, server, views, settle_ms, katex}: several own controls (ranges, a choice), for
 //           pages where a choice picks among values the server computed for every option (the gates page):
 //           controls [{param, kind: "range"|"choice", min, max | options, label, help}], value {param: v}.
@@ -351,12 +352,24 @@ export default function (component) {
     document.head.appendChild(style);
     cleanups.push(() => style.remove());
 
+    /** Show the chosen k's element of every group, hide the others. A group {name, stack} (its elements
+     *  are the only children of the container keyed `stack`) is drawn in one grid cell, the others
+     *  content-visibility:hidden: a step change then lays out and paints nothing new (the elements keep
+     *  their layout; display:none would rebuild the shown one's, 55 ms for a step's KaTeX equations). */
     function groups() {
-      const hide = [];
+      const hide = [], stacked = [], css = [];
       for (const g of s.groups || []) {
-        for (let k = 1; k <= n; k++) if (k !== v) hide.push(`.st-key-${g}_${k}`);
+        const name = typeof g === "string" ? g : g.name;
+        const into = typeof g === "string" ? hide : stacked;
+        for (let k = 1; k <= n; k++) if (k !== v) into.push(`.st-key-${name}_${k}`);
+        if (g.stack) {
+          css.push(`.st-key-${g.stack}{display:grid !important;grid-template-columns:minmax(0,1fr)}`
+            + `.st-key-${g.stack}>*{grid-area:1/1}.st-key-${name}_${v}{visibility:visible !important;content-visibility:visible !important}`);
+        }
       }
-      style.textContent = hide.length ? `${hide.join(",")}{display:none !important}` : "";
+      if (hide.length) css.push(`${hide.join(",")}{display:none !important}`);
+      if (stacked.length) css.push(`${stacked.join(",")}{visibility:hidden !important;content-visibility:hidden}`);
+      style.textContent = css.join("");
     }
     function url() {
       pendingUrl({ [s.param]: v }, true);

@@ -78,6 +78,12 @@ def test_stepthrough_backward_bidirectional(app_url, page):
     screenshot(page, "stepthrough_3_backward_bidir")
 
 
+EQUATIONS = """() => [...document.querySelectorAll('[class*="st-key-st_eq_"]')].map(e => {
+  const k = Number([...e.classList].find(c => c.startsWith('st-key-st_eq_')).slice(13));
+  const s = getComputedStyle(e);
+  return {k, top: e.getBoundingClientRect().top, shown: s.visibility === 'visible' && s.contentVisibility !== 'hidden'}; })"""
+"""JS: each step's equations block: its step, the top of its box, whether it is shown."""
+
 WATCH = """() => { window.__titles = []; window.__runs = 0;
   (function poll() {
     const gd = document.querySelector('.st-key-st_fig_diagram .js-plotly-plot');
@@ -107,6 +113,10 @@ def test_step_choice_is_client_side(app_url, page):
     assert "st_t=2" in page.url
     assert page.get_by_text("Forward pass at step 2").is_visible()
     assert not page.get_by_text("Forward pass at step 1").is_visible()
+    # every step's equations are laid out in one place (a step change shows one, lays out nothing new)
+    eqs = page.evaluate(EQUATIONS)
+    assert [e["k"] for e in eqs if e["shown"]] == [2] and len(eqs) == 6
+    assert len({round(e["top"]) for e in eqs}) == 1, eqs
     hold_settles(page, False)
     page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 3 of 6'); }})()",

@@ -109,6 +109,11 @@ def test_loads_with_defaults():
     assert sel["value"] == 1 and sel["n"] == 4 and sel["dir"] == "forward"  # "hello": 4 steps
     for chart in ("st_fig_diagram", "st_fig_heat", "st_fig_out"):
         assert len(_frames(at, chart)) == 4
+    # every step's equations in one place (the live component's stacked group); until the component is
+    # drawn, the page's CSS shows the step the charts are drawn at
+    assert _select(at)["groups"] == [{"name": "st_eq", "stack": "st_eqs"}]
+    css = [m.value for m in at.markdown if "st-key-st_eqs" in m.value]
+    assert len(css) == 1 and ":not(.st-key-st_eq_1)" in css[0]
     assert not at.error
     assert "max |difference|" in at.tabs[1].success[0].value
 
