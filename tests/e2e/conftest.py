@@ -317,9 +317,13 @@ def session_problems(page, url: str, timeout: float = 120.0) -> list[str]:
     return problems
 
 
-def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 12) -> dict:
+def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 12, caught_up: str | None = None) -> dict:
     """Drag the thumb of the Streamlit slider with widget key ``key`` by ``moves`` pointer moves of
     ``step_px`` pixels (40 ms apart), watching the chart signature ``sig`` on every animation frame.
+
+    ``caught_up`` (a JS predicate, optional): before reading and releasing, wait until it holds, i.e. the
+    page has drawn what the pointer's last position asks for. Without it the reading comes 200 ms after the
+    last move, which a loaded browser may not have drawn yet (its frame then shows after the reading).
 
     Returns, read just before the button is released: ``sigs`` (how many distinct signatures were
     drawn, the first included), ``runs`` (frames on which a script run was under way, or showed another
@@ -342,6 +346,9 @@ def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 
         page.mouse.move(x + step_px * (k + 1), y)
         page.wait_for_timeout(40)
     page.wait_for_timeout(200)
+    if caught_up:  # drawn, and seen by the watch (it records on the frame after the one that drew it)
+        page.wait_for_function(f"() => ({caught_up})() && ({sig})() === window.__sigs.at(-1)", polling="raf",
+                               timeout=60_000)
     during = page.evaluate("() => ({sigs: window.__sigs.length, runs: window.__runs, last: window.__sigs.at(-1)})")
     page.mouse.up()
     return during
