@@ -45,6 +45,9 @@ LABS = {
     "train_live": ("/train_live", None),
 }
 MINIMAL = ("/", "a")
+# lab -> widget key of a Streamlit slider whose drag a live component animates (live.js follow mode): its drag
+# rate is measured too, on its own row (the gates page's forget-gate bias Δ)
+FOLLOW_DRAG = {"gates": "gt_fbias"}
 BURST_PATHS = ["/gates?lang=中文", "/stepthrough", "/attention", "/vanishing", "/train_live", "/",
                "/vanishing?lang=中文", "/gates", "/attention?lang=中文", "/stepthrough?lang=中文", "/train_live?lang=中文",
                "/home", "/hidden", "/hidden?lang=中文"]
@@ -220,6 +223,8 @@ def main() -> None:
                 if key and slider_input(page, key).count():
                     row["press"] = press_latencies(page, key, args.presses)
                 row["drag"] = drag_rate(page, key)
+                if lab in FOLLOW_DRAG:  # after the main control, on a settled page
+                    rows[f"{lab} drag"] = {"drag": drag_rate(page, FOLLOW_DRAG[lab])}
                 page.context.close()
             if not args.no_cold:
                 rows["minimal page"]["cold"] = cold_load(browser, MINIMAL[0], app="bench/minimal_app.py")
