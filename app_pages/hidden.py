@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import streamlit as st
 
-from rnnviz import export
 from rnnviz import streamlit_helpers as sh
-from rnnviz.hidden import models as HM
-from rnnviz.hidden import patterns as P
-from rnnviz.labs import hidden as lab
-from rnnviz.labs import hidden_select as hs
-from rnnviz.plots import hidden as plots
 from rnnviz.text import quote
 
-D = lab.HiddenConfig()
 UNIT_CONTROLS_PX = 65  # height of the live unit control (label + range), both languages
 # page model key -> session-state key of a model record (train-live page)
 SESSION_KEYS = {"session": "trained_model"}
@@ -162,7 +154,20 @@ lang = sh.lang()
 opts = dict(bind="query-params")
 sh.page_title("hidden.title")
 st.markdown(tr("hidden.intro"))
-sh.explain("hidden.what", lab.LATEX, expanded=False)
+# torch, NumPy and plotly after the title (app.py leaves this page's heavy imports to it: TITLE_FIRST), so a
+# first visit shows the title and the introduction while torch loads (a spinner says so)
+sh.import_heavy_libraries()
+import numpy as np  # noqa: E402
+
+from rnnviz import export  # noqa: E402
+from rnnviz.hidden import models as HM  # noqa: E402
+from rnnviz.hidden import patterns as P  # noqa: E402
+from rnnviz.labs import hidden as lab  # noqa: E402
+from rnnviz.labs import hidden_select as hs  # noqa: E402
+from rnnviz.plots import hidden as plots  # noqa: E402
+
+D = lab.HiddenConfig()
+draw_equations = sh.explain("hidden.what", lab.LATEX, expanded=False, later=True)
 
 sidebar_top = st.sidebar.container()  # the model and the text; the uploader (run first) goes below them
 upload_section()
@@ -374,3 +379,4 @@ section_errors(show_trajectories)
 # last: the data of every unit, after everything above is on screen
 with unit_controls:
     sh.live("hd_select", unit_json(token(model), text, lang, unit, S.h))
+draw_equations()  # in its collapsed expander at the top (its code box loads a 1.5 MB highlighter in the browser)

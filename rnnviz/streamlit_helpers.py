@@ -272,18 +272,29 @@ def model_upload(prefix: str):
     return mine, int(layer)
 
 
-def explain(what_key: str, latex: list[str] | tuple[str, ...] = (), *, expanded: bool = True) -> None:
+def explain(what_key: str, latex: list[str] | tuple[str, ...] = (), *, expanded: bool = True, later: bool = False):
     """The "what you are seeing" paragraph and the equations of what is plotted.
 
     Pages that put it above their main figure pass ``expanded=False``, so the figure is on the
     first screen of a 1280x720 projector; the two closed expanders then sit side by side (one row).
+    With ``later=True`` the (closed) equations expander is drawn empty and the function returned fills it:
+    a page calls it at its end, so on a first visit the browser loads the equations' code box (Streamlit's
+    1.5 MB syntax highlighter, ~0.7 s of a busy CPU) after the page's charts, not before its first one.
     """
     cols = st.columns(2) if (latex and not expanded) else (st.container(), st.container())
     with cols[0].expander(tr("common.what_you_see"), expanded=expanded):
         st.markdown(tr(what_key))
-    if latex:
-        with cols[1].expander(tr("common.equations"), expanded=False):
+    if not latex:
+        return lambda: None
+    box = cols[1].expander(tr("common.equations"), expanded=False)
+
+    def draw() -> None:
+        with box:
             latex_lines(latex, nested=True)
+
+    if not later:
+        draw()
+    return draw
 
 
 # ----------------------------------------------------------------------------- URL values
