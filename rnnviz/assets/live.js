@@ -195,37 +195,87 @@ function layoutEdits(lay, upd, pristine) {
   return out;
 }
 
-/** Draw `frame` on the chart `key` by changing only what differs from what it draws now: one
- * Plotly.update of the changed trace attributes (per trace) and layout attributes, none if nothing
- * differs. What it draws now is the frame applied last (gd.__rvFrame: frames compare as their JSON), else
- * the server's figure (gd.data, gd.layout; plotly may hold arrays decoded, see numbers). Plotly.update
- * edits gd.data / gd.layout in place, the objects Streamlit's chart element holds as its figure, so a
- * later resize of the element redraws this frame, not the server's figure.
+/** Trace attributes that Plotly.animate with redraw: false draws on a scatter trace without a full redraw:
+ * positions, the lines' and markers' style (plotly's scatter plot restyles every line segment and point it
+ * moves) and what hover reads when it happens. Anything else (name and showlegend: the legend; text; fill;
+ * mode; another trace type's attributes, e.g. a heatmap's z) needs Plotly.update. */
+const MOVABLE = /^(x|y|marker|line|hovertemplate|hovertext|customdata)(\.|$)/;
+/** Layout edits drawn quickly beside such a move: axis ranges. Any other edit (a title, annotations, shapes)
+ * makes Plotly.relayout take about as long as one Plotly.update of everything (measured on the step-through
+ * diagram: relayout 100-150 ms, update 135-165 ms), so the move would only add to it. */
+const RANGE = /^[xy]axis[0-9]*\.range$/;
+
+/** Whether Plotly.animate can move trace i of gd with the changed attributes `paths`: a scatter trace whose
+ * x and y axes keep a fixed range (a transition does not autorange) once the layout edits `lay` are made. */
+function movable(gd, i, paths, lay) {
+  const t = gd._fullData && gd._fullData[i];
+  if (!t || t.type !== "scatter" || !paths.every((p) => MOVABLE.test(p))) return false;
+  return [t.xaxis || "x", t.yaxis || "y"].every((id) => {
+    const name = id.replace(/^([xy])/, "$1axis");  // "y2" -> "yaxis2"
+    const ax = gd._fullLayout[name];
+    return Array.isArray(lay[`${name}.range`]) || (!!ax && ax.autorange === false);
+  });
+}
+
+/** Draw `frame` on the chart `key` by changing only what differs from what it draws now (the frame applied
+ * last, gd.__rvFrame: frames compare as their JSON; else the server's figure, gd.data and gd.layout, where
+ * plotly may hold arrays decoded, see numbers). Nothing is drawn if nothing differs (a frame with no entries
+ * is not even compared). Changed scatter positions and styles (MOVABLE), with at most new axis ranges (RANGE,
+ * by Plotly.relayout first), are drawn by Plotly.animate without a redraw; anything else by one Plotly.update
+ * of the changed trace and layout attributes, which redraws the chart. Both write the values into gd.data /
+ * gd.layout in place, the objects Streamlit's chart element holds as its figure, so a later resize of the
+ * element redraws this frame, not the server's figure.
  * Returns true when drawn; false when the chart is another figure (its layout.meta is not `meta`); WAIT
  * when it is not plotted yet (its element is still mounting or plotly.js still loading: a choice made
  * before the page finished drawing), so the caller tries again. */
 const WAIT = "wait";
+/** A trace update for Plotly.animate, 1-D arrays in plotly's base64 form given as their numbers: animate merges
+ * an object value into the one the chart holds, which Plotly.update may have set to another frame's own
+ * object (that frame would change); an array replaces it. */
+function own(upd) {
+  const out = {};
+  for (const [p, v] of Object.entries(upd)) {
+    const flat = plain(v) || !(v && typeof v === "object" && "bdata" in v) ? null
+      : v.shape == null || String(v.shape).split(",").length === 1 ? numbers(v) : null;
+    out[p] = flat || v;
+  }
+  return out;
+}
+const isEmpty = (frame) => (frame.data || []).every((u) => !u || !Object.keys(u).length)
+  && !Object.keys(frame.layout || {}).length;
 function applyFrame(key, meta, frame) {
   const gd = chartDiv(key);
   if (!gd || !window.Plotly || !gd.data || !gd._fullLayout) return WAIT;
   if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
+  if (isEmpty(frame)) return true;  // changing_parts: nothing on this chart differs between the choices
   const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
   const now = prev || gd;
   const perPath = {};  // attribute -> {trace index: value}
+  const perTrace = {};  // trace index -> {attribute: value}
   (frame.data || []).forEach((upd, i) => {
     if (!upd) return;
     for (const [p, val] of Object.entries(flatten(upd, "", {}))) {
-      if (!same(get(now.data[i], p), val, !!prev)) (perPath[p] = perPath[p] || {})[i] = val;
+      if (same(get(now.data[i], p), val, !!prev)) continue;
+      (perPath[p] = perPath[p] || {})[i] = val;
+      (perTrace[i] = perTrace[i] || {})[p] = val;
     }
   });
-  const traces = [...new Set(Object.values(perPath).flatMap((m) => Object.keys(m).map(Number)))].sort((a, b) => a - b);
-  const data = {};
-  for (const [p, m] of Object.entries(perPath)) data[p] = traces.map((i) => (i in m ? m[i] : undefined));
+  const traces = Object.keys(perTrace).map(Number).sort((a, b) => a - b);
   const lay = layoutEdits(now.layout || {}, frame.layout, !!prev);
-  if (traces.length || Object.keys(lay).length) {
+  const relayout = Object.keys(lay).length > 0;
+  if (traces.length && Object.keys(lay).every((p) => RANGE.test(p))
+      && traces.every((i) => movable(gd, i, Object.keys(perTrace[i]), lay))) {
+    if (relayout) window.Plotly.relayout(gd, lay);  // axis ranges only: plotly's quick path (no defaults, no calc)
+    // (its promise is rejected when the next frame interrupts it: nothing to report)
+    const done = window.Plotly.animate(gd, { data: traces.map((i) => own(perTrace[i])), traces },
+      { frame: { redraw: false, duration: 0 }, transition: { duration: 0 }, mode: "immediate" });
+    if (done && done.catch) done.catch(() => {});
+  } else if (traces.length || relayout) {
+    const data = {};
+    for (const [p, m] of Object.entries(perPath)) data[p] = traces.map((i) => (i in m ? m[i] : undefined));
     window.Plotly.update(gd, data, lay, traces.length ? traces : undefined);
-    live.updates[key] = (live.updates[key] || 0) + 1;
   }
+  if (traces.length || relayout) live.updates[key] = (live.updates[key] || 0) + 1;
   gd.__rvFrame = frame;
   return true;
 }
@@ -245,6 +295,7 @@ export default function (component) {
   // a chart Streamlit re-creates (a new figure) shows the server's figure again, whatever the old one showed.
   const at = {};
   const shows = (key, i) => !!at[key] && at[key].i === i && at[key].gd === chartDiv(key);
+  const mark = (key, i) => { at[key] = { gd: chartDiv(key), i }; };  // chart `key` shows frame i
   let pending = null;
   let raf = 0;
   let retry = 0;
@@ -253,13 +304,13 @@ export default function (component) {
 
   /** Every chart shows frame i (the server drew it), or, for i = -1, what they show is not known. */
   function shownBy(i) {
-    for (const key of Object.keys(charts)) if (i >= 0) at[key] = { gd: chartDiv(key), i }; else delete at[key];
+    for (const key of Object.keys(charts)) if (i >= 0) mark(key, i); else delete at[key];
   }
   function show(i) {
     let waiting = false;
     for (const [key, c] of Object.entries(charts)) {
       if (shows(key, i) || !c.frames[i]) continue;
-      if (applyFrame(key, c.meta, c.frames[i]) === WAIT) waiting = true; else at[key] = { gd: chartDiv(key), i };
+      if (applyFrame(key, c.meta, c.frames[i]) === WAIT) waiting = true; else mark(key, i);
     }
     // a chart not plotted yet: try again in 50 ms (for at most 30 s), so a choice made while the page
     // is still drawing is shown once it can be, not only after the next script run
@@ -569,7 +620,7 @@ export default function (component) {
         const i = index(c.by);
         if (shows(key, i) || !c.frames[i]) continue;
         const r = applyFrame(key, c.meta, c.frames[i]);
-        if (r === true) at[key] = { gd: chartDiv(key), i }; else if (r === WAIT) waiting = true;
+        if (r === true) mark(key, i); else if (r === WAIT) waiting = true;
       }
       // a chart not plotted yet (a choice made while the page is still drawing): try again in 50 ms
       if (waiting) retryLater(redraw);
