@@ -243,7 +243,7 @@ function own(upd) {
 }
 const isEmpty = (frame) => (frame.data || []).every((u) => !u || !Object.keys(u).length)
   && !Object.keys(frame.layout || {}).length;
-function applyFrame(key, meta, frame) {
+export function applyFrame(key, meta, frame) {  // exported for tests/unit/test_live_apply.py
   const gd = chartDiv(key);
   if (!gd || !window.Plotly || !gd.data || !gd._fullLayout) return WAIT;
   if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
