@@ -3,32 +3,47 @@
 Widgets -> StepConfig -> rnnviz.labs.stepthrough.compute (cached) -> LaTeX + figures.
 The step is chosen in the browser (Back/Next/Play/slider of a live component over per-step chart
 frames); the server learns it when the choice settles.
-"""
-import hashlib
-import json
-from dataclasses import astuple, fields
 
-import numpy as np
-import pandas as pd
+A clean first load: the sidebar and the unrolled diagram at the default settings (shipped, see
+rnnviz.first_charts) are drawn from light modules; torch and the lab's computation are imported after
+them (app.py leaves this page's heavy imports to the page: LIGHT_FIRST).
+"""
+import json
+
 import streamlit as st
 
-from rnnviz import stepthrough as S
-from rnnviz import export
 from rnnviz import streamlit_helpers as sh
+from rnnviz.labs import stepthrough_config as C
 from rnnviz.text import percent
-from rnnviz.labs import stepthrough as lab
-from rnnviz.labs import stepthrough_latex as tex
-from rnnviz.plots import stepthrough as plots
-from rnnviz.plots.style import changing_parts, frame_of
+
+sh.import_light_libraries()  # NumPy, pandas and plotly, under the import lock (stepthrough_data uses NumPy); no torch
+from rnnviz import stepthrough_data as SD  # noqa: E402 (the sequences' vocabulary, patterns and limits)
 
 tr = sh.tr
-D = lab.StepConfig()
+D = C.StepConfig()
 OPTS = dict(bind="query-params")
+
+
+def import_heavy() -> None:
+    """torch and the lab's modules, once per process under the import lock
+    (:func:`rnnviz.streamlit_helpers.import_heavy_libraries`), bound to the page's module names."""
+    global S, lab, tex, plots, export, np, pd, changing_parts, frame_of
+    sh.import_heavy_libraries()
+    import numpy as np
+    import pandas as pd
+
+    from rnnviz import export
+    from rnnviz import stepthrough as S
+    from rnnviz.labs import stepthrough as lab
+    from rnnviz.labs import stepthrough_latex as tex
+    from rnnviz.plots import stepthrough as plots
+    from rnnviz.plots.style import changing_parts, frame_of
 
 
 @st.cache_resource(show_spinner=False)
 def trained_weights(hidden: int) -> dict:
     """The shipped state_dict, or train it now (progress bar) if the file is missing."""
+    import_heavy()
     try:
         return S.load_trained(hidden)
     except FileNotFoundError:
@@ -40,11 +55,14 @@ def trained_weights(hidden: int) -> dict:
 
 @st.cache_resource(show_spinner=False)
 def trained_accuracy(hidden: int) -> float:
+    import_heavy()
     return S.next_letter_accuracy(trained_weights(hidden))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def compute(key: tuple) -> lab.Result:
+def compute(key: tuple):
+    """The lab's :class:`rnnviz.labs.stepthrough.Result` for the config tuple ``key``."""
+    import_heavy()
     cfg = lab.StepConfig(*key)
     sd = trained_weights(cfg.st_hidden) if lab.uses_trained(cfg) else None
     return lab.compute(cfg, sd)
@@ -52,6 +70,7 @@ def compute(key: tuple) -> lab.Result:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def compute_scalar(U: float, W: float, V: float, numbers: str):
+    import_heavy()
     return lab.scalar_compute(lab.StepConfig(st_U=U, st_W=W, st_V=V, st_numbers=numbers))
 
 
@@ -59,24 +78,24 @@ sh.page_title("stepthrough.title")
 
 # ----------------------------------------------------------------------------- sidebar
 with st.sidebar:
-    kind = st.selectbox(tr("stepthrough.input"), list(S.INPUT_KINDS), key="st_input",
+    kind = st.selectbox(tr("stepthrough.input"), list(SD.INPUT_KINDS), key="st_input",
                         format_func=lambda v: tr(f"stepthrough.input_{v}"), help=tr("stepthrough.input_help"), **OPTS)
     word, target, numbers, length = D.st_word, D.st_target, D.st_numbers, D.st_length
-    pattern = st.selectbox(tr("stepthrough.pattern"), list(S.PATTERNS), key="st_pattern",
+    pattern = st.selectbox(tr("stepthrough.pattern"), list(SD.PATTERNS), key="st_pattern",
                            format_func=lambda v: tr(f"stepthrough.pattern_{v}"), help=tr("stepthrough.pattern_help"), **OPTS)
     if kind == "word":
-        word = st.text_input(tr("stepthrough.word", vocab=S.VOCAB), D.st_word, max_chars=40, key="st_word",
+        word = st.text_input(tr("stepthrough.word", vocab=SD.VOCAB), D.st_word, max_chars=40, key="st_word",
                              help=tr("stepthrough.word_help"), **OPTS)
         if pattern == "enc_dec":
             target = st.text_input(tr("stepthrough.target_word"), D.st_target, max_chars=40, key="st_target",
                                    help=tr("stepthrough.target_word_help"), **OPTS)
     elif kind == "random":
-        length = st.slider(tr("stepthrough.length"), 1, S.MAX_STEPS, D.st_length, key="st_length",
+        length = st.slider(tr("stepthrough.length"), 1, SD.MAX_STEPS, D.st_length, key="st_length",
                            help=tr("stepthrough.length_help"), **OPTS)
     # the numbers are also the scalar tab's input: always shown
     numbers = st.text_input(tr("stepthrough.numbers"), D.st_numbers, max_chars=200, key="st_numbers",
                             help=tr("stepthrough.numbers_help"), **OPTS)
-    hidden = st.slider(tr("stepthrough.hidden"), 1, S.MAX_HIDDEN, D.st_hidden, key="st_hidden",
+    hidden = st.slider(tr("stepthrough.hidden"), 1, SD.MAX_HIDDEN, D.st_hidden, key="st_hidden",
                        help=tr("stepthrough.hidden_help"), **OPTS)
     weights = st.radio(tr("stepthrough.weights"), ["trained", "random"], key="st_weights", horizontal=True,
                        format_func=lambda v: tr(f"stepthrough.weights_{v}"), help=tr("stepthrough.weights_help"), **OPTS)
@@ -84,22 +103,26 @@ with st.sidebar:
                            help=tr("stepthrough.seed_help"), **OPTS)
     scale = st.slider(tr("stepthrough.scale"), 0.1, 4.0, D.st_scale, 0.1, key="st_scale",
                       help=tr("stepthrough.scale_help"), **OPTS)
-    k = st.number_input(tr("stepthrough.k"), 0, S.MAX_STEPS, D.st_k, 1, key="st_k", help=tr("stepthrough.k_help"), **OPTS)
+    k = st.number_input(tr("stepthrough.k"), 0, SD.MAX_STEPS, D.st_k, 1, key="st_k", help=tr("stepthrough.k_help"), **OPTS)
     speed = st.slider(tr("stepthrough.speed"), 0.2, 3.0, D.st_speed, 0.1, key="st_speed",
                       help=tr("stepthrough.speed_help"), **OPTS)
     st.caption(tr("common.share_hint"))
 
-cfg = lab.StepConfig(st_input=kind, st_word=word, st_target=target, st_numbers=numbers, st_length=int(length),
+cfg = C.StepConfig(st_input=kind, st_word=word, st_target=target, st_numbers=numbers, st_length=int(length),
                      st_pattern=pattern, st_hidden=int(hidden), st_weights=weights, st_seed=int(seed),
                      st_scale=float(scale), st_k=int(k), st_phase=D.st_phase, st_t=D.st_t, st_speed=float(speed))
-# the cache key: every field that changes the numbers (not the step, phase, speed, scalar weights)
-key = astuple(lab.StepConfig(**{f.name: getattr(cfg, f.name) for f in fields(cfg)
-                                if f.name not in ("st_phase", "st_t", "st_speed", "st_U", "st_W", "st_V")}))
-with sh.user_errors():
-    res = compute(key)
-n = len(res.slots)
+key = C.numbers_key(cfg)  # the cache key: every field that changes the numbers (not the step, phase, speed, ...)
+# at the default settings the diagram is shipped (rnnviz.first_charts), with the number of steps: the page
+# draws it before torch is imported; otherwise the lab computes now (a bad input stops the page here)
+ship = sh.shipped_extra("st_fig_diagram", key)
+if ship is None:
+    import_heavy()
+    with sh.user_errors():
+        n = len(compute(key).slots)
+else:
+    n = ship["n"]
 
-for note in res.notes:
+for note in C.notes_of(cfg):  # as the lab's result says (rnnviz.labs.stepthrough.compute)
     st.info(tr(f"stepthrough.note_{note}"), icon=":material/info:")
 if cfg.st_pattern in ("one_to_many", "enc_dec"):  # what feeds the steps without an input of their own
     st.caption(tr(f"stepthrough.conv_{cfg.st_pattern}"))
@@ -127,7 +150,7 @@ def _phase_changed() -> None:
 
 
 def _set_t(t: int) -> None:
-    st.session_state["st_t"] = lab.clamp_step(t, n)
+    st.session_state["st_t"] = C.clamp_step(t, n)
     st.query_params["st_t"] = str(st.session_state["st_t"])
 
 
@@ -138,11 +161,6 @@ def _step_chosen() -> None:
         _set_t(value)
 
 
-def _meta(chart: str, key: tuple, phase: str, lang: str) -> str:
-    """Names the figure a set of frames belongs to (its ``layout.meta``)."""
-    return hashlib.sha1(repr((chart, key, phase, lang)).encode()).hexdigest()[:16]
-
-
 @st.cache_resource(max_entries=256, show_spinner=False)
 def step_figure(chart: str, key: tuple, phase: str, lang: str, t: int):
     """One chart at step ``t`` (cached: choosing a step again sends a ready figure)."""
@@ -151,7 +169,7 @@ def step_figure(chart: str, key: tuple, phase: str, lang: str, t: int):
             "st_fig_heat": lambda: plots.hidden_heatmap(res, t, lang),
             "st_fig_out": lambda: plots.outputs_figure(res, t, lang),
             "st_fig_grad": lambda: plots.grad_figure(res, t, lang)}[chart]
-    return make().update_layout(meta=_meta(chart, key, phase, lang))
+    return make().update_layout(meta=C.figure_meta(chart, key, phase, lang))
 
 
 def step_charts(phase: str) -> tuple[str, ...]:
@@ -163,7 +181,7 @@ def step_frames(key: tuple, phase: str, lang: str) -> str:
     """The JSON of every step's frames of every step chart, for the browser: only what differs between the
     steps (rnnviz.plots.style.changing_parts; the rest is on screen already, the same at every step)."""
     n = len(compute(key).slots)
-    charts = {chart: {"meta": _meta(chart, key, phase, lang),
+    charts = {chart: {"meta": C.figure_meta(chart, key, phase, lang),
                       "frames": changing_parts([frame_of(step_figure(chart, key, phase, lang, t))
                                                 for t in range(1, n + 1)])}
               for chart in step_charts(phase)}
@@ -179,9 +197,9 @@ def step_latex(key: tuple, phase: str) -> list[list[str]]:
 
 if "st_t" not in st.session_state:  # first run of the session: the URL's step, else the phase's start
     url_t = _url_step()
-    st.session_state["st_t"] = lab.clamp_step(url_t if url_t is not None else 1, n)
+    st.session_state["st_t"] = C.clamp_step(url_t if url_t is not None else 1, n)
 elif not 1 <= st.session_state["st_t"] <= n:
-    st.session_state["st_t"] = lab.clamp_step(st.session_state["st_t"], n)
+    st.session_state["st_t"] = C.clamp_step(st.session_state["st_t"], n)
 
 
 def step_view() -> None:
@@ -192,13 +210,20 @@ def step_view() -> None:
         phase = st.radio(tr("stepthrough.phase"), ["forward", "backward"], key="st_phase", horizontal=False,
                          format_func=lambda v: tr(f"stepthrough.phase_{v}"), on_change=_phase_changed,
                          help=tr("stepthrough.phase_help"), **OPTS)
-    t = lab.clamp_step(st.session_state.get("st_t", 1), n)
+    t = C.clamp_step(st.session_state.get("st_t", 1), n)
     controls = c2.empty()  # filled last: the frames are built after the charts of step t are on screen
     charts = step_charts(phase)
     # drawn at the step first drawn for these settings; the browser puts the chosen step's frame on them, so
     # a settle rerun sends the same figures and the browser redraws none (sh.drawn_choice)
     t_drawn = sh.drawn_choice("st_step", (key, phase, lang), t)
-    sh.chart(step_figure(charts[0], key, phase, lang, t_drawn), width="stretch", key=charts[0])
+    # the shipped diagram (default settings, its phase and step): drawn before torch is imported
+    shipped = (ship is not None and (phase, t_drawn) == (ship["phase"], ship["t"])
+               and sh.shipped_chart(charts[0], key, width="stretch"))
+    import_heavy()
+    with sh.user_errors():
+        res = compute(key)
+    if not shipped:
+        sh.chart(step_figure(charts[0], key, phase, lang, t_drawn), width="stretch", key=charts[0])
     heading = "stepthrough.forward_eqs" if phase == "forward" else "stepthrough.backward_eqs"
     # every step's equations in one place, only the chosen step's shown (the live component's `stack` group:
     # a step change lays out nothing). Until the component is drawn, this CSS shows the charts' step, and
@@ -235,6 +260,9 @@ tab_step, tab_check, tab_scalar, tab_trunc = st.tabs([tr("stepthrough.tab_step")
                                                      key="st_tab", **OPTS)  # the open tab is in the URL (lectures)
 with tab_step:
     st.fragment(step_view)()
+import_heavy()
+with sh.user_errors():
+    res = compute(key)
 
 with tab_check:
     st.markdown(tr("stepthrough.check_what"))
@@ -259,7 +287,7 @@ with tab_scalar:
     V = c3.number_input(tr("stepthrough.V"), -10.0, 10.0, D.st_V, 0.1, key="st_V", help=tr("stepthrough.V_help"), **OPTS)
     with sh.user_errors():
         sc, ag = compute_scalar(float(U), float(W), float(V), numbers)
-    ts = lab.clamp_step(st.session_state.get("st_t", 1), len(sc.x))
+    ts = C.clamp_step(st.session_state.get("st_t", 1), len(sc.x))
     st.markdown(tr("stepthrough.scalar_what", t=ts))
     sh.latex_lines(tex.scalar_latex(sc, ts))
     dd = max(abs(sc.dU - ag["dU"]), abs(sc.dW - ag["dW"]), abs(sc.dV - ag["dV"]))
@@ -272,7 +300,7 @@ with tab_trunc:
     if res.k is None:
         st.info(tr("stepthrough.trunc_off"))
     else:
-        sh.chart(plots.grad_figure(res, lab.clamp_step(st.session_state.get("st_t", 1), n), sh.lang()),
+        sh.chart(plots.grad_figure(res, C.clamp_step(st.session_state.get("st_t", 1), n), sh.lang()),
                         width="stretch", key="st_fig_grad_trunc")
         sh.chart(plots.truncation_figure(res, sh.lang()), width="stretch", key="st_fig_trunc")
         rows = lab.truncation_rows(res)

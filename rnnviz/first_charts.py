@@ -125,9 +125,26 @@ def _gates_heat(lang: str):
                                                                                "finite": bool(res.trace.finite)}
 
 
+def _stepthrough_diagram(lang: str):
+    """``st_fig_diagram``: the step-through page's unrolled diagram (app_pages/stepthrough.py, default settings:
+    the shipped trained weights), forward phase at step 1, as the page draws it (its ``layout.meta`` names the
+    figure the browser's step frames belong to), and what the page needs before computing: the number of
+    steps, and the phase and step the figure is drawn at."""
+    from rnnviz import stepthrough as S
+    from rnnviz.labs import stepthrough as lab
+    from rnnviz.plots import stepthrough as plots
+
+    key = lab.numbers_key(lab.StepConfig())
+    cfg = lab.StepConfig(*key)
+    res = lab.compute(cfg, S.load_trained(cfg.st_hidden) if lab.uses_trained(cfg) else None)
+    fig = plots.diagram(res, 1, "forward", lang).update_layout(meta=lab.figure_meta("st_fig_diagram", key, "forward", lang))
+    return key, fig, {"n": len(res.slots), "phase": "forward", "t": 1}
+
+
 BUILDERS: dict[str, Callable[[str], tuple[tuple, Any, dict]]] = {
     "vg_fig_grad": _vanishing_grad,
     "gt_fig_gates": _gates_heat,
+    "st_fig_diagram": _stepthrough_diagram,
 }
 """``{chart key: lang -> (config tuple, plotly Figure, extra values)}``: computed by the same functions the
 page calls."""

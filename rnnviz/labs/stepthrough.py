@@ -21,31 +21,11 @@ import numpy as np
 import torch
 
 from rnnviz import stepthrough as S
+from rnnviz.labs.stepthrough_config import (  # noqa: F401 (the light half: settings, readable before torch)
+    StepConfig, clamp_step, figure_meta, notes_of, numbers_key, uses_trained)
 from rnnviz.stepthrough_check import module_autograd, torch_rnn
 from rnnviz.trace import Trace, trace
 
-
-@dataclass
-class StepConfig:
-    """Every control of the page; widget keys are the field names."""
-
-    st_input: str = "word"  # input kind: "word" (one-hot letters), "numbers" (scalar x_t), "random"
-    st_word: str = "hello"  # the typed word, letters of rnnviz.stepthrough.VOCAB
-    st_target: str = ""  # encoder-decoder: the word the decoder emits ("" = the input word reversed)
-    st_numbers: str = "0.5, -1, 2, -0.5, 1.5"  # numeric sequence (also the scalar U, W, V panel's x_t)
-    st_length: int = 6  # random input: number of steps
-    st_pattern: str = "many_to_many"  # architecture, one of rnnviz.stepthrough.PATTERNS
-    st_hidden: int = 3  # hidden size H (1..4)
-    st_weights: str = "trained"  # "trained" (next-letter model, word input, one RNN) or "random"
-    st_seed: int = 0  # seed of the random weights and the random input
-    st_scale: float = 1.0  # random weights: uniform in +-scale/sqrt(H)
-    st_k: int = 0  # truncated BPTT chunk length k; 0 = full BPTT
-    st_phase: str = "forward"  # "forward" (t = 1..T) or "backward" (BPTT, t = T..1)
-    st_t: int = 1  # the current step, 1-based position on the unrolled time axis
-    st_speed: float = 1.0  # Play: seconds per step
-    st_U: float = 0.5  # scalar RNN: input weight U
-    st_W: float = 1.0  # scalar RNN: recurrent weight W
-    st_V: float = 2.0  # scalar RNN: output weight V
 
 # --------------------------------------------------------------------------- timeline
 
@@ -219,12 +199,6 @@ def engine_traces(net: S.Net, problem: S.Problem) -> dict[str, Trace]:
     return {"f": trace(torch_rnn(net.cells["f"]), problem.X, loss=ce)}
 
 
-def uses_trained(cfg: StepConfig) -> bool:
-    """The trained next-letter weights apply to word input and the one-RNN patterns."""
-    return cfg.st_weights == "trained" and cfg.st_input == "word" and cfg.st_pattern in (
-        "many_to_many", "many_to_one", "one_to_many")
-
-
 def build_problem(cfg: StepConfig) -> S.Problem:
     return S.make_problem(cfg.st_input, cfg.st_pattern, word=cfg.st_word, target=cfg.st_target,
                           numbers=cfg.st_numbers, length=cfg.st_length, seed=cfg.st_seed)
@@ -240,13 +214,11 @@ def compute(cfg: StepConfig, state_dict: dict | None = None) -> Result:
     if int(cfg.st_k) < 0:
         raise ValueError("The truncation length k must be 0 (full BPTT) or positive.")
     problem = build_problem(cfg)
-    notes = []
+    notes = notes_of(cfg)
     trained = uses_trained(cfg) and state_dict is not None
     if trained:
         net = S.net_from_state_dict(state_dict, problem)
     else:
-        if cfg.st_weights == "trained" and not uses_trained(cfg):
-            notes.append("trained_na")
         net = S.random_net(problem, cfg.st_hidden, seed=cfg.st_seed, scale=cfg.st_scale)
     k = S._check_k(cfg.st_k)
     fw = S.forward(net, problem)
@@ -257,9 +229,6 @@ def compute(cfg: StepConfig, state_dict: dict | None = None) -> Result:
     traces = engine_traces(net, problem)
     return Result(cfg, problem, net, fw, bw, bw_full, ref, ref_module, traces, timeline(problem), trained, notes)
 
-
-def clamp_step(t: int, n: int) -> int:
-    return int(min(max(int(t), 1), max(n, 1)))
 
 # --------------------------------------------------------------------------- scalar RNN
 

@@ -202,7 +202,8 @@ def test_the_router_and_the_light_config_modules_import_neither_numpy_nor_torch(
     import_light_libraries). The light config modules a page reads before its first chart import no torch."""
     code = ("import sys; import streamlit; from rnnviz import streamlit_helpers, first_charts; "
             "print(sorted(m for m in ('torch', 'numpy', 'pandas') if m in sys.modules)); "
-            "import rnnviz.labs.vanishing_config, rnnviz.labs.gates_config, rnnviz.gates_spec, rnnviz.train_config; "
+            "import rnnviz.labs.vanishing_config, rnnviz.labs.gates_config, rnnviz.gates_spec, rnnviz.train_config, "
+            "rnnviz.labs.stepthrough_config, rnnviz.stepthrough_data; "
             "print('torch' in sys.modules)")
     out = _fresh_python(code)
     assert out.stdout.split() == ["[]", "False"], out.stdout + out.stderr

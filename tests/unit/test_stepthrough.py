@@ -534,3 +534,20 @@ def test_step_frames_keep_what_changes_and_the_rest_is_the_figure():
     heat = changing_parts([frame_of(P.hidden_heatmap(res, t)) for t in range(1, n + 1)])
     assert heat[0]["data"] == [{}] and set(heat[0]["layout"]) == {"shapes"}  # only the frame moves
     assert not any("bdata" in json.dumps(tr) for tr in frame_of(P.hidden_heatmap(res, 1))["data"])  # plain lists
+
+
+def test_shipped_diagram_is_found_for_the_default_numbers_only():
+    """The page draws the shipped diagram (rnnviz.first_charts, checked equal to the computed one by
+    tests/unit/test_first_charts.py) before torch is imported, at the default settings whatever the step,
+    phase, speed or scalar weights (numbers_key leaves them out); a setting that changes a number finds none."""
+    from rnnviz import first_charts
+    from rnnviz.labs.stepthrough_config import figure_meta, numbers_key
+
+    key = numbers_key(L.StepConfig(st_t=3, st_phase="backward", st_speed=2.0, st_U=1.0))
+    assert key == numbers_key(L.StepConfig())
+    assert first_charts.lookup_extra("st_fig_diagram", key, "en") == {"n": 4, "phase": "forward", "t": 1}
+    for lang in ("en", "zh"):  # the frames the browser puts on it name the same figure
+        assert first_charts.lookup("st_fig_diagram", key, lang)["layout"]["meta"] == figure_meta(
+            "st_fig_diagram", key, "forward", lang)
+    for change in (dict(st_seed=1), dict(st_word="hotel"), dict(st_weights="random"), dict(st_hidden=2), dict(st_k=2)):
+        assert first_charts.lookup("st_fig_diagram", numbers_key(L.StepConfig(**change)), "en") is None, change
