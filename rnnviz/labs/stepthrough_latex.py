@@ -179,8 +179,10 @@ def backward_latex(res: Result, t: int) -> list[str]:
             v = g_next * d[i + 1]
             out.append(rf"\tanh'(a{sup}_{{{sn}}}) \odot \delta{sup}_{{{sn}}} = " + col(g_next) + r"\odot" + col(d[i + 1])
                        + " = " + col(v))
-            out.append(rf"\text{{from }} {nl}:\ W{sup}_{{hh}}{{}}^\top\big(\tanh'(a{sup}_{{{sn}}}) \odot \delta{sup}_{{{sn}}}\big) = "
-                       + mat(cell.W_hh.T) + col(v) + " = " + col(fn[i]))
+            # two aligned rows: on one row the product was wider than the page's column at 1280 px
+            out.append(rf"\begin{{aligned}}\text{{from }} {nl}:\ &W{sup}_{{hh}}{{}}^\top\big(\tanh'(a{sup}_{{{sn}}})"
+                       rf" \odot \delta{sup}_{{{sn}}}\big) \\ = {{}}&" + mat(cell.W_hh.T) + col(v) + " = " + col(fn[i])
+                       + r"\end{aligned}")
         else:
             out.append(rf"\text{{from }} {nl}:\ \text{{none (last step)}} \Rightarrow " + col(fn[i]))
         if name == "enc":
