@@ -226,14 +226,13 @@ def step_view() -> None:
         sh.chart(step_figure(charts[0], key, phase, lang, t_drawn), width="stretch", key=charts[0])
     heading = "stepthrough.forward_eqs" if phase == "forward" else "stepthrough.backward_eqs"
     # every step's equations in one place, only the chosen step's shown (the live component's `stack` group:
-    # a step change lays out nothing). Until the component is drawn, this CSS shows the charts' step, and
-    # the browser lays out every step's equations once (the component keeps that layout, see live.js groups)
-    st.markdown("<style class='rv-css'>.st-key-st_eqs{display:grid;grid-template-columns:minmax(0,1fr)}"
-                ".st-key-st_eqs>*{grid-area:1/1}.st-key-st_eqs [class*='st-key-st_eq_']:not(.st-key-st_eq_%d)"
-                "{visibility:hidden}</style>" % t_drawn, unsafe_allow_html=True)
-    with st.container(key="st_eqs"):
+    # a step change lays out nothing). Until the component is drawn, the charts' step is shown, and the
+    # browser lays out every step's equations once (the component keeps that layout, see live.js groups)
+    eqs = {"name": "st_eq", "stack": "st_eqs"}
+    sh.stacked_group(eqs, t_drawn)
+    with st.container(key=eqs["stack"]):
         for k, lines in enumerate(step_latex(key, phase), start=1):
-            with st.container(key=f"st_eq_{k}"):
+            with st.container(key=f"{eqs['name']}_{k}"):
                 st.markdown(f"**{tr(heading, t=k)}**")
                 sh.latex_lines(lines)
     with st.expander(tr("stepthrough.weights_eqs")):
@@ -242,7 +241,7 @@ def step_view() -> None:
         with col:
             sh.chart(step_figure(chart, key, phase, lang, t_drawn), width="stretch", key=chart)
     sh.downloads(*export.stepthrough_exports(res), key="st_dl")
-    select = {"param": "st_t", "value": t, "n": n, "dir": phase, "groups": [{"name": "st_eq", "stack": "st_eqs"}],
+    select = {"param": "st_t", "value": t, "n": n, "dir": phase, "groups": [eqs],
               "play_ms": int(round(1000 * float(speed))),
               "ui": {"label": tr("stepthrough.t"), "help": tr("stepthrough.t_help"),
                      "back": tr("stepthrough.back"), "back_help": tr("stepthrough.back_help"),

@@ -682,6 +682,20 @@ def drawn_choice(name: str, family: tuple, value):
     return value
 
 
+def stacked_group(group: Mapping[str, str], shown: int) -> None:
+    """Lay out a live component's stacked group ``{"name", "stack"}`` (select ``groups``, see :func:`live`):
+    the containers keyed ``{name}_{k}``, the only children of the container keyed ``stack``, share one grid
+    cell, so every k is laid out once and in one place (showing another k moves nothing on the page).
+    Until the component is drawn only ``{name}_{shown}`` is visible (the k the charts are drawn at); the
+    component then shows the chosen k (rnnviz/assets/live.js groups(), which leaves the grid to this
+    style). Call it with the same ``group`` the component gets, before the containers are drawn."""
+    name, stack = group["name"], group["stack"]
+    st.markdown(f"<style class='rv-css'>.st-key-{stack}{{display:grid !important;grid-template-columns:minmax(0,1fr)}}"
+                f".st-key-{stack}>*{{grid-area:1/1}}"
+                f".st-key-{stack} [class*='st-key-{name}_']:not(.st-key-{name}_{int(shown)}){{visibility:hidden}}</style>",
+                unsafe_allow_html=True)
+
+
 def live(key: str, data_json: str, *, on_change=None):
     """Charts that change in the browser, without a script rerun (``rnnviz/assets/live.js``).
 

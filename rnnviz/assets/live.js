@@ -9,7 +9,8 @@
 //           Stop) pick frame value-1; no script rerun; the URL's ?param= is rewritten in place and the value
 //           reaches the server (setStateValue "value") when the choice settles, so the next rerun knows it.
 //           Elements in containers keyed `${group}_${k}` are shown only for the chosen k (a group
-//           {name, stack}: containers `${name}_${k}` in one container keyed `stack`, drawn in one place).
+//           {name, stack}: containers `${name}_${k}` in one container keyed `stack`, drawn in one place (its
+//           grid: rnnviz.streamlit_helpers.stacked_group).
 //   multi   {id, controls, value, server, views, settle_ms, katex}: several own controls (ranges, a choice), for
 //           pages where a choice picks among values the server computed for every option (the gates page):
 //           controls [{param, kind: "range"|"choice", min, max | options, label, help}], value {param: v}.
@@ -96,6 +97,12 @@ function pendingUrl(params, pending) {
   for (const [k, val] of Object.entries(params)) {
     if (pending) p[k] = String(val); else delete p[k];
   }
+}
+
+/** Set the text of the <style> element `el` to `css`, only if it differs: a new style sheet text makes the browser
+ * match every element of the page against it again (used by the select and multi modes' show/hide sheets). */
+function setSheet(el, css) {
+  if (el.textContent !== css) el.textContent = css;
 }
 
 function chartDiv(key) {
@@ -235,9 +242,10 @@ const WAIT = "wait";
 function own(upd) {
   const out = {};
   for (const [p, v] of Object.entries(upd)) {
-    const flat = plain(v) || !(v && typeof v === "object" && "bdata" in v) ? null
-      : v.shape == null || String(v.shape).split(",").length === 1 ? numbers(v) : null;
-    out[p] = flat || v;
+    out[p] = v;
+    if (!(v !== null && typeof v === "object" && "bdata" in v)) continue;  // not base64: as it is
+    if (v.shape != null && String(v.shape).includes(",")) continue;  // 2-D ("16, 64"): plotly needs its shape
+    out[p] = numbers(v) || v;  // 1-D: its numbers (as it is if its dtype is not known)
   }
   return out;
 }
@@ -404,23 +412,21 @@ export default function (component) {
     cleanups.push(() => style.remove());
 
     /** Show the chosen k's element of every group, hide the others. A group {name, stack} (its elements
-     *  are the only children of the container keyed `stack`) is drawn in one grid cell, the others
-     *  content-visibility:hidden: a step change then lays out and paints nothing new (the elements keep
-     *  their layout; display:none would rebuild the shown one's, 55 ms for a step's KaTeX equations). */
+     *  are the only children of the container keyed `stack`) is drawn in one grid cell (the server's style,
+     *  rnnviz.streamlit_helpers.stacked_group), the others content-visibility:hidden: a step change then
+     *  lays out and paints nothing new (the elements keep their layout; display:none would rebuild the
+     *  shown one's, 55 ms for a step's KaTeX equations). */
     function groups() {
       const hide = [], stacked = [], css = [];
       for (const g of s.groups || []) {
         const name = typeof g === "string" ? g : g.name;
         const into = typeof g === "string" ? hide : stacked;
         for (let k = 1; k <= n; k++) if (k !== v) into.push(`.st-key-${name}_${k}`);
-        if (g.stack) {
-          css.push(`.st-key-${g.stack}{display:grid !important;grid-template-columns:minmax(0,1fr)}`
-            + `.st-key-${g.stack}>*{grid-area:1/1}.st-key-${name}_${v}{visibility:visible !important;content-visibility:visible !important}`);
-        }
+        if (g.stack) css.push(`.st-key-${name}_${v}{visibility:visible !important;content-visibility:visible !important}`);
       }
       if (hide.length) css.push(`${hide.join(",")}{display:none !important}`);
       if (stacked.length) css.push(`${stacked.join(",")}{visibility:hidden !important;content-visibility:hidden}`);
-      style.textContent = css.join("");
+      setSheet(style, css.join(""));
     }
     function url() {
       pendingUrl({ [s.param]: v }, true);
@@ -568,7 +574,6 @@ export default function (component) {
     // part of a choice, and a choice made again (a key held on a range goes back and forth) reuses them
     const built = new Map();
     const HTML = "__rvHtml";  // on a slot element: the HTML put in it last (nothing is rewritten when it is the same)
-    let hidden = "";
     function put(el, html) {
       if (el[HTML] === html) return;
       el.innerHTML = html;
@@ -609,9 +614,7 @@ export default function (component) {
         put(el, out != null ? out : `<p class="rv-pending">${esc(w.pending || "…")}</p>`);
         el.dataset.shown = out != null ? key : "";
       }
-      const css = hide.length ? `${hide.join(",")}{display:none !important}` : "";
-      // a new style sheet text makes the browser match every element of the page again: only when it changes
-      if (css !== hidden) { style.textContent = css; hidden = css; }
+      setSheet(style, hide.length ? `${hide.join(",")}{display:none !important}` : "");
     }
     function charts_() {
       let waiting = false;

@@ -99,3 +99,9 @@ def test_base64_arrays_reach_animate_as_numbers():
     got = run(chart(), [frame({"y": spec}, {})])[0]
     assert got["calls"][0][0] == "animate"
     assert got["calls"][0][1][0]["data"] == [{"y": {"typed": [0.5, 1.5, 2.5]}}]
+    # a 2-D array (customdata, "rows, cols") keeps its base64 form: plotly reads its shape
+    cd = np.arange(6, dtype=float).reshape(3, 2)
+    spec2 = {"dtype": "f8", "bdata": base64.b64encode(cd.tobytes()).decode(), "shape": "3, 2"}
+    got = run(chart(), [frame({"customdata": spec2, "y": spec}, {})])[0]
+    assert got["calls"][0][0] == "animate"
+    assert got["calls"][0][1][0]["data"] == [{"customdata": spec2, "y": {"typed": [0.5, 1.5, 2.5]}}]
