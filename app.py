@@ -55,10 +55,7 @@ sh.add_view_button(nav.url_path, nav.title)
 sh.present_bar()
 # Pages that draw their first chart before torch is imported (rnnviz.first_charts) import it themselves,
 # after that chart; every other page gets torch, NumPy, pandas and plotly before it runs.
-LIGHT_FIRST = {"vanishing", "gates", "train_live", "stepthrough"}
-# Pages with no shipped first chart that draw their title and introduction, then import torch (with the
-# spinner of sh.import_heavy_libraries): a first visit is not blank below the router while torch loads.
-TITLE_FIRST = {"hidden"}
-if nav.url_path not in LIGHT_FIRST | TITLE_FIRST:
+LIGHT_FIRST = {"vanishing", "gates", "train_live", "stepthrough", "hidden"}
+if nav.url_path not in LIGHT_FIRST:
     sh.import_heavy_libraries()  # once per process, one thread at a time (see its docstring)
 nav.run()

@@ -4,14 +4,20 @@ Models: the shipped sonnet models, plus the session's own: ``st.session_state["t
 (from the train-live page, :func:`rnnviz.train.trained_model_record`) and a file uploaded in the
 sidebar (:func:`rnnviz.streamlit_helpers.upload_field`, read by :func:`rnnviz.byo.load_upload`, kept
 in ``st.session_state["hd_byo"]`` if :func:`rnnviz.hidden.models.from_upload` accepts it).
+
+A clean first load: the title, the sidebar and the states heatmap at the default settings (shipped, see
+rnnviz.first_charts) are drawn from light modules (rnnviz.labs.hidden_config); torch and the lab's computation
+are imported after them (:func:`heavy`; app.py leaves this page's heavy imports to it: LIGHT_FIRST).
 """
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import streamlit as st
 
 from rnnviz import streamlit_helpers as sh
+from rnnviz.labs import hidden_config as cfg
 from rnnviz.text import quote
 
 UNIT_CONTROLS_PX = 65  # height of the live unit control (label + range), both languages
@@ -25,9 +31,27 @@ def shipped_model(key: str) -> HM.CharLM:
     return HM.shipped(key)
 
 
+def heavy() -> None:
+    """torch, NumPy, plotly and the lab's modules, as this page's globals (imported once per process, under
+    the import lock of sh.import_heavy_libraries; a first visit at the default settings draws the shipped
+    heatmap before this, and app.py leaves the page's heavy imports to it: LIGHT_FIRST)."""
+    global np, export, HM, P, lab, hs, plots
+    sh.import_heavy_libraries()
+    import numpy as np
+
+    from rnnviz import export
+    from rnnviz.hidden import models as HM
+    from rnnviz.hidden import patterns as P
+    from rnnviz.labs import hidden as lab
+    from rnnviz.labs import hidden_select as hs
+    from rnnviz.plots import hidden as plots
+
+
 def session_models() -> tuple[dict[str, HM.CharLM], list[str]]:
     """This browser session's own models (trained on the train-live page, or uploaded), and why others were skipped."""
     out, skipped = {}, []
+    if any(st.session_state.get(k) is not None for k in [*SESSION_KEYS.values(), f"{UPLOAD}_byo"]):
+        heavy()
     for key, state_key in SESSION_KEYS.items():
         rec = st.session_state.get(state_key)
         if rec is None:
@@ -44,6 +68,7 @@ def session_models() -> tuple[dict[str, HM.CharLM], list[str]]:
 
 def check_upload(up) -> None:
     """The uploader's check: a one-layer character language model, else a ``ValueError`` in the UI language."""
+    heavy()
     try:
         HM.from_upload(up)
     except HM.NotALanguageModel as exc:
@@ -152,27 +177,15 @@ def section_errors(fn):
 tr = sh.tr
 lang = sh.lang()
 opts = dict(bind="query-params")
+D = cfg.HiddenConfig()
 sh.page_title("hidden.title")
 st.markdown(tr("hidden.intro"))
-# torch, NumPy and plotly after the title (app.py leaves this page's heavy imports to it: TITLE_FIRST), so a
-# first visit shows the title and the introduction while torch loads (a spinner says so)
-sh.import_heavy_libraries()
-import numpy as np  # noqa: E402
-
-from rnnviz import export  # noqa: E402
-from rnnviz.hidden import models as HM  # noqa: E402
-from rnnviz.hidden import patterns as P  # noqa: E402
-from rnnviz.labs import hidden as lab  # noqa: E402
-from rnnviz.labs import hidden_select as hs  # noqa: E402
-from rnnviz.plots import hidden as plots  # noqa: E402
-
-D = lab.HiddenConfig()
-draw_equations = sh.explain("hidden.what", lab.LATEX, expanded=False, later=True)
+draw_equations = sh.explain("hidden.what", cfg.LATEX, expanded=False, later=True)
 
 sidebar_top = st.sidebar.container()  # the model and the text; the uploader (run first) goes below them
 upload_section()
 extra, skipped = session_models()
-model_keys = list(HM.SHIPPED) + list(extra)
+model_keys = list(cfg.SHIPPED) + list(extra)
 if st.session_state.get("hd_model", D.hd_model) not in model_keys:
     st.session_state["hd_model"] = D.hd_model
 
@@ -183,18 +196,12 @@ with sidebar_top:
                       format_func=lambda v: tr(f"hidden.source_{v}"), help=tr("hidden.source_help"), **opts)
     sonnet = st.number_input(tr("hidden.sonnet"), 1, 154, D.hd_sonnet, 1, key="hd_sonnet", help=tr("hidden.sonnet_help"),
                              disabled=source != "sonnet", **opts)
-    text_in = st.text_area(tr("hidden.text"), D.hd_text, max_chars=lab.MAX_CHARS, key="hd_text", height=140,
+    text_in = st.text_area(tr("hidden.text"), D.hd_text, max_chars=cfg.MAX_CHARS, key="hd_text", height=140,
                            help=tr("hidden.text_help"), disabled=source != "typed", **opts)
     st.caption(tr("common.share_hint"))
 for why in skipped:
     st.info(tr("hidden.session_skipped", why=why), icon=":material/info:")
-
-model = extra[model_key] if model_key in extra else shipped_model(model_key)
-base = lab.HiddenConfig(hd_model=model_key, hd_source=source, hd_sonnet=int(sonnet), hd_text=text_in)
-with sh.user_errors():
-    text = lab.input_text(base)
-    S = states_of(token(model), text, model)
-T, H = S.T, S.H
+base = cfg.HiddenConfig(hd_model=model_key, hd_source=source, hd_sonnet=int(sonnet), hd_text=text_in)
 
 # ---------------------------------------------------------------- neuron explorer
 st.subheader(tr("hidden.sec_explorer"))
@@ -206,10 +213,6 @@ if "hd_unit_init" not in st.session_state:  # first run of the session: the link
         st.session_state.setdefault("hd_unit", _unit_from_url())
 _apply_unit_choice()
 st.session_state.setdefault("hd_unit", D.hd_unit)
-clamp_state("hd_unit", 0, H - 1)
-unit = int(st.session_state["hd_unit"])
-if st.query_params.get("hd_unit") != str(unit) and ("hd_unit" in st.query_params or unit != D.hd_unit):
-    st.query_params["hd_unit"] = str(unit)  # the URL records the unit (a default only if it was there)
 # the live component, filled last (its data is built after the page is on screen), in a container whose
 # height is reserved from the first paint: the heatmap below does not move when it mounts, and a rerun keeps
 # the old control in place until the new one replaces it (an st.empty() here was cleared at every rerun)
@@ -217,8 +220,23 @@ if st.query_params.get("hd_unit") != str(unit) and ("hd_unit" in st.query_params
 unit_controls = st.container(key="hd_unit_controls", height=UNIT_CONTROLS_PX, border=False)
 st.html(f"<style>.st-key-hd_unit_controls{{height:auto !important;min-height:{UNIT_CONTROLS_PX}px;"
         "overflow:visible !important}</style>")
-sh.chart(plots.states_heatmap(S.h, text, unit, lang).update_layout(meta=hs.meta(token(model), text, lang)),
-         key="hd_fig_heat")
+# at the default settings the heatmap is shipped (rnnviz.first_charts): drawn before torch is imported; else
+# it is computed and drawn in the same place (nothing else is drawn in between)
+shipped = model_key not in extra and sh.shipped_chart(
+    "hd_fig_heat", cfg.heat_key(replace(base, hd_unit=int(st.session_state["hd_unit"]))))
+heavy()
+model = extra[model_key] if model_key in extra else shipped_model(model_key)
+with sh.user_errors():
+    text = lab.input_text(base)
+    S = states_of(token(model), text, model)
+T, H = S.T, S.H
+clamp_state("hd_unit", 0, H - 1)
+unit = int(st.session_state["hd_unit"])
+if st.query_params.get("hd_unit") != str(unit) and ("hd_unit" in st.query_params or unit != D.hd_unit):
+    st.query_params["hd_unit"] = str(unit)  # the URL records the unit (a default only if it was there)
+if not shipped:
+    sh.chart(plots.states_heatmap(S.h, text, unit, lang).update_layout(meta=hs.meta(token(model), text, lang)),
+             key="hd_fig_heat")
 sh.downloads(export.hidden_export(S.h, text, model_key), key="hd_dl")
 with st.container(key="hd_unit_server"):  # hidden while the browser shows another unit (in the slot below)
     st.caption(hs.caption(S.h, unit, lang))

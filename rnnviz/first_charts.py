@@ -6,7 +6,8 @@ lab's computation. The figure the code computes for the default settings is stor
 at once and imports torch afterwards. It is used for every session whose settings are the defaults,
 not only the first, so no session sees something different from another.
 ``tests/unit/test_first_charts.py`` computes every stored figure again with the code of today and
-checks it equals the stored one (same structure and text, numbers to 1e-9 relative).
+checks it equals the stored one (same structure and text, numbers to 1e-9 relative; the charts of
+:data:`FLOAT32` to float32 precision, every value showing as the computed one does).
 
 Some pages write a few computed values above their first chart (the gates page: the model's answer);
 those are stored with the chart (``extra``, :func:`lookup_extra`) and checked the same way.
@@ -36,6 +37,13 @@ BLOB = "\u0000blob:"
 """Marks a string of the stored figure that is kept in the store's ``blobs`` (followed by its hash)."""
 BLOB_MIN = 1000
 """Strings and lists this long (as JSON) or longer are kept in ``blobs`` (typed arrays' base64, hover text)."""
+
+
+FLOAT32 = {"hd_fig_heat": ".3f"}
+"""Charts whose float64 arrays are stored as float32 (half the size; the hidden-state heatmap's 64 x 628 values
+would be 430 kB of base64), with the format their values are shown in (the hover's ``%{z:.3f}``): each stored
+value is the float32 nearest the computed one, or the next one towards it where that would show otherwise
+(:func:`_float32`), so the chart shows the same numbers and colours the computed figure does."""
 
 
 def _tuples(value: Any) -> Any:
@@ -70,13 +78,15 @@ def _unblob(value: Any, blobs: dict) -> Any:
 
 
 def _blob(value: Any, blobs: dict) -> Any:
-    """``value`` with every string, and every list of plain values (no objects), of at least
-    :data:`BLOB_MIN` characters of JSON moved into ``blobs`` (named by a hash of its JSON: equal values
+    """``value`` with every string, and every list of plain values (no objects; a list of lists row by row),
+    of at least :data:`BLOB_MIN` characters of JSON moved into ``blobs`` (named by a hash of its JSON: equal values
     are stored once)."""
     if isinstance(value, dict):
         return {k: _blob(v, blobs) for k, v in value.items()}
     if isinstance(value, list) and any(isinstance(v, dict) for v in value):  # objects (traces): look inside
         return [_blob(v, blobs) for v in value]
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):  # rows: each on its own
+        return [_blob(v, blobs) for v in value]  # (a heatmap's hover characters repeat one row per unit)
     if isinstance(value, (str, list)):
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
         if len(text) >= BLOB_MIN:
@@ -84,6 +94,36 @@ def _blob(value: Any, blobs: dict) -> Any:
             blobs[name] = value
             return BLOB + name
     return value
+
+
+def _float32(value: Any, shown: str) -> Any:
+    """``value`` (plotly JSON) with every float64 typed array stored as float32: each number the float32
+    nearest it, or one float32 step towards it where that would show otherwise in the format ``shown``
+    (Python's ``format``) or would be a tie there (a value exactly halfway between two shown ones, which
+    Python's and the browser's ``toFixed`` round in opposite directions)."""
+    import base64
+    from decimal import Decimal
+
+    import numpy as np
+
+    if isinstance(value, list):
+        return [_float32(v, shown) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("dtype") != "f8" or "bdata" not in value:
+        return {k: _float32(v, shown) for k, v in value.items()}
+    exact = np.frombuffer(base64.b64decode(value["bdata"]), dtype="<f8")
+    out = exact.astype("<f4")
+    digits = int(shown.strip(".f"))
+
+    def tie(v: float) -> bool:
+        return abs(Decimal(v) * 10 ** digits % 1) == Decimal("0.5")
+
+    for i, (x, y) in enumerate(zip(exact.tolist(), out.tolist())):
+        if x == x and (format(y, shown) != format(x, shown) or tie(y)):  # (NaN stays NaN)
+            y = out[i] = np.nextafter(out[i], np.float32(np.inf if x > y else -np.inf))
+            assert format(float(y), shown) == format(x, shown) and not tie(float(y)), (x, y)
+    return {**value, "dtype": "f4", "bdata": base64.b64encode(out.tobytes()).decode("ascii")}
 
 
 def lookup(chart: str, key: tuple, lang: str) -> dict | None:
@@ -141,10 +181,28 @@ def _stepthrough_diagram(lang: str):
     return key, fig, {"n": len(res.slots), "phase": "forward", "t": 1}
 
 
+def _hidden_heat(lang: str):
+    """``hd_fig_heat``: the hidden-state page's states heatmap (app_pages/hidden.py, default settings: the shipped
+    LSTM reading sonnet 18, unit 0 outlined), with the ``layout.meta`` that names it for the browser's unit
+    frames."""
+    from rnnviz.hidden import models as HM
+    from rnnviz.labs import hidden as lab
+    from rnnviz.labs import hidden_select as hs
+    from rnnviz.plots import hidden as plots
+
+    cfg = lab.HiddenConfig()
+    model = HM.shipped(cfg.hd_model)
+    text = lab.input_text(cfg)
+    S = lab.states(model, text)
+    fig = plots.states_heatmap(S.h, text, cfg.hd_unit, lang).update_layout(meta=hs.meta(model.key, text, lang))
+    return lab.heat_key(cfg), fig, {}
+
+
 BUILDERS: dict[str, Callable[[str], tuple[tuple, Any, dict]]] = {
     "vg_fig_grad": _vanishing_grad,
     "gt_fig_gates": _gates_heat,
     "st_fig_diagram": _stepthrough_diagram,
+    "hd_fig_heat": _hidden_heat,
 }
 """``{chart key: lang -> (config tuple, plotly Figure, extra values)}``: computed by the same functions the
 page calls."""
@@ -157,7 +215,10 @@ def build_all() -> dict:
     for chart, build in BUILDERS.items():
         for lang in LANGS:
             key, fig, extra = build(lang)
-            figure = _blob(json.loads(fig.to_json()), blobs)
+            figure = json.loads(fig.to_json())
+            if chart in FLOAT32:
+                figure = _float32(figure, FLOAT32[chart])
+            figure = _blob(figure, blobs)
             charts.setdefault(chart, {})[lang] = {"key": list(key), "figure": figure,
                                                   "extra": json.loads(json.dumps(extra, allow_nan=False))}
     return {"charts": charts, "blobs": blobs}

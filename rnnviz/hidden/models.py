@@ -26,9 +26,7 @@ import numpy as np
 from torch import nn
 
 from rnnviz import tasks as tk
-
-SHIPPED = ("lstm", "gru", "rnn", "lstm128")
-"""Keys of the shipped sonnet models, in the order the page lists them."""
+from rnnviz.labs.hidden_config import SHIPPED  # noqa: F401  keys of the shipped models, in the page's order (light)
 
 
 @dataclass(frozen=True, eq=False)

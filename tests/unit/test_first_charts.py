@@ -2,8 +2,9 @@
 
 A page draws a shipped chart instead of computing it when its settings are the stored ones, for every
 session; so the stored figure must equal the computed one: same structure, same text, the same numbers
-(to 1e-9 relative: the engine's float64 sums may differ in the last bits across CPUs). After changing a
-lab's defaults, computation or chart: ``python scripts/build_first_charts.py``.
+(to 1e-9 relative: the engine's float64 sums may differ in the last bits across CPUs; the charts stored as
+float32, ``first_charts.FLOAT32``, to float32 precision and showing every number as the computed figure
+does). After changing a lab's defaults, computation or chart: ``python scripts/build_first_charts.py``.
 """
 from __future__ import annotations
 
@@ -35,19 +36,21 @@ def decoded(value):
     return value
 
 
-def differences(a, b, path: str = "") -> list[str]:
-    """Where two decoded plotly JSON values differ (numbers compared to 1e-9 relative)."""
+def differences(a, b, path: str = "", rel_tol: float = 1e-9, shown: str | None = None) -> list[str]:
+    """Where two decoded plotly JSON values differ (numbers compared to ``rel_tol`` relative and, given a
+    format ``shown``, also as they are shown: ``format(a, shown) == format(b, shown)``)."""
     if isinstance(a, dict) and isinstance(b, dict):
         if set(a) != set(b):
             return [f"{path}: keys {sorted(set(a) ^ set(b))}"]
-        return [d for k in a for d in differences(a[k], b[k], f"{path}.{k}")]
+        return [d for k in a for d in differences(a[k], b[k], f"{path}.{k}", rel_tol, shown)]
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return [f"{path}: length {len(a)} != {len(b)}"]
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{path}[{i}]")]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{path}[{i}]", rel_tol, shown)]
     numbers = (int, float)
     if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
-        ok = (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300)
+        ok = (math.isnan(a) and math.isnan(b)) or (math.isclose(a, b, rel_tol=rel_tol, abs_tol=1e-300) and (
+            shown is None or format(a, shown) == format(b, shown)))
         return [] if ok else [f"{path}: {a!r} != {b!r}"]
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]
 
@@ -59,6 +62,15 @@ def test_differences_finds_a_changed_number_string_and_key():
     assert differences(a, {"data": [{"y": [1.0, 2.0], "name": "LSTM"}], "layout": {"title": "t"}})
     assert differences(a, {"data": [{"y": [1.0, 2.0], "name": "RNN"}], "layout": {}})
     assert differences(a, {"data": [{"y": [1.0], "name": "RNN"}], "layout": {"title": "t"}})
+    # float32 precision, and numbers as shown: 0.12350001 and 0.12349999 are close, but show as 0.124 and 0.123
+    assert differences([0.12350001], [0.12349999], rel_tol=F32) == []
+    assert differences([0.12350001], [0.12349999], rel_tol=F32, shown=".3f")
+    assert differences([0.5], [0.5 * (1 + 3 * F32)], rel_tol=F32)
+
+
+F32 = 2.0 ** -22
+"""Relative tolerance of a number stored as float32: twice its unit roundoff (the nearest float32, or one step
+further, see rnnviz.first_charts._float32)."""
 
 
 def test_every_chart_is_shipped_in_every_language():
@@ -92,7 +104,26 @@ def test_shipped_chart_equals_the_computed_one(chart, lang, computed):
 
     sent_shipped = json.loads(pio.to_json(go.Figure(shipped), validate=False))
     sent_computed = json.loads(pio.to_json(fig, validate=False))
-    assert differences(decoded(sent_shipped), decoded(sent_computed)) == []
+    shown = first_charts.FLOAT32.get(chart)  # stored as float32: to its precision, and every number shown the same
+    assert differences(decoded(sent_shipped), decoded(sent_computed), rel_tol=F32 if shown else 1e-9, shown=shown) == []
+
+
+def test_the_hidden_heatmap_is_shipped_small_at_the_precision_shown():
+    """The heatmap's values are stored as float32 (each shows as the computed float64 does, test above), its
+    hover characters (one row per unit, all equal) once; the store stays well under the 0.7 MB of float64."""
+    from rnnviz.labs.hidden_config import HiddenConfig, heat_key
+
+    store = json.loads(first_charts.FILE.read_text(encoding="utf-8"))
+    trace = store["charts"]["hd_fig_heat"]["en"]["figure"]["data"][0]
+    assert store["blobs"][trace["z"]["bdata"][len(first_charts.BLOB):]]  # z's bytes: one blob, both languages
+    assert store["charts"]["hd_fig_heat"]["zh"]["figure"]["data"][0]["z"] == trace["z"]
+    z = first_charts.lookup("hd_fig_heat", heat_key(HiddenConfig()), "en")["data"][0]["z"]
+    assert z["dtype"] == "f4" and z["shape"].replace(" ", "") == "64,628"
+    assert len(set(trace["customdata"])) == 1  # 64 equal rows, stored once
+    assert first_charts.FILE.stat().st_size < 500_000
+    assert first_charts.lookup("hd_fig_heat", heat_key(HiddenConfig(hd_unit=1)), "en") is None
+    assert first_charts.lookup("hd_fig_heat", heat_key(HiddenConfig(hd_sonnet=19)), "en") is None
+    assert first_charts.lookup("hd_fig_heat", heat_key(HiddenConfig(hd_model="gru")), "en") is None
 
 
 @pytest.mark.parametrize("chart", sorted(first_charts.BUILDERS))
@@ -203,7 +234,7 @@ def test_the_router_and_the_light_config_modules_import_neither_numpy_nor_torch(
     code = ("import sys; import streamlit; from rnnviz import streamlit_helpers, first_charts; "
             "print(sorted(m for m in ('torch', 'numpy', 'pandas') if m in sys.modules)); "
             "import rnnviz.labs.vanishing_config, rnnviz.labs.gates_config, rnnviz.gates_spec, rnnviz.train_config, "
-            "rnnviz.labs.stepthrough_config, rnnviz.stepthrough_data; "
+            "rnnviz.labs.stepthrough_config, rnnviz.stepthrough_data, rnnviz.labs.hidden_config; "
             "print('torch' in sys.modules)")
     out = _fresh_python(code)
     assert out.stdout.split() == ["[]", "False"], out.stdout + out.stderr
