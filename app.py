@@ -45,6 +45,8 @@ nav = st.navigation(PAGES)
 chunk = sh.plotly_chunk_url()
 st.markdown((f"<link rel='modulepreload' href='{chunk}'>" if chunk else "") + "<style class='rv-css'>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}"
             ".st-key-rv_prefetch{display:none}"
+            # Chinese words in the equations (KaTeX's \text): the shipped CJK font, for browsers without one
+            ".katex .cjk_fallback{font-family:rnnviz-cjk,sans-serif}"
             "[data-testid='stElementContainer']:has(> [data-testid='stMarkdown'] style.rv-css){display:none}"
             ".st-key-rv_subtitle{margin-top:-1.1rem}.st-key-rv_subtitle p{font-size:1.3rem;color:#5c5f6a}</style>",
             unsafe_allow_html=True)

@@ -189,10 +189,10 @@ def step_frames(key: tuple, phase: str, lang: str) -> str:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def step_latex(key: tuple, phase: str) -> list[list[str]]:
+def step_latex(key: tuple, phase: str, lang: str) -> list[list[str]]:
     res = compute(key)
     make = tex.forward_latex if phase == "forward" else tex.backward_latex
-    return [make(res, t) for t in range(1, len(res.slots) + 1)]
+    return [make(res, t, lang) for t in range(1, len(res.slots) + 1)]
 
 
 if "st_t" not in st.session_state:  # first run of the session: the URL's step, else the phase's start
@@ -231,7 +231,7 @@ def step_view() -> None:
     eqs = {"name": "st_eq", "stack": "st_eqs"}
     sh.stacked_group(eqs, t_drawn)
     with st.container(key=eqs["stack"]):
-        for k, lines in enumerate(step_latex(key, phase), start=1):
+        for k, lines in enumerate(step_latex(key, phase, lang), start=1):
             with st.container(key=f"{eqs['name']}_{k}"):
                 st.markdown(f"**{tr(heading, t=k)}**")
                 sh.latex_lines(lines)

@@ -20,6 +20,12 @@ STRINGS = {
               "与 torch 自动求导进行比较。当前步中发生变化的数值以橙色显示。约定：L 是各步损失之和；"
               "有些教材取平均（L = (1/T) Σ L_t），那样每个梯度都会小 T 倍。",
     },
+    # words inside the equations (LaTeX \text{...}; rnnviz.labs.stepthrough_latex)
+    "stepthrough.tex_from": {"en": "from", "zh": "来自"},
+    "stepthrough.tex_no_loss": {"en": "no loss at step {t}", "zh": "第 {t} 步没有损失"},
+    "stepthrough.tex_cut": {"en": "cut at the chunk boundary (k = {k})", "zh": "在块边界处截断（k = {k}）"},
+    "stepthrough.tex_none_last": {"en": "none (last step)", "zh": "无（最后一步）"},
+    "stepthrough.tex_no_output": {"en": "no output", "zh": "无输出"},
     # controls
     "stepthrough.input": {"en": "Input", "zh": "输入"},
     "stepthrough.input_help": {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnviz import stepthrough as S
+from rnnviz.i18n import t as tr
 from rnnviz.labs.stepthrough import Result, clamp_step
 
 HIGHLIGHT = "#ff7f0e"
@@ -92,13 +93,18 @@ def _next(name: str, i: int, T: int) -> str:
     return f"{T - i - 1}" if name == "b" else f"{i + 2}"
 
 
+def _words(key: str, lang: str, **fmt) -> str:
+    r"""The words ``key`` of the page's language as LaTeX ``\text{...}`` (KaTeX draws CJK there)."""
+    return rf"\text{{{tr(key, lang, **fmt)}}}"
+
+
 def _x_line(res: Result, name: str, i: int, X: np.ndarray) -> str:
     sup = "" if name == "b" else CELL_TEX[name]
     s = _sub(name, i, X.shape[0])
     return rf"{{x{sup}_{{{s}}}}}^\top = " + row(X[i], X[i] != 0)
 
 
-def forward_latex(res: Result, t: int) -> list[str]:
+def forward_latex(res: Result, t: int, lang: str = "en") -> list[str]:
     """The forward equations of slot ``t`` (1-based) with the engine's numbers substituted.
 
     One short line per operation (so each fits a projector): ``x_t``; ``W_xh x_t`` and
@@ -143,7 +149,7 @@ def forward_latex(res: Result, t: int) -> list[str]:
             out.append(rf"L_{{{j + 1}}} = -\log \hat y_{{{j + 1},\,\text{{“{cname}”}}}} = -\log {fmt(P[j, yi])} = {fmt(L[j])}"
                        rf"\qquad L = \textstyle\sum_t L_t = {fmt(L.sum())}")
         else:
-            out.append(rf"\text{{no loss at step {j + 1}}}\qquad L = \textstyle\sum_t L_t = {fmt(L.sum())}")
+            out.append(_words("stepthrough.tex_no_loss", lang, t=j + 1) + rf"\qquad L = \textstyle\sum_t L_t = {fmt(L.sum())}")
     return out
 
 
@@ -159,7 +165,7 @@ def weights_latex(res: Result) -> list[str]:
     return out
 
 
-def backward_latex(res: Result, t: int) -> list[str]:
+def backward_latex(res: Result, t: int, lang: str = "en") -> list[str]:
     """BPTT at slot ``t``: delta = (from the output) + (from t+1), with numbers, and the running
     sums of the parameter gradients (entries that this step changed are coloured)."""
     slot = res.slots[clamp_step(t, len(res.slots)) - 1]
@@ -172,25 +178,27 @@ def backward_latex(res: Result, t: int) -> list[str]:
         d, fo, fn = res.delta(name), res.from_out(name), res.from_next(name)
         s, sn = _sub(name, i, T), _next(name, i, T)
         nl = "t{-}1" if name == "b" else "t{+}1"  # the step that reads h_t (backward direction: t-1)
+        frm = _words("stepthrough.tex_from", lang) + rf"\ {nl}"  # "from t+1"
         if i + 1 < T and pb.cut[i]:
-            out.append(rf"\text{{from }} {nl}:\ \text{{cut at the chunk boundary (k = {res.k})}} \Rightarrow " + col(fn[i]))
+            out.append(frm + r":\ " + _words("stepthrough.tex_cut", lang, k=res.k) + r" \Rightarrow " + col(fn[i]))
         elif i + 1 < T:
             g_next = 1.0 - res.h(name)[i + 1] ** 2  # tanh'(a_{t+1}) = 1 - h_{t+1}^2
             v = g_next * d[i + 1]
             out.append(rf"\tanh'(a{sup}_{{{sn}}}) \odot \delta{sup}_{{{sn}}} = " + col(g_next) + r"\odot" + col(d[i + 1])
                        + " = " + col(v))
             # two aligned rows: on one row the product was wider than the page's column at 1280 px
-            out.append(rf"\begin{{aligned}}\text{{from }} {nl}:\ &W{sup}_{{hh}}{{}}^\top\big(\tanh'(a{sup}_{{{sn}}})"
+            out.append(r"\begin{aligned}" + frm + rf":\ &W{sup}_{{hh}}{{}}^\top\big(\tanh'(a{sup}_{{{sn}}})"
                        rf" \odot \delta{sup}_{{{sn}}}\big) \\ = {{}}&" + mat(cell.W_hh.T) + col(v) + " = " + col(fn[i])
                        + r"\end{aligned}")
         else:
-            out.append(rf"\text{{from }} {nl}:\ \text{{none (last step)}} \Rightarrow " + col(fn[i]))
+            out.append(frm + r":\ " + _words("stepthrough.tex_none_last", lang) + r" \Rightarrow " + col(fn[i]))
         if name == "enc":
-            src = r"\text{from } h^{\mathrm{dec}}_0" if i == T - 1 else r"\text{no output}"
+            src = (_words("stepthrough.tex_from", lang) + r"\ h^{\mathrm{dec}}_0" if i == T - 1
+                   else _words("stepthrough.tex_no_output", lang))
         else:
             src = r"W_{ho}^\top(\hat y - e_y)"
         out.append(rf"\delta{sup}_{{{s}}} = \frac{{\partial L}}{{\partial h{sup}_{{{s}}}}} = "
-                   + rf"\underbrace{{{col(fo[i])}}}_{{{src}}} + \underbrace{{{col(fn[i])}}}_{{\text{{from }} {nl}}} = " + col(d[i]))
+                   + rf"\underbrace{{{col(fo[i])}}}_{{{src}}} + \underbrace{{{col(fn[i])}}}_{{{frm}}} = " + col(d[i]))
         g = (1.0 - res.h(name)[i] ** 2) * d[i]
         out.append(rf"g{sup}_{{{s}}} = \tanh'(a{sup}_{{{s}}}) \odot \delta{sup}_{{{s}}} = "
                    + col(1.0 - res.h(name)[i] ** 2) + r"\odot" + col(d[i]) + " = " + col(g))

@@ -65,3 +65,28 @@ def test_no_request_leaves_the_app_server(page, app_url, lang):
         "the Chinese page did not load the served font subset"
     favicon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
     assert favicon.startswith("data:image/svg+xml") or urlsplit(favicon).netloc == origin, favicon[:120]
+
+
+CJK_WITHOUT_SERVED_FONT = """() => {
+  const bad = new Set();
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (!/[\\u3000-\\u303f\\u4e00-\\u9fff\\uff00-\\uffef]/.test(n.data) || !n.parentElement) continue;
+    const el = n.parentElement;
+    if (el.closest('style, script, noscript, .katex-mathml')) continue;  // KaTeX's MathML copy is for screen readers
+    if (!getComputedStyle(el).fontFamily.includes('rnnviz-cjk')) bad.add(`${el.tagName}.${el.className.baseVal ?? el.className} in ${el.parentElement && el.parentElement.className}: ${n.data.slice(0, 30)}`);
+  }
+  return [...bad];
+}"""
+
+
+def test_every_chinese_text_has_the_served_font(page, app_url):
+    """Every piece of Chinese text on the page, the words inside the equations (KaTeX) and the charts' text
+    included, names the served font among its families, so a browser without a CJK font draws no boxes.
+    The step-through page in its backward phase with truncation shows every worded equation line."""
+    goto(page, f"{app_url}/stepthrough?lang={quote('中文')}&st_phase=backward&st_k=2&st_t=2", timeout=LOAD_TIMEOUT)
+    wait_for_router(page, LOAD_TIMEOUT)
+    page.locator(".katex .cjk_fallback").first.wait_for(state="attached", timeout=LOAD_TIMEOUT * 1000)
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(state="attached", timeout=LOAD_TIMEOUT * 1000)
+    assert no_errors(page) == []
+    assert page.evaluate(CJK_WITHOUT_SERVED_FONT) == []
