@@ -155,7 +155,9 @@ def select_json(key: tuple, lang: str, T: int, unit: int, step: int, color_by: s
              "pending": tr("gates.choice_pending"), **eq},
             {"slot": "gt_color", "server": "gt_color_server", "by": ["gt_color_by", "gt_unit"], "kind": "colored",
              "pending": tr("gates.choice_pending"), "caption": tr("gates.color_note", unit="⟦gt_unit⟧", what="⟦gt_color_by⟧"),
-             **col}]}
+             **col},
+            gs.unit_note_view(H, lang, "gt_unit_note", "gt_unit_note_server"),
+            gs.unit_note_view(H, lang, "gt_path_note", "gt_path_note_server")]}
     charts = {"gt_fig_unit": {"meta": gs.meta("gt_fig_unit", key, lang), "by": "gt_unit", "frames": gs.unit_frames(res, lang)},
               "gt_fig_path": {"meta": gs.meta("gt_fig_path", key, lang), "by": "gt_unit",
                               "frames": gs.path_frames(res, key[1], lang)}}
@@ -342,16 +344,29 @@ sh.downloads(export.gates_export(res), key="gt_dl")
 # on it, so a settle rerun sends the same figures and the browser redraws none (sh.drawn_choice)
 unit_drawn = sh.drawn_choice("gt_unit", (key, lang), unit)
 st.subheader(tr("gates.sec_unit"))
+
+
+def unit_note(name: str) -> None:
+    """The chosen unit's number beside its charts (their titles and legends say "the chosen unit"): the server's
+    line, hidden while the browser shows another unit's line in the slot below it (live.js multi views)."""
+    with st.container(key=f"{name}_server"):
+        st.markdown(tr("gates.unit_shown", unit=unit, last=H - 1))
+    st.html(f'<div data-rv-slot="{name}"></div>')
+
+
+unit_note("gt_unit_note")
 sh.chart(unit_figure(key, lang, unit_drawn, models), width="stretch", key="gt_fig_unit")
 
 # ---- gradient path
 st.subheader(tr("gates.sec_path"))
+unit_note("gt_path_note")
 sh.chart(path_figure(key, lang, unit_drawn, models), width="stretch", key="gt_fig_path")
 ps = lab.path_summary(res.carry, res.rnn_path)
 st.caption(tr("gates.path_note" if cell == "LSTM" else "gates.path_note_gru") + " "
            + tr("gates.path_numbers", cell=cell, gate="f" if cell == "LSTM" else "z", best=ps["best"],
                 kept=lab.sci(ps["kept"]), rnn=lab.sci(ps["rnn"]))
-           + " " + tr(f"gates.path_more_{ps['more']}", cell=cell))
+           + " " + tr(f"gates.path_more_{ps['more']}", cell=cell)
+           + (" " + tr("gates.path_floor") if plots.path_clipped(res.carry, res.rnn_path) else ""))
 
 # ---- forget-gate bias
 st.subheader(tr("gates.sec_bias"))

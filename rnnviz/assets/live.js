@@ -629,19 +629,24 @@ export default function (component) {
       if (waiting) retryLater(redraw);
     }
     let raf2 = 0;
-    let raf3 = 0;
+    let idle = 0;
+    // the views once the browser is idle (at the latest 150 ms later): after the frame that draws the charts and
+    // after input waiting behind it (the next key press of a held key), and once for the last of several quick
+    // choices. Measured on the gates page: typesetting a unit's equations and laying them and the coloured text
+    // out took 50-80 ms; run in the frame after the charts' frame, they delayed the next key press by as much.
+    const whenIdle = G.requestIdleCallback ? (f) => G.requestIdleCallback(f, { timeout: 150 }) : (f) => setTimeout(f, 0);
+    const cancelIdle = G.cancelIdleCallback ? (h) => G.cancelIdleCallback(h) : (h) => clearTimeout(h);
     function redraw() {
-      // the charts in this frame, the views (equations, coloured text: further down the page) in the next, so
-      // the charts a choice changes are on screen without waiting for the views' typesetting and layout
+      // the charts in this frame, the views (equations, coloured text, the unit's number) when idle
       if (!raf2) {
         raf2 = requestAnimationFrame(() => {
           raf2 = 0;
           charts_();
-          if (!raf3) raf3 = requestAnimationFrame(() => { raf3 = 0; views(); });
+          if (!idle) idle = whenIdle(() => { idle = 0; views(); });
         });
       }
     }
-    cleanups.push(() => { cancelAnimationFrame(raf2); cancelAnimationFrame(raf3); });
+    cleanups.push(() => { cancelAnimationFrame(raf2); if (idle) cancelIdle(idle); });
     function render() {
       for (const { input, value, c } of Object.values(inputs)) {
         input.value = String(v[c.param]);

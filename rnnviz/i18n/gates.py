@@ -140,6 +140,9 @@ STRINGS = {
     # sections
     "gates.sec_heatmaps": {"en": "Gates and states, per character and unit", "zh": "每个字符、每个单元的门与状态"},
     "gates.sec_unit": {"en": "One unit over time", "zh": "单个单元随时间的变化"},
+    "gates.unit_shown": {"en": "Chosen unit: {unit} (units 0 to {last})", "zh": "所选单元：{unit}（共 0 到 {last}）"},
+    "gates.path_floor": {"en": "A product below 10⁻³⁰ runs off the bottom of the chart.",
+                         "zh": "低于 10⁻³⁰ 的连乘会落到图的下边界之外。"},
     "gates.sec_path": {"en": "The gradient path: a product of gates against the RNN's product of Jacobians",
                        "zh": "梯度路径：门的连乘与普通 RNN 的雅可比连乘"},
     "gates.path_note": {
@@ -206,10 +209,10 @@ STRINGS = {
     "gates.axis_char": {"en": "input character (time →)", "zh": "输入字符（时间 →）"},
     "gates.axis_unit": {"en": "unit j", "zh": "单元 j"},
     "gates.axis_value": {"en": "value", "zh": "数值"},
-    "gates.fig_unit": {"en": "Unit {unit}: gates and states over time", "zh": "单元 {unit}：门与状态随时间的变化"},
+    "gates.fig_unit": {"en": "The chosen unit: gates and states over time", "zh": "所选单元：门与状态随时间的变化"},
     "gates.fig_path": {"en": "How much of step t reaches the end (log scale)", "zh": "第 t 步有多少能传到最后（对数刻度）"},
     "gates.axis_path": {"en": "∂(state_T)/∂(state_t)", "zh": "∂(状态_T)/∂(状态_t)"},
-    "gates.trace_unit_prod": {"en": "{cell}: ∏ {gate} of unit {unit}", "zh": "{cell}：单元 {unit} 的 ∏ {gate}"},
+    "gates.trace_unit_prod": {"en": "{cell}: ∏ {gate} of the chosen unit", "zh": "{cell}：所选单元的 ∏ {gate}"},
     "gates.trace_best_prod": {"en": "{cell}: ∏ {gate} of unit {unit} (longest memory)",
                               "zh": "{cell}：单元 {unit} 的 ∏ {gate}（记忆最长）"},
     "gates.trace_mean_prod": {"en": "{cell}: ∏ {gate}, mean over units", "zh": "{cell}：∏ {gate}，各单元平均"},

@@ -50,20 +50,34 @@ def meta(chart: str, key: tuple, lang: str) -> str:
 
 def unit_frames(res: lab.GatesResult, lang: str) -> list[dict]:
     """Frame ``j`` of the unit chart (:func:`rnnviz.plots.gates.unit_lines` for unit ``j``): one ``y`` per
-    quantity, and the title."""
+    quantity, and the y range (:func:`rnnviz.plots.gates.unit_range`) if it is not the same for every unit.
+    Nothing else: the title, the legend and the hover are the same for every unit, so the browser moves the
+    lines without a redraw of the chart (``lang`` is not used; kept for the frame builders' common form)."""
     H = res.trace.H
+    ranges = [plots.unit_range(res.quantities, j) for j in range(H)]
+    layout = (lambda j: {}) if all(r == ranges[0] for r in ranges) else (lambda j: {"yaxis": {"range": ranges[j]}})
     return [{"data": [{"y": b64(plots._finite(arr[:, j]))} for arr in res.quantities.values()],
-             "layout": {"title": {"text": _t("gates.fig_unit", lang, unit=j)}}} for j in range(H)]
+             "layout": layout(j)} for j in range(H)]
 
 
 def path_frames(res: lab.GatesResult, cell: str, lang: str) -> list[dict]:
-    """Frame ``j`` of the gradient-path chart (:func:`rnnviz.plots.gates.gradient_path` for unit ``j``):
-    the unit's product and name, and whether the best unit's own line is shown (not when it is ``j``)."""
-    gate = "f" if cell == "LSTM" else "z"
-    best = int(np.argmax(res.carry[0]))
-    return [{"data": [{"y": b64(plots._positive(res.carry[:, j])),
-                       "name": _t("gates.trace_unit_prod", lang, cell=cell, gate=gate, unit=j)},
-                      {"visible": best != j}, {}, {}], "layout": {}} for j in range(res.trace.H)]
+    """Frame ``j`` of the gradient-path chart (:func:`rnnviz.plots.gates.gradient_path` for unit ``j``): the
+    unit's product ``carry[:, j]``, nothing else (its name, the other lines and the axes are the same for every
+    unit)."""
+    return [{"data": [{"y": b64(plots._positive(res.carry[:, j]))}, {}, {}, {}], "layout": {}}
+            for j in range(res.trace.H)]
+
+
+def unit_note(H: int, unit: int, lang: str) -> str:
+    """The line beside the unit's charts naming the chosen unit (:func:`unit_note_view` fills the same in the
+    browser)."""
+    return _t("gates.unit_shown", lang, unit=unit, last=H - 1)
+
+
+def unit_note_view(H: int, lang: str, slot: str, server: str) -> dict:
+    """The live component's ``text`` view of :func:`unit_note`: its template with the unit as ``⟦gt_unit⟧``."""
+    return {"slot": slot, "server": server, "by": ["gt_unit"], "kind": "text",
+            "template": _t("gates.unit_shown", lang, unit="⟦gt_unit⟧", last=H - 1)}
 
 
 def _pairs(n_a: int, n_b: int, a: int, b: int, budget: int) -> list[tuple[int, int]]:

@@ -128,10 +128,33 @@ def gates_figure(quantities: dict[str, np.ndarray], text: str, lang: str = "en")
     return fig
 
 
+UNIT_RANGE_STEP = 0.5
+"""The unit chart's y range beyond ±1 grows in steps of 0.5 (neighbouring units then often share a range)."""
+
+
+def unit_range(quantities: dict[str, np.ndarray], unit: int) -> list[float]:
+    """The y range of the unit chart of ``unit``: ``[lo, hi]`` padded by 5% of ``hi - lo``, where ``lo`` is the
+    smallest of -1 and the unit's finite values and ``hi`` the largest of 1 and them, each rounded outward to a
+    multiple of ``UNIT_RANGE_STEP``. Every gate, ``g``, ``n`` and ``h`` lies in [-1, 1]; only an LSTM's cell
+    state ``c`` goes beyond. Set explicitly (not autoranged), so the browser moves the lines of another unit
+    without a redraw of the axes when the range is the same (rnnviz/assets/live.js)."""
+    v = np.concatenate([np.asarray(a[:, unit], dtype=np.float64) for a in quantities.values()])
+    v = v[np.isfinite(v)]
+    lo = min(-1.0, float(v.min())) if v.size else -1.0
+    hi = max(1.0, float(v.max())) if v.size else 1.0
+    lo, hi = (math.floor(lo / UNIT_RANGE_STEP) * UNIT_RANGE_STEP if lo < -1 else -1.0,
+              math.ceil(hi / UNIT_RANGE_STEP) * UNIT_RANGE_STEP if hi > 1 else 1.0)
+    pad = 0.05 * (hi - lo)
+    return [lo - pad, hi + pad]
+
+
 def unit_lines(quantities: dict[str, np.ndarray], unit: int, text: str, lang: str = "en") -> go.Figure:
-    """Every gate, ``c`` and ``h`` of one unit against time. A marker on every step while every character is
-    labelled (``T <= LINE_LABELS``); beyond that lines only (each marker is an SVG element plotly draws again on
-    every unit change: ~380 of them for the default 63-character text)."""
+    """Every gate, ``c`` and ``h`` of one unit against time, on the y range :func:`unit_range`. A marker on every
+    step while every character is labelled (``T <= LINE_LABELS``); beyond that lines only (each marker is an SVG
+    element plotly draws again on every unit change: ~380 of them for the default 63-character text).
+
+    The title does not name the unit (the page shows the unit's number beside the chart): what changes from one
+    unit to another is the lines and at most the y range, which the browser draws without a redraw of the chart."""
     fig = go.Figure()
     T = len(text)
     ts = np.arange(1, T + 1)
@@ -144,9 +167,9 @@ def unit_lines(quantities: dict[str, np.ndarray], unit: int, text: str, lang: st
             marker=dict(size=6), customdata=chars,
             hovertemplate=f"{name}<br>t=%{{x}} '%{{customdata}}'<br>%{{y:.3f}}<extra></extra>",
         ))
-    _style(fig, title=t("gates.fig_unit", lang, unit=unit), height=420)
+    _style(fig, title=t("gates.fig_unit", lang), height=420)
     _char_axis(fig, text, lang, most=LINE_LABELS)
-    fig.update_yaxes(title_text=t("gates.axis_value", lang))
+    fig.update_yaxes(title_text=t("gates.axis_value", lang), range=unit_range(quantities, unit))
     return _fixed_margins(fig)
 
 
@@ -155,25 +178,48 @@ def _positive(a: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(a) & (a > 0), a, np.nan)
 
 
+PATH_FLOOR = 1e-30
+"""The gradient-path chart's y axis reaches down to the smallest product shown, but not below ``PATH_FLOOR``:
+a unit whose product falls further runs off the bottom of the chart (the page says so)."""
+
+
+def path_range(carry: np.ndarray, rnn_path: np.ndarray) -> list[float]:
+    r"""The y range of the gradient-path chart in log10 units, the same for every unit: from the smallest positive
+    value of every unit's product (``carry``, ``(T, H)``) and of the RNN's ``rnn_path`` (``(T,)``), but not below
+    ``PATH_FLOOR``, to the largest, padded by 4% of the span (half a decade if the span is 0)."""
+    v = np.concatenate([np.asarray(carry, dtype=np.float64).ravel(), np.asarray(rnn_path, dtype=np.float64).ravel()])
+    v = v[np.isfinite(v) & (v > 0)]
+    if not v.size:
+        return [math.log10(PATH_FLOOR), 0.0]
+    lo, hi = max(math.log10(float(v.min())), math.log10(PATH_FLOOR)), math.log10(float(v.max()))
+    pad = 0.04 * (hi - lo) if hi > lo else 0.5
+    return [lo - pad, hi + pad]
+
+
+def path_clipped(carry: np.ndarray, rnn_path: np.ndarray) -> bool:
+    """Whether some unit's product (or the RNN's) falls below ``PATH_FLOOR``: part of a line is below the chart."""
+    v = np.concatenate([np.asarray(carry, dtype=np.float64).ravel(), np.asarray(rnn_path, dtype=np.float64).ravel()])
+    return bool(np.any(np.isfinite(v) & (v < PATH_FLOOR)))
+
+
 def gradient_path(carry: np.ndarray, unit: int, rnn_path: np.ndarray, text: str, cell: str,
                   lang: str = "en") -> go.Figure:
-    r"""The product of carry gates (one unit, and the mean over units) and the vanilla RNN's
-    :math:`\|\partial h_T/\partial h_t\|_2`, against ``t`` on a log y axis."""
+    r"""The product of carry gates (one unit, the unit that keeps the most of step 1, and the mean over units) and
+    the vanilla RNN's :math:`\|\partial h_T/\partial h_t\|_2`, against ``t`` on a log y axis (:func:`path_range`,
+    the same for every unit). Only the first trace depends on ``unit``, and only its ``y``: its name says "the
+    chosen unit" (the page shows the number), so the browser moves that one line for another unit."""
     gate = "f" if cell == "LSTM" else "z"
     T = len(text)
     ts = np.arange(1, T + 1)
     chars = [show_char(c) for c in text]
     fig = go.Figure()
     fig.add_trace(go.Scatter(
-        x=ts, y=_positive(carry[:, unit]), name=t("gates.trace_unit_prod", lang, cell=cell, gate=gate, unit=unit),
+        x=ts, y=_positive(carry[:, unit]), name=t("gates.trace_unit_prod", lang, cell=cell, gate=gate),
         mode="lines", line=dict(color=CELL_COLORS[cell], width=4), customdata=chars,
         hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
-    best = int(np.argmax(carry[0]))  # the unit that keeps the most of step 1
-    # always four traces (the browser swaps the unit's line, rnnviz/assets/live.js); the best unit's
-    # own line is hidden when it is the chosen unit
+    best = int(np.argmax(carry[0]))  # the unit that keeps the most of step 1 (when chosen, its lines coincide)
     fig.add_trace(go.Scatter(
-        x=ts, y=_positive(carry[:, best]),
-        name=t("gates.trace_best_prod", lang, cell=cell, gate=gate, unit=best), visible=best != unit,
+        x=ts, y=_positive(carry[:, best]), name=t("gates.trace_best_prod", lang, cell=cell, gate=gate, unit=best),
         mode="lines", line=dict(color=CELL_COLORS[cell], width=2.5, dash="dot"), customdata=chars,
         hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
     fig.add_trace(go.Scatter(
@@ -186,7 +232,8 @@ def gradient_path(carry: np.ndarray, unit: int, rnn_path: np.ndarray, text: str,
         hovertemplate="t=%{x} '%{customdata}'<br>%{y:.3e}<extra></extra>"))
     _style(fig, title=t("gates.fig_path", lang), height=440)
     _char_axis(fig, text, lang, most=LINE_LABELS)
-    fig.update_yaxes(type="log", title_text=t("gates.axis_path", lang), exponentformat="power")
+    fig.update_yaxes(type="log", title_text=t("gates.axis_path", lang), exponentformat="power",
+                     range=path_range(carry, rnn_path))
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
     return _fixed_margins(fig)
 

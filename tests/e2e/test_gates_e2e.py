@@ -85,25 +85,44 @@ def test_url_restores_gru_depth_model(page, app_url):
     page.wait_for_timeout(500)
     assert no_errors(page) == []
     text = main_text(page)
-    assert "r: reset gate" in text and "z: update gate" in text and "Unit 3" in text
+    assert "r: reset gate" in text and "z: update gate" in text and "Chosen unit: 3 (units 0 to 11)" in text
     assert "Depth predicted correctly" in text
     screenshot(page, "gates_depth_gru")
 
 
-# every change of the unit chart's title, with the number of script runs seen so far (stale elements or the
-# running-status widget) at the moment the new title was drawn
+UNIT_Y = """(gd) => { const y = gd && gd.data && gd.data[0] ? gd.data[0].y : null;
+    if (!y) return null;
+    let a = y;
+    if (!Array.isArray(y) && !ArrayBuffer.isView(y) && y.bdata) {
+      const raw = atob(y.bdata), b = new Uint8Array(raw.length);
+      for (let k = 0; k < raw.length; k++) b[k] = raw.charCodeAt(k);
+      a = new Float64Array(b.buffer);
+    }
+    return Array.from(a).slice(0, 6); }"""
+"""JS: the first six values of the unit chart's first line (the chosen unit's input gate i)."""
+
+UNIT_NOTE = """() => { const slot = document.querySelector('[data-rv-slot="gt_unit_note"]');
+    const server = document.querySelector('.st-key-gt_unit_note_server');
+    return slot && slot.innerText.trim() ? slot.innerText.trim()
+      : server && server.offsetParent !== null ? server.innerText.trim() : ''; }"""
+"""JS: the line naming the chosen unit above the unit chart, as shown (the browser's, else the server's)."""
+
+# every change of what the unit chart draws (its first line) and of the line naming its unit, with the number of
+# script runs seen so far (stale elements or the running-status widget) at the moment it was drawn
 WATCH = """() => { window.__seen = []; window.__runs = 0;
+  const unitY = (""" + UNIT_Y + """), unitNote = (""" + UNIT_NOTE + """);
   (function poll() {
     if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
       window.__runs += 1;
     const gd = document.querySelector('.st-key-gt_fig_unit .js-plotly-plot');
-    const t = gd && gd.layout && gd.layout.title ? gd.layout.title.text : null;
+    const y = unitY(gd), note = unitNote();
+    const t = y ? JSON.stringify(y) + ' ' + note : null;
     const slot = document.querySelector('[data-rv-slot="gt_eq"]');
     const eq = slot ? [...slot.querySelectorAll('annotation')].map(a => a.textContent).join(' | ') : '';
     const col = document.querySelector('[data-rv-slot="gt_color"]');
     const sig = JSON.stringify([t, eq.slice(0, 80), col ? col.innerText.slice(0, 120) : '']);
     if (window.__seen.length === 0 || window.__seen[window.__seen.length - 1].sig !== sig)
-      window.__seen.push({sig, t, eq, col: col ? col.innerText : '', runs: window.__runs});
+      window.__seen.push({sig, t, y, note, eq, col: col ? col.innerText : '', runs: window.__runs});
     if (!window.__stop) requestAnimationFrame(poll);
   })(); }"""
 
@@ -121,11 +140,27 @@ def _settled(page) -> tuple[int, int]:
     return page.evaluate("() => [window.__runs, window.__seen.length]")
 
 
+@pytest.fixture(scope="module")
+def unit_i():
+    """``unit_i(j)``: the first six values of unit j's input gate at the page's default settings, computed here."""
+    from rnnviz import gates as G
+    from rnnviz.labs import gates as lab
+
+    res = lab.analyse(lab.GatesConfig(), {c: G.load("recall", c) for c in G.CELLS}, G.new_model("recall", "LSTM", seed=100))
+    return lambda j: [float(v) for v in res.quantities["i"][:6, j]]
+
+
+def _shows_unit(unit_i, j: int) -> str:
+    """JS test of a watched state (WATCH): the unit chart draws unit j's lines and the line above it names unit j."""
+    return (f"s.y && s.y.length === 6 && s.y.every((v, k) => Math.abs(v - {json.dumps(unit_i(j))}[k]) < 1e-9)"
+            f" && s.note.startsWith('Chosen unit: {j} ')")
+
+
 def _server_latex(page) -> str:
     return " | ".join(page.locator(".st-key-gt_eq_server annotation").all_text_contents())
 
 
-def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url):
+def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url, unit_i):
     """The unit, the step and the colouring change the unit chart, the equations and the coloured text
     with no script run before they are drawn; the URL records the choice, and a reload of it restores it."""
     goto(page, f"{app_url}/gates")
@@ -138,7 +173,7 @@ def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url):
     unit.focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
-    seen = _first_seen(page, "s.t && s.t.startsWith('Unit 3') && s.eq.includes('j = 3')")
+    seen = _first_seen(page, _shows_unit(unit_i, 3) + " && s.eq.includes('j = 3')")
     assert seen["runs"] == 0, "a script run started before the chosen unit was drawn"
     assert r"t = 3,\ j = 3" in seen["eq"]
     assert "gt_unit=3" in page.url
@@ -184,13 +219,14 @@ def test_unit_step_and_colouring_are_chosen_in_the_browser(page, app_url):
     assert "unit 3 (f)" in page.locator(".st-key-gt_color_server").inner_text()
     # the unit chart shows unit 3 (drawn so by the server, or, when the session outlived the reload and its
     # chart was first drawn for another unit, by the live component on it: sh.drawn_choice)
-    page.wait_for_function("() => { const gd = document.querySelector('.st-key-gt_fig_unit .js-plotly-plot');"
-                           " return !!gd && !!gd.layout && gd.layout.title.text.startsWith('Unit 3'); }", timeout=30_000)
+    page.wait_for_function(f"() => {{ const y = ({UNIT_Y})(document.querySelector('.st-key-gt_fig_unit .js-plotly-plot'));"
+                           f" return !!y && y.every((v, k) => Math.abs(v - {json.dumps(unit_i(3))}[k]) < 1e-9)"
+                           f" && ({UNIT_NOTE})().startsWith('Chosen unit: 3 '); }}", timeout=30_000)
     assert page.locator('.st-key-gt_select input[data-param="gt_unit"]').input_value() == "3"
     assert no_errors(page) == []
 
 
-def test_a_choice_made_before_the_chart_is_plotted_is_drawn_once_it_is(page, app_url):
+def test_a_choice_made_before_the_chart_is_plotted_is_drawn_once_it_is(page, app_url, unit_i):
     """A unit chosen while the unit chart cannot be drawn yet (plotly.js not loaded: the first click before
     the page has finished) is drawn in the browser as soon as it can be, not only by the settle's script
     run. Everything between the choice and plotly's return runs inside the page, so the order is fixed:
@@ -208,7 +244,7 @@ def test_a_choice_made_before_the_chart_is_plotted_is_drawn_once_it_is(page, app
       setTimeout(() => { const during = live.updates.gt_fig_unit || 0; window.Plotly = P; resolve([before, during]); }, 200);
     })""")
     assert held[1] == held[0], "a frame was drawn without plotly.js"
-    seen = _first_seen(page, "s.t && s.t.startsWith('Unit 3')")
+    seen = _first_seen(page, _shows_unit(unit_i, 3))
     assert seen["runs"] == 0, "the chosen unit was drawn only by a script run"
     assert page.evaluate("() => window.__rnnvizLive.updates.gt_fig_unit") == held[0] + 1
     assert "gt_unit=3" in page.url

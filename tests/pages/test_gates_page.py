@@ -73,8 +73,16 @@ def test_defaults_draw_the_trace_of_the_trained_model():
     k = int(np.argmax(res.carry[0]))
     assert f"unit {k} " in best["name"]
     np.testing.assert_allclose(decode(best["y"]), res.carry[:, k], rtol=1e-12)
-    unit = next(f for t, f in figs.items() if t.startswith("Unit 0"))
+    unit = next(f for t, f in figs.items() if t.startswith("The chosen unit"))
     np.testing.assert_allclose(decode(unit["data"][1]["y"]), res.quantities["f"][:, 0], rtol=0, atol=1e-12)
+    # the unit's number is beside its charts (their title and legend say "the chosen unit"), twice
+    notes = [m.value for m in at.markdown if m.value.startswith("Chosen unit:")]
+    assert notes == ["Chosen unit: 0 (units 0 to 15)"] * 2
+    assert path["data"][0]["name"] == "LSTM: ∏ f of the chosen unit"
+    # the path chart's fixed range reaches PATH_FLOOR here (a unit's product goes below): the caption says so
+    assert min(res.carry.min(), res.rnn_path.min()) < plots.PATH_FLOOR
+    assert path["layout"]["yaxis"]["range"] == plots.path_range(res.carry, res.rnn_path)
+    assert "runs off the bottom of the chart" in " ".join(c.value for c in at.caption)
     # x axis = the input characters: every k-th one, each label at its own step (k = 1 for a text of at most
     # plots.LINE_LABELS characters, 2 for the default 63)
     k = -(-len(res.text) // plots.LINE_LABELS)
@@ -178,7 +186,8 @@ def test_link_restores_unit_step_and_colouring():
     cfg = lab.GatesConfig()
     models = {c: G.load("recall", c) for c in G.CELLS}
     res = lab.analyse(cfg, models, G.new_model("recall", "LSTM", seed=100))
-    unit = next(f for t, f in by_title(at).items() if t.startswith("Unit 7"))
+    unit = next(f for t, f in by_title(at).items() if t.startswith("The chosen unit"))
+    assert "Chosen unit: 7 (units 0 to 15)" in [m.value for m in at.markdown]
     np.testing.assert_allclose(decode(unit["data"][1]["y"]), res.quantities["f"][:, 7], rtol=0, atol=1e-12)
     _, lines = lab.unit_step(res.trace, res.text, G.SPECS["recall"].vocab, 7, 9)
     assert [x.value for x in at.latex][:len(lines)] == [f"$$\n{line}\n$$" for line in lines]

@@ -40,29 +40,78 @@ def test_unit_frames_are_the_unit_charts(case):
     task, cell, res = case
     frames = S.unit_frames(res, "en")
     assert len(frames) == res.trace.H
+    ranges = set()
     for j in range(res.trace.H):
         fig = json.loads(P.unit_lines(res.quantities, j, res.text, "en").to_json())
-        assert frames[j]["layout"]["title"]["text"] == fig["layout"]["title"]["text"]
         assert len(frames[j]["data"]) == len(fig["data"])
         for upd, tr in zip(frames[j]["data"], fig["data"]):
             np.testing.assert_array_equal(arr(upd["y"]), arr(tr["y"]))
+        lo, hi = fig["layout"]["yaxis"]["range"]
+        ranges.add((lo, hi))
+        for tr in fig["data"]:  # every value of the unit inside the chart's fixed range
+            y = arr(tr["y"])
+            assert np.all(y[np.isfinite(y)] > lo) and np.all(y[np.isfinite(y)] < hi)
+        if "yaxis" in frames[j]["layout"]:
+            assert frames[j]["layout"]["yaxis"]["range"] == [lo, hi]
+    # the LSTM's cell state goes beyond ±1 on some units (the range changes with the unit); the GRU's never
+    assert (len(ranges) > 1) == (cell == "LSTM")
+    assert all("yaxis" in f["layout"] for f in frames) == (len(ranges) > 1)
+
+
+def test_unit_frames_are_data_only(case):
+    """A unit frame moves lines only (and the y range): no title, legend name, annotation or visibility, so the
+    browser draws it without a redraw of the chart (live.js applyFrame: Plotly.animate). The title and the
+    legend say "the chosen unit", true for every unit; the number is in the line beside the charts."""
+    task, cell, res = case
+    for lang in ("en", "zh"):
+        for f in S.unit_frames(res, lang):
+            assert all(set(upd) == {"y"} for upd in f["data"])
+            assert set(f["layout"]) <= {"yaxis"} and all(set(v) == {"range"} for v in f["layout"].values())
+        for f in S.path_frames(res, cell, lang):
+            assert set(f["data"][0]) == {"y"} and f["data"][1:] == [{}, {}, {}] and f["layout"] == {}
+        for j in (0, res.trace.H - 1):
+            unit_fig = P.unit_lines(res.quantities, j, res.text, lang)
+            path_fig = P.gradient_path(res.carry, j, res.rnn_path, res.text, cell, lang)
+            names = [tr.name for tr in path_fig.data] + [unit_fig.layout.title.text, path_fig.layout.title.text]
+            assert not any(str(j) in n for n in names[:1] + names[-2:]), names  # the unit's number is not in them
+            assert unit_fig.layout.title.text == P.unit_lines(res.quantities, 1, res.text, lang).layout.title.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_unit_note_names_the_chosen_unit(case, lang):
+    """The line beside the charts, as the server writes it and as live.js fills its template (a ``text`` view:
+    ⟦gt_unit⟧ replaced by the chosen unit), names the chosen unit and the range of units, in both languages."""
+    task, cell, res = case
+    H = res.trace.H
+    view = S.unit_note_view(H, lang, "slot", "server")
+    assert view["kind"] == "text" and view["by"] == ["gt_unit"]
+    for j in range(H):
+        note = S.unit_note(H, j, lang)
+        assert view["template"].replace("⟦gt_unit⟧", str(j)) == note
+        assert f"{j}" in note and f"{H - 1}" in note
+    assert S.unit_note(H, 3, "en") == f"Chosen unit: 3 (units 0 to {H - 1})"
+    assert S.unit_note(H, 3, "zh") == f"所选单元：3（共 0 到 {H - 1}）"
 
 
 def test_path_frames_are_the_path_charts(case):
     task, cell, res = case
     frames = S.path_frames(res, cell, "zh")
-    best = int(np.argmax(res.carry[0]))
+    lo, hi = P.path_range(res.carry, res.rnn_path)
     for j in range(res.trace.H):
         fig = json.loads(P.gradient_path(res.carry, j, res.rnn_path, res.text, cell, "zh").to_json())
         assert len(fig["data"]) == len(frames[j]["data"]) == 4  # always four traces: frames swap them in place
         np.testing.assert_array_equal(arr(frames[j]["data"][0]["y"]), arr(fig["data"][0]["y"]))
-        assert frames[j]["data"][0]["name"] == fig["data"][0]["name"]
-        assert frames[j]["data"][1]["visible"] == fig["data"][1]["visible"] == (best != j)
-        for k in (1, 2, 3):  # the other traces do not depend on the unit: the frame leaves their y alone
-            assert "y" not in frames[j]["data"][k]
+        assert fig["layout"]["yaxis"]["range"] == [lo, hi]  # the same for every unit
+        for k in (1, 2, 3):  # the other traces do not depend on the unit: the frame leaves them alone
+            assert frames[j]["data"][k] == {}
             np.testing.assert_array_equal(arr(fig["data"][k]["y"]),
                                           arr(json.loads(P.gradient_path(res.carry, 0, res.rnn_path, res.text, cell,
                                                                          "zh").to_json())["data"][k]["y"]))
+    # the range: the largest product at its top, the smallest (not below PATH_FLOOR) at its bottom
+    v = np.concatenate([res.carry.ravel(), res.rnn_path])
+    v = v[np.isfinite(v) & (v > 0)]
+    assert lo < np.log10(max(v.min(), P.PATH_FLOOR)) and np.log10(v.max()) < hi
+    assert P.path_clipped(res.carry, res.rnn_path) == bool(v.min() < P.PATH_FLOOR)
 
 
 def _over(base, upd):
