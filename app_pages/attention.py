@@ -120,7 +120,7 @@ sh.explain("attention.what", [
     r"s_t = \mathrm{GRU}(E_y y_{t-1},\ s_{t-1})",
     r"\mathrm{score}(s_t, h_i) = s_t^\top h_i \ \ \text{(dot)},\qquad s_t^\top R\, h_i\ \ \text{(general)},"
     r"\qquad v^\top \tanh\!\big(R\,[s_t; h_i]\big)\ \ \text{(concat)}",
-    r"a_t(i) = \frac{\exp \mathrm{score}(s_t, h_i)}{\sum_{j=1}^{N} \exp \mathrm{score}(s_t, h_j)},\qquad"
+    r"a_t(i) = \frac{\exp \mathrm{score}(s_t, h_i)}{\sum_{j=1}^{N} \exp \mathrm{score}(s_t, h_j)},\qquad "
     r"c_t = \sum_{i=1}^{N} a_t(i)\, h_i",
     r"\tilde h_t = \tanh\!\big(W_c [c_t; s_t] + b_c\big),\qquad p(y_t) = \mathrm{softmax}(W_o \tilde h_t + b_o)"
     r"\qquad\text{(no attention: } \tilde h_t = \tanh(W_c s_t + b_c))",

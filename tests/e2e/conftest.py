@@ -237,10 +237,18 @@ def wait_for_router(page, timeout: float = 30.0) -> None:
     wait_for_rerun(page, timeout)
 
 
+# KaTeX draws an equation it cannot parse as .katex-error, and an unknown command (e.g. "\\qquadc" from two
+# joined strings) inside an equation in its errorColor, #cc0000 (no equation of the app uses that colour)
+KATEX_ERRORS = """() => [...document.querySelectorAll('.katex-error, .katex *')]
+  .filter(e => e.classList.contains('katex-error') || (!e.children.length && getComputedStyle(e).color === 'rgb(204, 0, 0)'))
+  .map(e => 'KaTeX cannot draw: ' + (e.title || e.textContent).slice(0, 200))"""
+
+
 def no_errors(page) -> list[str]:
-    """Texts of Streamlit exception/error elements and JS page errors on the page (should be empty)."""
+    """Texts of Streamlit exception/error elements, equations KaTeX could not draw, and JS page errors on
+    the page (should be empty)."""
     found = [el.inner_text()[:500] for el in page.query_selector_all('[data-testid="stException"]')]
-    return found + list(getattr(page, "console_errors", []))
+    return found + page.evaluate(KATEX_ERRORS) + list(getattr(page, "console_errors", []))
 
 
 def screenshot(page, name: str, full_page: bool = False) -> Path:
