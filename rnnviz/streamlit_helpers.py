@@ -25,6 +25,7 @@ import streamlit as st
 
 from rnnviz import urlparams
 from rnnviz.i18n import LANG_NAMES, LANGS, t, variants
+from rnnviz.i18n.tex import tex_words
 from rnnviz.lecture import scene_url
 from rnnviz.text import plain_markdown, quote, split_title
 
@@ -168,7 +169,7 @@ def latex_lines(lines, *, nested: bool = False) -> None:
     """Equations drawn with ``st.latex``, then their source in a code box with a copy button:
     in a collapsed expander, or (``nested=True``, already inside an expander, which Streamlit
     cannot nest) under a caption."""
-    lines = list(lines)
+    lines = [tex_words(line, lang()) for line in lines]  # the words inside \text{} in the page's language
     for line in lines:
         st.latex(line)
     if not lines:
