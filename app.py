@@ -35,15 +35,19 @@ PAGES = [
 ]
 
 nav = st.navigation(PAGES)
-# Less empty space above the title: on a 1280x720 projector every line counts. Static CSS only, written
-# by st.markdown: on a first load of /hidden it applied 1-3 s after the title appeared, before the first
-# chart was drawn, where st.html's element (Streamlit loads it lazily) stayed a placeholder until the
-# run ended (~12 s here), so the drawn page jumped up 113 px then (68 px of padding and the 45 px
-# placeholder of the prefetch element, which this CSS hides). The markdown's own element is hidden too.
-# Its <link rel="modulepreload"> has the browser download Streamlit's plotly chunk as soon as this markdown is
-# drawn (the first element of every page), before sh.prefetch_plotly's component mounts and runs it.
+# The page is drawn in this container, above the two elements that follow (this CSS, and the plotly
+# prefetch), which are hidden only once the CSS applies: the markdown waits for Streamlit's lazily loaded
+# rehype-raw chunk, 0.2-1 s after the title on a first visit. Above the page they pushed the title 108 px
+# down until then (their 27 + 45 px and two gaps), and the CSS's own top padding moved it 68 px more; the
+# padding is now the theme's (.streamlit/config.toml paddingTop), part of the first paint. Checked by
+# tests/e2e/test_first_load_e2e.py (the title's top when it first appears equals its final top).
+page = st.container()
+# Static CSS only (a subtitle's style; the two elements hide themselves). Its <link rel="modulepreload"> has
+# the browser download Streamlit's plotly chunk as soon as this markdown is drawn (it is sent before the
+# page's first element), before sh.prefetch_plotly's component mounts and runs it. (st.html is not used:
+# Streamlit loads its element lazily, and it stayed a placeholder until the run ended, ~12 s on /hidden.)
 chunk = sh.plotly_chunk_url()
-st.markdown((f"<link rel='modulepreload' href='{chunk}'>" if chunk else "") + "<style class='rv-css'>[data-testid='stMainBlockContainer']{padding-top:2.2rem;padding-bottom:3rem}"
+st.markdown((f"<link rel='modulepreload' href='{chunk}'>" if chunk else "") + "<style class='rv-css'>"
             ".st-key-rv_prefetch{display:none}"
             # Chinese words in the equations (KaTeX's \text): the shipped CJK font, for browsers without one
             ".katex .cjk_fallback{font-family:rnnviz-cjk,sans-serif}"
@@ -54,10 +58,11 @@ sh.prefetch_plotly()  # the browser parses plotly.js while this script runs (see
 sh.language_selector()
 sh.export_format_selector()
 sh.add_view_button(nav.url_path, nav.title)
-sh.present_bar()
 # Pages that draw their first chart before torch is imported (rnnviz.first_charts) import it themselves,
 # after that chart; every other page gets torch, NumPy, pandas and plotly before it runs.
 LIGHT_FIRST = {"vanishing", "gates", "train_live", "stepthrough", "hidden"}
-if nav.url_path not in LIGHT_FIRST:
-    sh.import_heavy_libraries()  # once per process, one thread at a time (see its docstring)
-nav.run()
+with page:
+    sh.present_bar()
+    if nav.url_path not in LIGHT_FIRST:
+        sh.import_heavy_libraries()  # once per process, one thread at a time (see its docstring)
+    nav.run()

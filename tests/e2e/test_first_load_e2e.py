@@ -78,3 +78,46 @@ def test_the_router_has_the_browser_load_plotly_before_any_chart(app_url, page):
     assert page.locator(".js-plotly-plot").count() == 0
     assert page.locator(".st-key-rv_prefetch").evaluate("el => getComputedStyle(el).display") == "none"
     assert no_errors(page) == []
+
+
+# Records, in the page, where the title is when it first appears (and the main area's top padding then).
+TITLE_AT_FIRST_JS = """
+window.__rvTitleFirst = null;
+const look = () => {
+  const h = document.querySelector('[data-testid="stMain"] h1');
+  const box = document.querySelector('[data-testid="stMainBlockContainer"]');
+  if (window.__rvTitleFirst || !h || !box) return;
+  window.__rvTitleFirst = [Math.round(h.getBoundingClientRect().top), getComputedStyle(box).paddingTop];
+};
+new MutationObserver(look).observe(document, {subtree: true, childList: true, attributes: true});
+"""
+TITLE_NOW_JS = """() => [Math.round(document.querySelector('[data-testid="stMain"] h1').getBoundingClientRect().top),
+  getComputedStyle(document.querySelector('[data-testid="stMainBlockContainer"]')).paddingTop]"""
+
+
+def test_the_title_is_first_drawn_where_it_stays(browser, app_url):
+    """A first visit (a new browser, nothing cached): the title appears at its final place, it does not move up
+    when app.py's CSS applies (which waits for a chunk Streamlit loads lazily). The main area's top padding is
+    the theme's (.streamlit/config.toml), and the two elements app.py draws for every page (that CSS, hidden by
+    itself, and the plotly prefetch) sit below the page, so they push nothing down before they are hidden."""
+    from tests.e2e.conftest import goto, no_errors
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
+    context.add_init_script(TITLE_AT_FIRST_JS)
+    page = context.new_page()
+    try:
+        goto(page, f"{app_url}/hidden", timeout=300)
+        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some(g => g._fullLayout)",
+                               timeout=300_000)
+        first, now = page.evaluate("() => window.__rvTitleFirst"), page.evaluate(TITLE_NOW_JS)
+        order = page.evaluate("""() => {
+          const top = document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]');
+          const kids = [...top.children];
+          const at = (sel) => kids.findIndex((k) => k.matches(sel) || !!k.querySelector(sel));
+          return [at('h1'), at('style.rv-css'), at('.st-key-rv_prefetch')]; }""")
+        assert no_errors(page) == []
+    finally:
+        context.close()
+    assert first == now, f"the title was first drawn at {first}, then moved to {now} (top px, main padding)"
+    title, css, prefetch = order
+    assert 0 <= title < css and title < prefetch, order
