@@ -122,13 +122,15 @@ def bias_figure(key: tuple, lang: str, _models: dict):
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def bias_json(bias_key: tuple, lang: str, _models: dict) -> str:
-    """The bias chart for every Δ of the slider's grid, animated in the browser while Δ is dragged."""
+    """The bias chart for every Δ of the slider's grid and the live range that drags through them in place of
+    the Δ slider (the chart moves in the browser; the page follows on release)."""
     cfg = lab.GatesConfig(*bias_key)
-    frames = gs.bias_frames(cfg, _models, fresh_model(cfg.gt_task, cfg.gt_cell), lang)
-    lo, _, step = gs.BIAS_GRID
+    frames, readouts = gs.bias_frames(cfg, _models, fresh_model(cfg.gt_task, cfg.gt_cell), lang)
+    grid = gs.bias_grid()
+    control = sh.live_range("gt_fbias", grid, [f"{d:.1f}" for d in grid], readouts, sh.t("gates.fbias", lang),
+                            sh.t("gates.fbias_help", lang), hide=["gt_fbias_note"])
     return json.dumps({"charts": {"gt_fig_bias": {"meta": gs.meta("gt_fig_bias", bias_key, lang), "frames": frames}},
-                       "follow": {"key": "gt_fbias", "lo": lo, "step": step, "n": len(frames)}}, allow_nan=False,
-                      ensure_ascii=False)
+                       "range": control}, allow_nan=False, ensure_ascii=False)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -248,8 +250,12 @@ with st.sidebar:
                     disabled=task != "recall", **opts)
     seed = st.number_input(tr("common.seed"), 0, 10_000, D.gt_seed, 1, key="gt_seed", help=tr("gates.seed_help"),
                            disabled=source != "example", **opts)
+    # the slider is Δ's state (URL, presets); once the bias frames are there, a live range drawn in its place
+    # (filled last) hides it and its note, and drags the bias chart in the browser
     fbias = st.slider(tr("gates.fbias"), lab.BIAS_GRID[0], lab.BIAS_GRID[1], D.gt_fbias, lab.BIAS_GRID[2], key="gt_fbias",
                       help=tr("gates.fbias_help"), **opts)
+    fbias_note = st.container(key="gt_fbias_note")
+    fbias_slot = st.empty()
     st.caption(tr("common.share_hint"))
 
 H = G.SPECS[task].hidden
@@ -377,6 +383,7 @@ def _h(v: float) -> str:
     return tr("gates.beyond") if math.isinf(v) else tr("gates.n_steps", n=f"{v:.0f}")
 
 
+fbias_note.caption(plots.bias_readout(fbias, res.horizons, cell, lang))  # beside the slider, as the live range shows it
 st.markdown(tr("gates.horizon", delta=fbias, state="c" if cell == "LSTM" else "h", **{k: _h(v) for k, v in res.horizons.items()}))
 if task == "recall":
     st.markdown(tr("gates.recall_at_gap", gap=int(gap), delta=fbias, acc=percent(recall_at(cell, int(gap), float(fbias), models[cell]))))
@@ -414,4 +421,7 @@ sh.explain("gates.what", lab.LATEX)
 # last: the data of every other choice, after everything above is on screen
 with controls:
     sh.live("gt_select", select_json(key, lang, T, unit, step, color_by, models))
-sh.live("gt_bias_live", bias_json(_bias_key(key), lang, models))
+grid = gs.bias_grid()
+if any(abs(d - fbias) < 1e-9 for d in grid):  # else (a value off the grid, from a link): the slider, from the server
+    with fbias_slot:
+        sh.live("gt_bias_live", bias_json(_bias_key(key), lang, models), on_pick=sh.pick_into("gt_bias_live", "gt_fbias", grid))

@@ -39,18 +39,23 @@ def compute_jacobians(key: tuple, cell: str) -> dict:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def radius_frames(key: tuple, lang: str) -> str | None:
-    """The gradient chart for every radius of a grid (same other settings), as the JSON the live
-    component animates while the radius slider is dragged; ``None`` if the sweep is too slow."""
+def radius_frames(key: tuple, lang: str) -> tuple[str, list[float]] | None:
+    """The gradient chart for every radius of a grid (same other settings) and the live range that drags
+    through them in place of the radius slider, as the live component's JSON, with the grid; ``None`` if
+    the sweep is too slow."""
+    from rnnviz.i18n import t
+
     lab, plots = heavy()
     cfg = lab.VanishingConfig(*key)
     radii, results = lab.radius_sweep(cfg)
     if len(radii) < 2:
         return None
     frames = [plots.grad_norm_frame(res, lang) for res in results]
+    control = sh.live_range("vg_radius", radii, [f"{r:.2f}" for r in radii],
+                            [plots.grad_norm_readout(res, lang) for res in results],
+                            t("vanishing.radius", lang), t("vanishing.radius_help", lang), hide=["vg_radius_note"])
     return json.dumps({"charts": {"vg_fig_grad": {"meta": lab.sweep_meta(key, lang), "frames": frames}},
-                       "follow": {"key": "vg_radius", "lo": 0.0, "step": radii[1] - radii[0], "n": len(radii)}},
-                      allow_nan=False)
+                       "range": control}, allow_nan=False, ensure_ascii=False), radii
 
 
 tr = sh.tr
@@ -94,8 +99,12 @@ with st.sidebar:
 def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale, text, loss, clip, seed):
     """The radius slider and everything it drives. A fragment: dragging the slider reruns only this
     part, not the router, the sidebar and the page header (measured in bench/bench_ui.py)."""
+    # the slider is the radius's state (URL, presets); once the sweep's frames are there, a live range drawn
+    # in its place (below, filled last) hides it and its note, and drags the chart in the browser
     radius = st.slider(tr("vanishing.radius"), 0.0, 3.0, D.radius, 0.05, key="vg_radius", help=tr("vanishing.radius_help"),
                        bind="query-params")
+    note = st.container(key="vg_radius_note")
+    live_slot = st.empty()
     cfg = lab_cfg.VanishingConfig(cells=tuple(c for c in ["RNN", "LSTM", "GRU"] if c in cells), T=T, H=H, radius=radius,
                                   activation=activation, init=init, forget_bias=forget_bias, input_kind=input_kind,
                                   input_scale=input_scale, input_size=D.input_size, text=text, loss=loss, clip=clip,
@@ -111,6 +120,9 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
         res = compute(key)
     if not shipped:
         sh.chart(plots.grad_norm_chart(res, sh.lang()), width="stretch", key="vg_fig_grad")
+    readout = plots.grad_norm_readout(res, sh.lang())  # what the legend does not say (the live range shows it too)
+    if readout:
+        note.caption(readout)
     for line in lab.readout_sentences(res, sh.lang()):
         st.markdown(line)
     sh.downloads(export.vanishing_export(res), key="vg_dl")
@@ -138,9 +150,10 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
             st.caption(tr("vanishing.jacobian_lstm_note"))
 
     # last, so the charts above are already on screen while the sweep runs (once per setting)
-    frames = radius_frames(lab.sweep_key(cfg), sh.lang())  # the sweep does not depend on the radius
-    if frames is not None:
-        sh.live("vg_live", frames)
+    live = radius_frames(lab.sweep_key(cfg), sh.lang())  # the sweep does not depend on the radius
+    if live is not None and any(abs(r - cfg.radius) < 1e-9 for r in live[1]):  # else: the slider, from the server
+        with live_slot:
+            sh.live("vg_live", live[0], on_pick=sh.pick_into("vg_live", "vg_radius", live[1]))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

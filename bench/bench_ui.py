@@ -37,7 +37,7 @@ VIEW = {"width": 1280, "height": 720}
 # lab -> (URL path, widget key of its main control). The control is found by its key (st-key-<key>),
 # so the figures do not depend on the language or on a label's wording.
 LABS = {
-    "vanishing": ("/vanishing", "vg_radius"),
+    "vanishing": ("/vanishing", "vg_live"),  # the live range in place of the radius slider (drawn in the browser)
     "stepthrough": ("/stepthrough", "st_step"),  # a live component: the step is chosen in the browser
     "gates": ("/gates", "gt_select"),  # a live component: unit (its first range), step, colouring in the browser
     "attention": ("/attention", "att_step_live"),  # a live component in the "Step through decoding" tab
@@ -45,9 +45,9 @@ LABS = {
     "train_live": ("/train_live", None),
 }
 MINIMAL = ("/", "a")
-# lab -> widget key of a Streamlit slider whose drag a live component animates (live.js follow mode): its drag
-# rate is measured too, on its own row (the gates page's forget-gate bias Δ)
-FOLLOW_DRAG = {"gates": "gt_fbias"}
+# lab -> key of a second control whose drag a live component animates (a live range in place of a Streamlit
+# slider, live.js range mode): its drag rate is measured too, on its own row (the gates page's forget-gate bias Δ)
+FOLLOW_DRAG = {"gates": "gt_bias_live"}
 BURST_PATHS = ["/gates?lang=中文", "/stepthrough", "/attention", "/vanishing", "/train_live", "/",
                "/vanishing?lang=中文", "/gates", "/attention?lang=中文", "/stepthrough?lang=中文", "/train_live?lang=中文",
                "/home", "/hidden", "/hidden?lang=中文"]
@@ -112,7 +112,7 @@ def thumb_and_track(page, key: str) -> tuple[float, float, float, int]:
         "e => [Number(e.value), Number(e.min), Number(e.max), Number(e.step) || 1]")
     if is_live(page, key):
         box = slider_input(page, key).bounding_box()
-        pad = 8  # half the thumb: the thumb's centre runs from pad to width - pad
+        pad = 9  # half the thumb (18 px, rnnviz.streamlit_helpers._LIVE_CSS): its centre runs from pad to width - pad
         x = box["x"] + pad + (box["width"] - 2 * pad) * (now - lo) / ((hi - lo) or 1)
         left, right, y = box["x"] + pad, box["x"] + box["width"] - pad, box["y"] + box["height"] / 2
     else:

@@ -649,6 +649,29 @@ _LIVE_CSS = """
             padding-bottom: 0.25rem; }
 .rv-cell { display: flex; flex-direction: column; gap: 0.25rem; }
 .rv-cell .rv-range { flex: none; width: 100%; }
+.rv-live { font-family: var(--st-font, "Source Sans 3", sans-serif); color: var(--st-text-color, #31333f); font-size: 1rem;
+           padding-bottom: 0.25rem; }
+.rv-live-head { display: flex; align-items: center; gap: 0.4rem; font-size: 0.875rem; min-height: 1.5rem; }
+.rv-help { display: inline-flex; align-items: center; justify-content: center; width: 1rem; height: 1rem; border-radius: 50%;
+           border: 1px solid currentColor; opacity: 0.55; font-size: 0.7rem; line-height: 1; cursor: help; }
+.rv-live-track { position: relative; padding-top: 1.5rem; }
+.rv-live-value { position: absolute; top: 0; left: calc(9px + (100% - 18px) * var(--rv-pct, 0)); transform: translateX(-50%);
+                 color: var(--st-primary-color, #ff4b4b); font-size: 0.875rem; font-variant-numeric: tabular-nums;
+                 white-space: nowrap; pointer-events: none; }
+.rv-live input.rv-range { -webkit-appearance: none; appearance: none; display: block; width: 100%; height: 18px; margin: 0;
+                          background: transparent; cursor: pointer; }
+.rv-live input.rv-range::-webkit-slider-runnable-track { height: 4px; border-radius: 2px; background: linear-gradient(to right,
+    var(--st-primary-color, #ff4b4b) 0 calc(9px + (100% - 18px) * var(--rv-pct, 0)), rgba(49, 51, 63, 0.2) 0); }
+.rv-live input.rv-range::-webkit-slider-thumb { -webkit-appearance: none; appearance: none; width: 18px; height: 18px;
+    margin-top: -7px; border-radius: 50%; border: none; background: var(--st-primary-color, #ff4b4b); }
+.rv-live input.rv-range::-moz-range-track { height: 4px; border-radius: 2px; background: rgba(49, 51, 63, 0.2); }
+.rv-live input.rv-range::-moz-range-progress { height: 4px; border-radius: 2px; background: var(--st-primary-color, #ff4b4b); }
+.rv-live input.rv-range::-moz-range-thumb { width: 18px; height: 18px; border-radius: 50%; border: none;
+    background: var(--st-primary-color, #ff4b4b); }
+.rv-live input.rv-range:focus { outline: none; }
+.rv-live input.rv-range:focus-visible::-webkit-slider-thumb { box-shadow: 0 0 0 0.2rem rgba(255, 75, 75, 0.5); }
+.rv-live-ends { display: flex; justify-content: space-between; font-size: 0.875rem; opacity: 0.6; font-variant-numeric: tabular-nums; }
+.rv-readout { font-size: 1rem; min-height: 1.5rem; margin-top: 0.15rem; font-variant-numeric: tabular-nums; }
 .rv-choice { font: inherit; padding: 0.35rem 0.5rem; border-radius: 0.5rem; min-height: 2.5rem; color: inherit;
              border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2)); background: var(--st-secondary-background-color, #f0f2f6); }
 """
@@ -697,13 +720,44 @@ def stacked_group(group: Mapping[str, str], shown: int) -> None:
                 unsafe_allow_html=True)
 
 
-def live(key: str, data_json: str, *, on_change=None):
+def live_range(widget_key: str, values, shown, readout, label: str, help: str, hide=()) -> dict:
+    """The ``range`` part of a live component's data: an own range (rnnviz/assets/live.js) that stands in for
+    the bound ``st.slider`` with key ``widget_key`` (hidden while the component is on the page, with the
+    elements keyed ``hide``). While it is dragged the charts show frame ``i`` of the grid value ``values[i]``
+    (``shown[i]``: the value as text; ``readout[i]``: the line under the range); on release the index comes
+    back (:func:`pick_into` sets the slider's state), so the slider, its URL parameter and the rest of the
+    page follow, and any value the slider gets from the server (a preset, a link) moves the range."""
+    values = list(values)
+    if not (len(values) == len(shown) == len(readout)) or len(values) < 2:
+        raise ValueError("a live range needs at least two values, each with its text and readout")
+    return {"key": widget_key, "values": values, "shown": list(shown), "readout": list(readout), "label": label,
+            "help": help, "hide": [widget_key, *hide]}
+
+
+def pick_into(live_key: str, widget_key: str, values) -> Any:
+    """The ``on_pick`` callback of :func:`live` for a :func:`live_range`: the index the browser released
+    (``st.session_state[live_key].pick``) sets ``st.session_state[widget_key]`` to ``values[index]`` before
+    the script runs (as a preset does), so the bound slider and its URL parameter follow. Anything else
+    (not an index of ``values``) is ignored."""
+    values = list(values)
+
+    def picked() -> None:
+        state = st.session_state.get(live_key)
+        i = state.get("pick") if isinstance(state, Mapping) else None
+        if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(values):
+            st.session_state[widget_key] = values[i]
+
+    return picked
+
+
+def live(key: str, data_json: str, *, on_change=None, on_pick=None):
     """Charts that change in the browser, without a script rerun (``rnnviz/assets/live.js``).
 
     ``data_json`` is a JSON string (cache it: serialising frames on every rerun costs) with
     ``charts``: ``{chart key: [frame, ...]}`` (a frame: ``{"data": [per-trace update], "layout": {...}}``),
-    and either ``follow`` (a bound ``st.slider`` whose drag shows the frame of the value under the
-    pointer until its rerun on release) or ``select`` (own controls; the chosen value comes back as
+    and either ``range`` (:func:`live_range`: an own range in place of a bound ``st.slider``; the released
+    index comes back as the trigger ``pick``, ``on_pick`` called, see :func:`pick_into`), ``follow`` (a bound
+    ``st.slider`` whose drag shows the frame of the value under the pointer until its rerun on release) or ``select`` (own controls; the chosen value comes back as
     ``result.value`` once it settles, with ``on_change`` called first). Returns the component result.
     """
     global _live_component
@@ -712,5 +766,5 @@ def live(key: str, data_json: str, *, on_change=None):
 
         js = (Path(__file__).with_name("assets") / "live.js").read_text(encoding="utf-8")
         _live_component = st.components.v2.component("rnnviz_live", js=js, css=_LIVE_CSS)
-    callbacks = {"on_value_change": on_change or (lambda: None)}
+    callbacks = {"on_value_change": on_change or (lambda: None), "on_pick_change": on_pick or (lambda: None)}
     return _live_component(key=key, data=data_json, height="content", **callbacks)

@@ -5,6 +5,10 @@
 //           a frame is drawn only on the chart whose layout.meta equals `meta` (the figure the frames belong to)
 //   follow  {key, lo, step, n}: while the Streamlit slider with widget key `key` moves (a drag, a key press),
 //           show frame round((value - lo) / step) of every chart, before the slider's own rerun on release.
+//   range   {key, values, shown, readout, label, help, hide}: an own range in place of the bound Streamlit
+//           slider with widget key `key` (hidden, with the elements keyed `hide`): frame i is the grid value
+//           values[i] (shown[i] as text, readout[i] the line under the range); the index reaches the server on
+//           release / key press (setTriggerValue "pick"); the hidden slider's value after a run moves the range.
 //   select  {param, value, n, groups, labels, play_ms, dir, ui}: own controls (slider, Back, Next, Play,
 //           Stop) pick frame value-1; no script rerun; the URL's ?param= is rewritten in place and the value
 //           reaches the server (setStateValue "value") when the choice settles, so the next rerun knows it.
@@ -364,6 +368,109 @@ export default function (component) {
     // the chart on screen is the server's, drawn for the slider's current value
     const input = document.querySelector(`.st-key-${f.key} input[type="range"]`);
     if (input) shownBy(Math.round((parseFloat(input.value) - f.lo) / f.step));
+  }
+
+  if (cfg.range) {
+    // A live range in place of a bound Streamlit slider (rnnviz.streamlit_helpers.live_range): while it is
+    // dragged or moved by keys, every chart shows frame i of the grid value under the thumb (one draw per
+    // animation frame; values passed over before the next frame are dropped) and the readout line says what
+    // the chart's legend does not. On release (and on each key press) the index goes to the server
+    // (setTriggerValue "pick"), which sets the bound slider's state; that slider, hidden, stays the source of
+    // truth: whatever it shows after a script run (a preset, a link, the released value) moves this range.
+    const r = cfg.range;
+    const n = r.values.length;
+    const box = document.createElement("div");
+    box.className = "rv-live";
+    box.innerHTML = `
+      <div class="rv-live-head"><label class="rv-label"></label><span class="rv-help" aria-hidden="true">?</span></div>
+      <div class="rv-live-track"><span class="rv-live-value"></span><input class="rv-range" type="range" min="0" step="1"></div>
+      <div class="rv-live-ends"><span></span><span></span></div>
+      <div class="rv-readout"></div>`;
+    parentElement.appendChild(box);
+    const $ = (sel) => box.querySelector(sel);
+    const range = $(".rv-range");
+    const label = $(".rv-label");
+    label.textContent = r.label || r.key;
+    $(".rv-help").title = r.help || "";
+    $(".rv-help").style.display = r.help ? "" : "none";
+    range.max = String(n - 1);
+    range.title = r.help || "";
+    range.setAttribute("aria-label", r.label || r.key);
+    range.dataset.key = r.key;
+    $(".rv-live-ends").children[0].textContent = r.shown[0];
+    $(".rv-live-ends").children[1].textContent = r.shown[n - 1];
+    // the bound slider and its server-side note are hidden while this range stands in for them
+    const style = document.createElement("style");
+    style.textContent = (r.hide || [r.key]).map((k) => `.st-key-${k}`).join(",") + "{display:none !important}";
+    document.head.appendChild(style);
+    cleanups.push(() => { style.remove(); box.remove(); });
+
+    let dragging = false;
+    let sent = null;  // {i, at}: an index sent to the server and not yet seen on the bound slider
+    let want = -1;
+    let rafR = 0;
+    /** The grid index of the bound slider's value (what the server drew), or -1 if it is not on the page. */
+    function serverIndex() {
+      const el = document.querySelector(`.st-key-${r.key} input[type="range"]`);
+      if (!el) return -1;
+      const v = parseFloat(el.value);
+      if (!Number.isFinite(v)) return -1;
+      let best = -1;
+      for (let k = 0; k < n; k++) if (best < 0 || Math.abs(r.values[k] - v) < Math.abs(r.values[best] - v)) best = k;
+      return Math.abs(r.values[best] - v) < 1e-6 ? best : -1;  // a value off the grid: the server draws it
+    }
+    function render(i) {  // the thumb's value (as Streamlit's slider shows it) and the readout line
+      range.value = String(i);
+      range.setAttribute("aria-valuetext", r.shown[i]);
+      const pct = n > 1 ? i / (n - 1) : 0;
+      box.style.setProperty("--rv-pct", String(pct));
+      $(".rv-live-value").textContent = r.shown[i];
+      $(".rv-readout").textContent = r.readout ? r.readout[i] : "";
+      box.dataset.value = String(r.values[i]);
+      box.dataset.index = String(i);
+    }
+    function draw(i) {  // coalesced: at most one chart draw per animation frame, of the latest index
+      want = i;
+      render(i);
+      if (!rafR) rafR = requestAnimationFrame(() => { rafR = 0; show(want); box.dataset.drawn = String(want); });
+    }
+    cleanups.push(() => cancelAnimationFrame(rafR));
+    function send(i) {
+      sent = { i, at: Date.now() };
+      live.value[r.key] = { v: r.values[i], pending: true };
+      component.setTriggerValue("pick", i);
+    }
+    function follow() {  // the server's value, after a script run (or at mount)
+      if (dragging) return;
+      const i = serverIndex();
+      if (i < 0) return;
+      if (sent) {
+        // a run started before the sent value arrived shows the older value: wait (at most 20 s) for the sent one
+        if (i !== sent.i && Date.now() - sent.at < 20000) return;
+        sent = null;
+      }
+      live.value[r.key] = { v: r.values[i], pending: false };
+      if (Number(range.value) !== i || box.dataset.index !== String(i)) draw(i);
+      else show(i);  // the charts the run drew may be the server's figure of another value: put frame i on them
+    }
+    const index = () => parseInt(range.value, 10);
+    range.addEventListener("pointerdown", () => { dragging = true; });
+    const up = () => { if (dragging) { dragging = false; } };
+    for (const ev of ["pointerup", "pointercancel"]) {
+      document.addEventListener(ev, up, true);
+      cleanups.push(() => document.removeEventListener(ev, up, true));
+    }
+    range.addEventListener("input", () => draw(index()));
+    range.addEventListener("change", () => { dragging = false; draw(index()); send(index()); });
+    const root = document.querySelector('[data-testid="stApp"]') || document.body;
+    const obs = new MutationObserver((muts) => {
+      if (muts.some((m) => m.target.closest && m.target.closest(`.st-key-${r.key}`))) follow();
+    });
+    obs.observe(root, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext", "value"] });
+    cleanups.push(() => obs.disconnect());
+    const start = serverIndex();
+    if (start >= 0) { render(start); shownBy(start); box.dataset.drawn = String(start); } else render(0);
+    follow();
   }
 
   if (cfg.select) {

@@ -127,23 +127,26 @@ def bias_grid() -> list[float]:
     return [lo + k * step for k in range(int(round((hi - lo) / step)) + 1)]
 
 
-def bias_frames(cfg: lab.GatesConfig, models: dict, fresh, lang: str) -> list[dict]:
-    r"""Frame ``k`` of the bias chart (:func:`rnnviz.plots.gates.bias_figure`) at ``Δ = bias_grid()[k]``:
-    the unit-averaged :math:`\prod_{s>t} f_s` of the trained and the fresh model, each shifted by ``Δ``
-    exactly as :func:`rnnviz.labs.gates.analyse` shifts them; the ``Δ = 0`` line is shown unless ``Δ = 0``."""
+def bias_frames(cfg: lab.GatesConfig, models: dict, fresh, lang: str) -> tuple[list[dict], list[str]]:
+    r"""Frame ``k`` of the bias chart (:func:`rnnviz.plots.gates.bias_figure`) at ``Δ = bias_grid()[k]`` and the
+    readout line of that Δ (:func:`rnnviz.plots.gates.bias_readout`): the unit-averaged :math:`\prod_{s>t} f_s`
+    of the trained and the fresh model, each shifted by ``Δ`` exactly as :func:`rnnviz.labs.gates.analyse`
+    shifts them, and the y range; the ``Δ = 0`` line is shown unless ``Δ = 0``. Data only, except that switch:
+    no legend name changes with Δ."""
     from rnnviz import gates as G
 
     text = lab.input_text(cfg)
     gate = G.CARRY_GATE[cfg.gt_cell]
     trained = models[cfg.gt_cell]
-    out = []
+    base = G.carry_product(lab.trace_model(trained, text)[0].gates[gate])
+    frames, readouts = [], []
     for d in bias_grid():
         tr, _ = lab.trace_model(G.shift_carry_bias(trained, d) if d else trained, text)
         tr_fresh, _ = lab.trace_model(G.shift_carry_bias(fresh, d), text)
         carry, carry_fresh = G.carry_product(tr.gates[gate]), G.carry_product(tr_fresh.gates[gate])
-        out.append({"data": [{"visible": d != 0},
-                             {"y": b64(plots._positive(carry.mean(axis=1))),
-                              "name": _t("gates.trace_trained", lang, delta=d)},
-                             {"y": b64(plots._positive(carry_fresh.mean(axis=1))),
-                              "name": _t("gates.trace_fresh", lang, delta=d)}], "layout": {}})
-    return out
+        frames.append({"data": [{"visible": d != 0}, {"y": b64(plots._positive(carry.mean(axis=1)))},
+                                {"y": b64(plots._positive(carry_fresh.mean(axis=1)))}],
+                       "layout": {"yaxis": {"range": plots.bias_range(base, carry, carry_fresh)}}})
+        horizons = lab._horizons({"trained": carry, "base": base, "fresh": carry_fresh})
+        readouts.append(plots.bias_readout(d, horizons, cfg.gt_cell, lang))
+    return frames, readouts

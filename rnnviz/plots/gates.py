@@ -238,16 +238,46 @@ def gradient_path(carry: np.ndarray, unit: int, rnn_path: np.ndarray, text: str,
     return _fixed_margins(fig)
 
 
+BIAS_RANGE_STEP = 5
+"""Decades: the bias chart's y range starts at a multiple of this, so neighbouring Δ of a drag mostly share
+one range and the browser only moves the lines (rnnviz/assets/live.js)."""
+
+
+def bias_range(*products: np.ndarray) -> list[float]:
+    r"""The bias chart's log10 y range for the ``(T, H)`` products it draws (their unit means, each in
+    :math:`(0, 1]`): from below the smallest positive mean, rounded down to :data:`BIAS_RANGE_STEP` decades,
+    to just above 1 (so the :math:`1/e` line is always inside)."""
+    means = np.concatenate([np.asarray(p, dtype=np.float64).mean(axis=1) for p in products])
+    means = means[np.isfinite(means) & (means > 0)]
+    low = float(np.log10(means.min())) if means.size else -1.0
+    return [float(math.floor((min(low, -1.0) - 0.3) / BIAS_RANGE_STEP) * BIAS_RANGE_STEP), 0.15]
+
+
+def bias_readout(delta: float, horizons: dict, cell: str, lang: str = "en") -> str:
+    r"""The line beside the Δ control (plain text): Δ and the memory horizons of the three lines (steps until
+    the average unit's product :math:`\prod f` falls below :math:`1/e`; :func:`rnnviz.gates.memory_horizon`),
+    ``horizons`` as :func:`rnnviz.labs.gates.analyse` computes them (``base``, ``trained``, ``fresh``)."""
+    def steps(v: float) -> str:
+        return t("gates.beyond", lang) if math.isinf(v) else t("gates.n_steps", lang, n=f"{v:.0f}")
+
+    return t("gates.bias_live", lang, delta=delta, state="c" if cell == "LSTM" else "h",
+             **{k: steps(horizons[k]) for k in ("base", "trained", "fresh")})
+
+
 def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta: float, text: str, cell: str,
                 lang: str = "en") -> go.Figure:
-    r"""Unit-averaged :math:`\prod_{k>t} f_k` for the trained model (Δ = 0 and Δ) and a fresh one (Δ)."""
+    r"""Unit-averaged :math:`\prod_{k>t} f_k` for the trained model (Δ = 0 and Δ) and a fresh one (Δ).
+
+    The legend names no Δ (the control's readout, :func:`bias_readout`, does) and the y range is
+    :func:`bias_range`, so the chart for another Δ differs only in its lines' data, the range and, at
+    Δ = 0, whether the Δ = 0 line is shown (:func:`rnnviz.labs.gates_select.bias_frames`)."""
     gate = "f" if cell == "LSTM" else "z"
     T = len(text)
     ts = np.arange(1, T + 1)
     fig = go.Figure()
     lines = [(base, t("gates.trace_base", lang), "#7f7f7f", "dash"),
-             (trained, t("gates.trace_trained", lang, delta=delta), CELL_COLORS[cell], "solid"),
-             (fresh, t("gates.trace_fresh", lang, delta=delta), ACCENT, "solid")]
+             (trained, t("gates.trace_trained", lang), CELL_COLORS[cell], "solid"),
+             (fresh, t("gates.trace_fresh", lang), ACCENT, "solid")]
     for k, (arr, label, color, dash) in enumerate(lines):
         # at Δ = 0 the shifted model is the trained one: the Δ = 0 line is hidden (one line, one legend
         # entry), but always there, so the browser can swap the lines during a drag (rnnviz/assets/live.js)
@@ -262,7 +292,8 @@ def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta:
                        bgcolor="rgba(255,255,255,0.85)")
     _style(fig, title=t("gates.fig_bias", lang, gate=gate), height=420)
     _char_axis(fig, text, lang, most=LINE_LABELS)
-    fig.update_yaxes(type="log", title_text=t("gates.axis_path", lang), exponentformat="power")
+    fig.update_yaxes(type="log", title_text=t("gates.axis_path", lang), exponentformat="power",
+                     range=bias_range(base, trained, fresh))
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.25, x=0))
     return _fixed_margins(fig)
 

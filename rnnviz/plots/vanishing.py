@@ -20,6 +20,16 @@ def _log_range(arrays) -> tuple[float, float] | None:
     return lo - pad, hi + pad
 
 
+RANGE_STEP = 5
+"""Decades: the y range of the gradient chart is rounded out to multiples of this, so neighbouring radii of a
+drag mostly share one range and the browser only moves the lines (no axis redraw, rnnviz/assets/live.js)."""
+
+
+def _stepped(lo: float, hi: float) -> list[float]:
+    """``[lo, hi]`` (log10) rounded outwards to multiples of :data:`RANGE_STEP` decades."""
+    return [float(math.floor(lo / RANGE_STEP) * RANGE_STEP), float(math.ceil(hi / RANGE_STEP) * RANGE_STEP)]
+
+
 def _finite_list(a) -> list:
     """``a`` as a JSON-safe list: non-finite and non-positive values (not drawable on a log axis)
     become ``None``, which plotly draws as a gap, like NaN."""
@@ -30,9 +40,10 @@ def grad_norm_parts(res, lang: str = "en") -> tuple[list[dict], list[float]]:
     r"""The traces of :func:`grad_norm_figure` as plain dicts and the log10 y range.
 
     The trace list has the same structure for every radius (per cell: the curve, the bound for a
-    vanilla RNN with the last-step loss, overflow crosses, underflow triangles; empty ones hidden
-    from the legend), so a frame for another radius (:func:`grad_norm_frame`) replaces them one
-    for one in the browser.
+    vanilla RNN with the last-step loss, overflow crosses, underflow triangles), and the legend is the
+    same for every radius (the bound's γ and the crosses and triangles are told by
+    :func:`grad_norm_readout`, never in the legend), so a frame for another radius (:func:`grad_norm_frame`)
+    only moves data in the browser. The y range is rounded out to :data:`RANGE_STEP` decades.
     """
     T = res.T
     ts = list(range(1, T + 1))
@@ -48,7 +59,7 @@ def grad_norm_parts(res, lang: str = "en") -> tuple[list[dict], list[float]]:
         if cr.envelope is not None:  # the bound may run far off the curve: it does not set the y range
             traces.append(dict(
                 type="scatter", x=ts, y=_finite_list(cr.envelope), mode="lines",
-                name=t("vanishing.fig_envelope", lang, gamma=f"{cr.gamma:.3g}"),
+                name=t("vanishing.fig_envelope", lang),
                 line=dict(color=CELL_COLORS[cell], width=2, dash="dash"),
                 hovertemplate="t=%{x}<br>bound=%{y:.3e}<extra></extra>",
             ))
@@ -57,17 +68,18 @@ def grad_norm_parts(res, lang: str = "en") -> tuple[list[dict], list[float]]:
     bounds = _log_range([cr.envelope for cr in res.cells.values() if cr.envelope is not None])
     if bounds:  # show the bound's slope, but at most 4 decades above the curves
         hi = max(hi, min(bounds[1], hi + 4.0))
+    lo, hi = _stepped(lo, hi)
     for cell, cr in res.cells.items():
         ro = cr.readout
         over, zero = list(ro.nonfinite_steps), list(ro.zero_steps)
         traces.append(dict(
-            type="scatter", x=over, y=[10 ** hi] * len(over), mode="markers", showlegend=bool(over),
+            type="scatter", x=over, y=[10 ** hi] * len(over), mode="markers", showlegend=False,
             name=t("vanishing.fig_overflow", lang, cell=cell),
             marker=dict(symbol="x", size=11, color=WARN, line=dict(width=2)),
             hovertemplate=f"{cell}: t=%{{x}}: inf/nan<extra></extra>",
         ))
         traces.append(dict(
-            type="scatter", x=zero, y=[10 ** lo] * len(zero), mode="markers", showlegend=bool(zero),
+            type="scatter", x=zero, y=[10 ** lo] * len(zero), mode="markers", showlegend=False,
             name=t("vanishing.fig_underflow", lang, cell=cell),
             marker=dict(symbol="triangle-down", size=11, color=ACCENT),
             hovertemplate=f"{cell}: t=%{{x}}: 0 (underflow)<extra></extra>",
@@ -98,10 +110,28 @@ def grad_norm_chart(res, lang: str = "en") -> go.Figure:
 
 def grad_norm_frame(res, lang: str = "en") -> dict:
     """What changes in :func:`grad_norm_figure` from one radius to another, as a JSON-safe dict
-    ``{"data": [...], "layout": {"yaxis": {"range": ...}}}`` for :func:`rnnviz.streamlit_helpers.live`."""
+    ``{"data": [...], "layout": {"yaxis": {"range": ...}}}`` for :func:`rnnviz.streamlit_helpers.live`:
+    data only (each curve's and bound's ``y``, the markers' ``x`` and ``y``) and the y range."""
     traces, yrange = grad_norm_parts(res, lang)
-    keep = ("x", "y", "name", "showlegend")
-    return {"data": [{k: tr[k] for k in keep if k in tr} for tr in traces], "layout": {"yaxis": {"range": yrange}}}
+    data = [{"x": tr["x"], "y": tr["y"]} if tr["mode"] == "markers" else {"y": tr["y"]} for tr in traces]
+    return {"data": data, "layout": {"yaxis": {"range": yrange}}}
+
+
+def grad_norm_readout(res, lang: str = "en") -> str:
+    r"""The line beside the radius control that says what the chart's legend does not (plain text): for a
+    vanilla RNN with the last-step loss, :math:`\gamma = \|W_{hh}\|_2 \max|\phi'|` of the dashed bound
+    :math:`\|\partial L/\partial h_T\|\,\gamma^{T-t}`; per cell, how many steps overflowed (inf/nan: the
+    crosses along the top) or underflowed to exactly 0 (the triangles along the bottom). ``""`` if none."""
+    parts = []
+    for cell, cr in res.cells.items():
+        if cr.envelope is not None:
+            parts.append(t("vanishing.live_gamma", lang, cell=cell, gamma=f"{cr.gamma:.3g}"))
+    for cell, cr in res.cells.items():
+        if cr.readout.nonfinite_steps:
+            parts.append(t("vanishing.live_over", lang, cell=cell, n=len(cr.readout.nonfinite_steps)))
+        if cr.readout.zero_steps:
+            parts.append(t("vanishing.live_zero", lang, cell=cell, n=len(cr.readout.zero_steps)))
+    return t("vanishing.live_sep", lang).join(parts)
 
 
 def grad_heatmap_figure(cr, lang: str = "en") -> go.Figure:

@@ -325,8 +325,18 @@ def session_problems(page, url: str, timeout: float = 120.0) -> list[str]:
     return problems
 
 
+def live_thumb(page, key: str, thumb_px: float = 18) -> tuple[float, float]:
+    """(x, y) of the thumb's centre of the live range (an ``<input type=range>``, rnnviz/assets/live.js) in the
+    element keyed ``key``: its value's share of the track, the thumb ``thumb_px`` wide."""
+    rng = page.locator(f".st-key-{key} input.rv-range").first
+    now, lo, hi = rng.evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]")
+    box = rng.bounding_box()
+    share = (now - lo) / ((hi - lo) or 1)
+    return box["x"] + thumb_px / 2 + (box["width"] - thumb_px) * share, box["y"] + box["height"] / 2
+
+
 def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 12, caught_up: str | None = None) -> dict:
-    """Drag the thumb of the Streamlit slider with widget key ``key`` by ``moves`` pointer moves of
+    """Drag the thumb of the Streamlit slider (or the live range) with widget key ``key`` by ``moves`` pointer moves of
     ``step_px`` pixels (40 ms apart), watching the chart signature ``sig`` on every animation frame.
 
     ``caught_up`` (a JS predicate, optional): before reading and releasing, wait until it holds, i.e. the
@@ -346,8 +356,10 @@ def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 
            if (!window.__stop) requestAnimationFrame(poll); }})(); }}""")
     page.locator(f".st-key-{key}").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
-    thumb = page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]').locator("..").bounding_box()
-    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
+    x, y = live_thumb(page, key) if page.locator(f".st-key-{key} input.rv-range").count() else (None, None)
+    if x is None:
+        thumb = page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]').locator("..").bounding_box()
+        x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
     for k in range(moves):

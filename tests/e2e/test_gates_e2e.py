@@ -40,15 +40,19 @@ def test_page_renders_and_bias_slider_redraws(page, app_url):
     page.wait_for_timeout(300)
     screenshot(page, "gates_bias_section")
 
-    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Forget-gate bias").locator(
-        '[role="slider"], input[type="range"]').first
+    # the live range stands in for the (hidden) Δ slider; keyboard arrows move it and the server follows
+    page.wait_for_function(f"() => !!({LIVE})('gt_bias_live')", timeout=120_000)
+    assert not page.locator(".st-key-gt_fbias").is_visible()
+    slider = page.locator(".st-key-gt_bias_live input.rv-range").first
     slider.focus()
     for _ in range(4):  # 0.0 -> -2.0 in steps of 0.5
         page.keyboard.press("ArrowLeft")
         wait_for_rerun(page)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stMain\"]').innerText.includes('Δ = -2.0')", timeout=30_000)
-    assert "gt_fbias=-2" in page.url
+    page.wait_for_function("() => location.search.includes('gt_fbias=-2')", timeout=30_000)
+    state = page.evaluate(LIVE, "gt_bias_live")
+    assert state["value"] == -2.0 and state["readout"].startswith("Δ = -2.0: memory horizon")
     assert no_errors(page) == []
     page.locator("h3").filter(has_text="Forget-gate bias").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
@@ -252,33 +256,51 @@ def test_a_choice_made_before_the_chart_is_plotted_is_drawn_once_it_is(page, app
     assert no_errors(page) == []
 
 
+LIVE = """(key) => { const host = document.querySelector('.st-key-' + key);
+  if (!host) return null;
+  const inner = (el) => el.querySelector('.rv-live') || [...el.querySelectorAll('*')].map((e) => e.shadowRoot)
+    .filter(Boolean).map(inner).find(Boolean) || null;
+  const box = inner(host);
+  return box ? {value: Number(box.dataset.value), index: box.dataset.index, drawn: box.dataset.drawn,
+                readout: box.querySelector('.rv-readout').textContent, label: box.querySelector('.rv-label').textContent} : null; }"""
+"""JS: the live range's state (rnnviz/assets/live.js), or null while it is not on the page (in a shadow root)."""
+
+
 BIAS_SIG = """() => { const gd = document.querySelector('.st-key-gt_fig_bias .js-plotly-plot');
-  return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data.map(d => [d.name, d.visible])) : null; }"""
+  const nums = (v) => { if (v && v.bdata) { const raw = atob(v.bdata); const b = new Uint8Array(raw.length);
+      for (let k = 0; k < raw.length; k++) b[k] = raw.charCodeAt(k); return Array.from(new Float64Array(b.buffer)); }
+    return Array.from(v || []); };
+  return gd && gd.data && gd._fullLayout ? JSON.stringify([gd.data[0].visible !== false, nums(gd.data[1].y),
+    nums(gd.data[2].y)].flat().map((x) => typeof x === 'number' ? x.toPrecision(12) : x)) : null; }"""
+"""JS: what the bias chart draws (whether the Δ = 0 line shows; the shifted lines' values, however plotly holds them)."""
 
 
-BIAS_AT_SLIDER = """() => { const gd = document.querySelector('.st-key-gt_fig_bias .js-plotly-plot');
-  const input = document.querySelector('.st-key-gt_fbias input[type="range"]');
-  const m = gd && gd.data && gd.data[1] && input && /Δ = ([-+]?[0-9.]+)/.exec(gd.data[1].name || '');
-  return !!m && Number(m[1]) === Number(input.value); }"""
-"""JS: the bias chart shows the frame of the slider's value (its shifted line is named by that Δ)."""
+BIAS_AT_SLIDER = f"""() => {{ const s = ({LIVE})('gt_bias_live'); return !!s && s.drawn === s.index; }}"""
+"""JS: the bias chart shows the frame of the live range's value (the index it drew last is the thumb's)."""
 
 
 def test_bias_drag_moves_the_bias_chart_before_release(page, app_url):
-    """Dragging Δ redraws the bias chart several times before the pointer is released (frames of the
-    slider's grid); on release the server draws the same Δ and the URL holds it."""
+    """Dragging the live Δ range redraws the bias chart several times before the pointer is released (frames
+    of the slider's grid); on release the server's slider, the URL and the horizon sentence hold the released
+    Δ and the server draws the same chart."""
     goto(page, f"{app_url}/gates")
     page.wait_for_selector(".st-key-gt_fig_bias .js-plotly-plot", timeout=120_000)
     wait_for_rerun(page, 120)
-    page.wait_for_function("() => window.__rnnvizLive !== undefined", timeout=60_000)
+    page.wait_for_function(f"() => !!({LIVE})('gt_bias_live')", timeout=120_000)
     # far down the sidebar; the track is ~260 px for 24 steps: ~11 px per 0.5
     # released once the chart shows the frame of the slider's value under the pointer: a loaded browser can draw
     # it later than the fixed 200 ms after the last move (seen: 185 ms after, beside a busy loop); read before it
     # is drawn, "the last chart drawn during the drag" was the previous value's, not the value released
-    during = drag_slider_watching(page, "gt_fbias", BIAS_SIG, step_px=-8, caught_up=BIAS_AT_SLIDER)
+    during = drag_slider_watching(page, "gt_bias_live", BIAS_SIG, step_px=-8, caught_up=BIAS_AT_SLIDER)
     assert during["sigs"] >= 4, f"the bias chart changed {during['sigs'] - 1} times during the drag"
     assert during["runs"] == 0, "a script rerun started before the pointer was released"
+    released = page.evaluate(LIVE, "gt_bias_live")["value"]
+    assert released < 0
+    page.wait_for_function(f"() => location.search.includes('gt_fbias={released:g}')", timeout=60_000)
     wait_for_rerun(page)
-    assert "gt_fbias=-" in page.url
+    assert float(page.locator('.st-key-gt_fbias input[type="range"]').first.get_attribute("value")) == released
+    page.wait_for_function(f"() => document.querySelector('[data-testid=\"stMain\"]').innerText"
+                           f".includes('Δ = {released:+.1f}: ')", timeout=60_000)
     try:
         page.wait_for_function(f"() => ({BIAS_SIG})() === {json.dumps(during['last'])}", timeout=60_000)
     except PlaywrightTimeout:  # say what is drawn instead, on every bias chart element (a stale one included)

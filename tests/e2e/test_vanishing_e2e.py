@@ -12,11 +12,40 @@ from tests.e2e.conftest import (CHART_SIG, _free_port, drag_slider_watching, got
 pytestmark = pytest.mark.e2e
 
 def readout_text(page) -> str:
-    return page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="t=1").first.inner_text()
+    return page.evaluate(READOUT_JS)
+
+
+READOUT_JS = """() => { const el = [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+  .find((e) => e.innerText.includes('t=1')); return el ? el.innerText : null; }"""
 
 
 def radius_slider(page):
-    return page.locator('[data-testid="stSlider"]').filter(has_text="Spectral radius").locator('[role="slider"], input[type="range"]').first
+    """The radius control: the live range that stands in for the (hidden) Streamlit slider."""
+    return page.locator(".st-key-vg_live input.rv-range").first
+
+
+LIVE = """(key) => { const host = document.querySelector('.st-key-' + key);
+  if (!host) return null;
+  const inner = (el) => el.querySelector('.rv-live') || [...el.querySelectorAll('*')].map((e) => e.shadowRoot)
+    .filter(Boolean).map(inner).find(Boolean) || null;
+  const box = inner(host);
+  return box ? {value: Number(box.dataset.value), index: box.dataset.index, drawn: box.dataset.drawn,
+                readout: box.querySelector('.rv-readout').textContent, label: box.querySelector('.rv-label').textContent} : null; }"""
+"""JS: the live range's state (rnnviz/assets/live.js: the value under its thumb, the frame index drawn last,
+its readout and label), or null while it is not on the page (it may sit in a shadow root)."""
+
+
+def live_state(page, key: str = "vg_live") -> dict | None:
+    return page.evaluate(LIVE, key)
+
+
+def server_radius(page) -> float:
+    """The value of the bound (hidden) Streamlit slider: the server's radius."""
+    return float(page.locator('.st-key-vg_radius input[type="range"]').first.get_attribute("value"))
+
+
+def wait_live(page, key: str = "vg_live", timeout: float = 120.0) -> None:
+    page.wait_for_function(f"() => !!({LIVE})({json.dumps(key)})", timeout=timeout * 1000)
 
 
 def test_first_load_after_fresh_server_start(page):
@@ -45,18 +74,23 @@ def test_page_renders_and_slider_redraws(page, app_url):
     assert page.locator(".js-plotly-plot").count() == 3
     screenshot(page, "vanishing_default")
 
+    wait_live(page)
+    assert not page.locator(".st-key-vg_radius").is_visible()  # the live range stands in for the slider
     before = readout_text(page)
     sig = page.evaluate(CHART_SIG)
     assert sig
     slider = radius_slider(page)
     slider.focus()
-    for _ in range(4):  # 0.90 -> 1.10 in steps of 0.05
+    for _ in range(4):  # 0.90 -> 1.10 in steps of 0.05: keyboard arrows move the live range
         page.keyboard.press("ArrowRight")
         wait_for_rerun(page)
+    assert live_state(page)["value"] == 1.1
     wait_for_chart_change(page, sig, timeout=20)
-    after = readout_text(page)
-    assert after != before, "the readout did not change after the slider moved"
-    assert "radius=1.1" in page.url or "vg_radius=1.1" in page.url  # the URL keeps the setting
+    page.wait_for_function("() => location.search.includes('vg_radius=1.1')", timeout=30_000)  # the URL keeps it
+    wait_for_rerun(page)
+    assert server_radius(page) == 1.1
+    page.wait_for_function(f"(b) => ({READOUT_JS})() !== b", arg=before, timeout=30_000)
+    assert readout_text(page) != before, "the readout did not change after the slider moved"
     assert no_errors(page) == []
     screenshot(page, "vanishing_radius_1.1")
 
@@ -76,20 +110,61 @@ def test_url_restores_setting_and_preset_buttons(page, app_url):
 
 GRAD_SIG = """() => { const gd = document.querySelector('.st-key-vg_fig_grad .js-plotly-plot');
   return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data[0].y).slice(0, 400) : null; }"""
+HEAT_SIG = """() => { const gd = document.querySelector('.st-key-vg_fig_heat_RNN .js-plotly-plot');
+  return gd && gd.data && gd._fullLayout ? JSON.stringify(gd.data[0].z).slice(0, 400) : null; }"""
+CAUGHT_UP = f"""() => {{ const s = ({LIVE})('vg_live'); return !!s && s.drawn === s.index; }}"""
 
 
 def test_drag_moves_the_chart_before_release(page, app_url):
-    """While the pointer drags the radius slider the gradient chart changes several times with no
-    script rerun (Streamlit reruns a slider on release only); after release the server's chart
-    equals the last frame the drag showed, and the URL holds the new radius."""
+    """While the pointer drags the live radius range the gradient chart changes several times with no
+    script rerun; after release the server's slider and the URL hold the released radius, the server's chart
+    equals the last frame the drag showed, and the charts below (heatmap) and the readout follow."""
     goto(page, f"{app_url}/vanishing?vg_T=40")
     page.wait_for_selector(".st-key-vg_fig_grad .js-plotly-plot", timeout=60_000)
     wait_for_rerun(page, 120)  # the radius sweep runs last in the fragment
-    page.wait_for_function("() => window.__rnnvizLive !== undefined", timeout=60_000)
-    during = drag_slider_watching(page, "vg_radius", GRAD_SIG, step_px=15)  # ~0.05 of radius per 12 px
+    wait_live(page)
+    heat, sentences = page.evaluate(HEAT_SIG), readout_text(page)
+    during = drag_slider_watching(page, "vg_live", GRAD_SIG, step_px=15, caught_up=CAUGHT_UP)  # ~0.05 per 12 px
     assert during["sigs"] >= 4, f"the chart changed {during['sigs'] - 1} times during the drag"
     assert during["runs"] == 0, "a script rerun started before the pointer was released"
+    released = live_state(page)["value"]
+    assert released > 0.9
+    page.wait_for_function(f"() => location.search.includes('vg_radius={released:g}')", timeout=60_000)
     wait_for_rerun(page)
-    assert "vg_radius=0.9" not in page.url and "vg_radius=" in page.url
+    assert server_radius(page) == released and live_state(page)["value"] == released
     page.wait_for_function(f"() => ({GRAD_SIG})() === {json.dumps(during['last'])}", timeout=30_000)
+    page.wait_for_function(f"(h) => ({HEAT_SIG})() !== h", arg=heat, timeout=30_000)  # the lower charts follow
+    page.wait_for_function(f"(b) => ({READOUT_JS})() !== b", arg=sentences, timeout=30_000)
+    assert no_errors(page) == []
+
+
+def test_preset_and_link_move_the_live_range(page, app_url):
+    """The server is the source of truth: a link's radius and a preset's radius move the live range (its
+    value, the readout of that radius), and the chart shows that radius."""
+    goto(page, f"{app_url}/vanishing?vg_radius=1.2&vg_init=identity")
+    wait_for_rerun(page, 120)
+    wait_live(page)
+    state = live_state(page)
+    assert state["value"] == 1.2 and "γ = ‖W_hh‖₂·max|φ′| = 1.2" in state["readout"]  # W_hh = 1.2 I, tanh
+    page.get_by_role("button", name="Exploding (ρ = 1.5)").click()
+    wait_for_rerun(page, 120)
+    page.wait_for_function(f"() => {{ const s = ({LIVE})('vg_live'); return !!s && s.value === 1.5; }}", timeout=60_000)
+    assert server_radius(page) == 1.5 and "vg_radius=1.5" in page.url
+    assert no_errors(page) == []
+
+
+def test_chinese_live_range(page, app_url):
+    """In Chinese the live range has the Chinese label and readout, and a key press moves it and the URL."""
+    goto(page, f"{app_url}/vanishing?lang=中文")
+    wait_for_rerun(page, 120)
+    wait_live(page)
+    state = live_state(page)
+    assert state["label"] == "W_hh 的谱半径" and "上界（虚线）" in state["readout"]
+    radius_slider(page).focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => location.search.includes('vg_radius=0.85')", timeout=60_000)
+    wait_for_rerun(page)
+    assert server_radius(page) == 0.85 and live_state(page)["value"] == 0.85
+    page.locator(".st-key-vg_live").scroll_into_view_if_needed()
+    screenshot(page, "vanishing_live_zh")
     assert no_errors(page) == []

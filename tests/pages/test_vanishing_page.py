@@ -207,9 +207,11 @@ def test_language_switch_to_chinese():
 
 
 def test_live_drag_frames_are_the_engine_numbers():
-    """The frames the browser shows while the radius slider is dragged: one per radius of the grid,
-    each equal to the engine's gradient norms (and bound) at that radius; the frame of the current
-    radius equals the chart the server drew; frames are tied to that chart by layout.meta."""
+    """The frames the browser shows while the live range (in place of the radius slider) is dragged: one per
+    radius of the grid, each equal to the engine's gradient norms (and bound) at that radius, with the
+    readout line of that radius; the frame of the current radius equals the chart the server drew; frames
+    are tied to that chart by layout.meta and carry no legend names (the legend is the same for every radius)."""
+    from rnnviz.plots import vanishing as plots
     from tests.pages.plotly_data import live_data
 
     at = fresh()
@@ -217,26 +219,32 @@ def test_live_drag_frames_are_the_engine_numbers():
     at.slider(key="vg_T").set_value(30).run()
     assert not at.exception
     data = live_data(at)
-    follow, chart = data["follow"], data["charts"]["vg_fig_grad"]
-    assert follow["key"] == "vg_radius" and follow["lo"] == 0.0
-    step, n = follow["step"], follow["n"]
-    assert step in lab.SWEEP_STEPS and round((n - 1) * step, 10) == 3.0 and len(chart["frames"]) == n
+    rng, chart = data["range"], data["charts"]["vg_fig_grad"]
+    assert rng["key"] == "vg_radius" and rng["hide"] == ["vg_radius", "vg_radius_note"]
+    radii = rng["values"]
+    n, step = len(radii), round(radii[1] - radii[0], 10)
+    assert step in lab.SWEEP_STEPS and radii[-1] == 3.0 and len(chart["frames"]) == len(rng["readout"]) == n
+    assert rng["shown"] == [f"{r:.2f}" for r in radii] and rng["label"] == "Spectral radius of W_hh"
     fig = grad_fig(at)
     assert fig["layout"]["meta"] == chart["meta"]
+    names = [tr["name"] for tr in fig["data"]]
     for k in sorted({0, n // 3, n - 1}):
-        r = round(k * step, 10)
+        r = radii[k]
         res = lab.run(lab.VanishingConfig(cells=("RNN", "GRU"), T=30, radius=r))
         frame = chart["frames"][k]
-        assert len(frame["data"]) == len(fig["data"])
-        names = [tr["name"] for tr in frame["data"]]
+        assert len(frame["data"]) == len(fig["data"]) and not any("name" in tr for tr in frame["data"])
         for cell in ("RNN", "GRU"):
             y = decode(frame["data"][names.index(cell)]["y"])
             g = res.cells[cell].trace.grad_norm
             np.testing.assert_allclose(y, np.where(g > 0, g, np.nan), rtol=1e-12)
-        env = [tr for tr in frame["data"] if "γ" in tr["name"]]
+        env = frame["data"][names.index(next(x for x in names if "γ" in x))]
         e = res.cells["RNN"].envelope  # radius 0: the bound is 0 before T, not drawable on a log axis
-        np.testing.assert_allclose(decode(env[0]["y"]), np.where(e > 0, e, np.nan), rtol=1e-12)
+        np.testing.assert_allclose(decode(env["y"]), np.where(e > 0, e, np.nan), rtol=1e-12)
+        assert rng["readout"][k] == plots.grad_norm_readout(res, "en")
     k = int(round(0.9 / step))
     if abs(k * step - 0.9) < 1e-9:  # 0.9 is on the 0.05 and 0.1 grids
         np.testing.assert_allclose(decode(chart["frames"][k]["data"][0]["y"]), decode(trace_by_name(fig, "RNN")["y"]),
                                    rtol=1e-12)
+        assert chart["frames"][k]["layout"]["yaxis"]["range"] == fig["layout"]["yaxis"]["range"]
+    # the server's note beside the slider (hidden while the live range stands in for it) says the same
+    assert rng["readout"][k] in [c.value for c in at.caption]

@@ -216,15 +216,49 @@ def test_bias_frames_are_the_bias_charts_of_the_grid():
     models = {c: G.load(task, c) for c in G.CELLS}
     fresh = G.new_model(task, cell, seed=100)
     cfg = L.GatesConfig(gt_task=task, gt_cell=cell, gt_gap=20)
-    frames = S.bias_frames(cfg, models, fresh, "en")
+    frames, readouts = S.bias_frames(cfg, models, fresh, "en")
     grid = S.bias_grid()
-    assert grid[0] == -6.0 and grid[-1] == 6.0 and len(frames) == len(grid) == 25 and 0.0 in grid
+    assert grid[0] == -6.0 and grid[-1] == 6.0 and len(frames) == len(readouts) == len(grid) == 25 and 0.0 in grid
+    first = None
     for d in (-4.0, 0.0, 2.5):
         k = grid.index(d)
         res = L.analyse(L.GatesConfig(gt_task=task, gt_cell=cell, gt_gap=20, gt_fbias=d), models, fresh)
         fig = json.loads(P.bias_figure(res.carry_base, res.carry, res.carry_fresh, d, res.text, cell, "en").to_json())
         assert len(fig["data"]) == len(frames[k]["data"]) == 3
         assert fig["data"][0]["visible"] == frames[k]["data"][0]["visible"] == (d != 0)
+        # data only: the lines' y and the y range (the legend names no Δ: the same for every Δ)
+        assert frames[k]["data"][0] == {"visible": d != 0} and all(set(u) == {"y"} for u in frames[k]["data"][1:])
+        assert frames[k]["layout"] == {"yaxis": {"range": fig["layout"]["yaxis"]["range"]}}
+        names = [tr["name"] for tr in fig["data"]]
+        assert first is None or names == first
+        first = names
         for i in (1, 2):
-            assert frames[k]["data"][i]["name"] == fig["data"][i]["name"]
             np.testing.assert_allclose(arr(frames[k]["data"][i]["y"]), arr(fig["data"][i]["y"]), rtol=1e-12, atol=0)
+        # the readout: Δ and the page's own memory horizons at that Δ
+        assert readouts[k] == P.bias_readout(d, res.horizons, cell, "en") and f"Δ = {d:+.1f}" in readouts[k]
+
+
+def test_bias_readout_says_the_horizons_of_the_lines():
+    """The readout beside the Δ control gives Δ and the memory horizons (steps until the mean product falls
+    below 1/e) of the three lines of the bias chart, each computed from the products (closed form: a constant
+    gate g keeps g^k after k steps, so its horizon is the first k with g^k < 1/e)."""
+    T, H = 40, 3
+    k = np.arange(T, 0, -1)[:, None]  # prod over s > t of a constant gate: g^(T - t + 1) at step t
+    prods = {name: np.repeat(g ** k, H, axis=1) for name, g in (("base", 0.5), ("trained", 0.9), ("fresh", 0.99))}
+    horizons = L._horizons(prods)
+    # the lag L (steps back from T) first below 1/e: g^(L+1) < 1/e; 0.5^2 < 1/e < 0.5, 0.9^10 < 1/e < 0.9^9, 0.99^40 > 1/e
+    assert (horizons["base"], horizons["trained"], horizons["fresh"]) == (1, 9, np.inf)
+    en = P.bias_readout(-2.0, horizons, "LSTM", "en")
+    zh = P.bias_readout(-2.0, horizons, "LSTM", "zh")
+    assert en.startswith("Δ = -2.0:") and zh.startswith("Δ = -2.0：")
+    assert "trained 9 steps, fresh beyond the text; trained, Δ = 0: 1 steps" in en
+    assert "训练好的 9 步，新模型 超出文本长度；训练好的，Δ = 0：1 步" in zh
+    assert "(c kept" in en and "(h kept" in P.bias_readout(-2.0, horizons, "GRU", "en")
+
+
+def test_bias_range_holds_every_line_and_the_1_over_e_line():
+    P0 = np.full((5, 2), 0.5)
+    for lines in ((P0, P0, P0), (P0, P0 ** 20, P0), (P0 * 0 + 1.0, P0, np.full((5, 2), 1e-40))):
+        lo, hi = P.bias_range(*lines)
+        means = np.concatenate([x.mean(axis=1) for x in lines])
+        assert lo % P.BIAS_RANGE_STEP == 0 and lo < np.log10(means.min()) and hi > 0 and lo < -1 / np.log(10)

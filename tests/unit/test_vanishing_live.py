@@ -1,0 +1,118 @@
+"""The live radius drag on the vanishing page: its frames only move data (the legend, title and annotations
+are the same for every radius), and the readout line beside the range says what the legend does not, with
+the numbers of each radius (γ in closed form, the overflow and underflow counts as drawn)."""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from rnnviz.labs import vanishing as lab
+from rnnviz.plots import vanishing as plots
+
+
+def sweep(**kw):
+    cfg = lab.VanishingConfig(**{"T": 12, "H": 4, **kw})
+    radii, results = lab.radius_sweep(cfg, budget_s=1e9)
+    assert len(radii) == 61
+    return radii, results
+
+
+@pytest.mark.parametrize("activation,phi_max", [("tanh", 1.0), ("sigmoid", 0.25), ("relu", 1.0)])
+def test_readout_gamma_is_the_closed_form(activation, phi_max):
+    """W_hh = ρ·I (identity init): ‖W_hh‖₂ = ρ, so γ = ρ·max|φ'| for every radius of the grid."""
+    radii, results = sweep(init="identity", activation=activation, cells=("RNN", "LSTM"))
+    for r, res in zip(radii, results):
+        for lang in ("en", "zh"):
+            text = plots.grad_norm_readout(res, lang)
+            m = re.search(r"γ = ‖W_hh‖₂·max\|φ′\| = ([0-9.e+-]+)", text)
+            assert m, text
+            assert float(m.group(1)) == pytest.approx(r * phi_max, rel=5e-3, abs=1e-12), (r, text)
+            assert text.startswith("RNN")  # the LSTM has no bound
+
+
+def test_readout_has_no_bound_without_an_rnn_or_with_every_step_loss():
+    for kw in (dict(cells=("LSTM", "GRU")), dict(cells=("RNN",), loss="every")):
+        _, results = sweep(**kw)
+        assert all("γ" not in plots.grad_norm_readout(res, lang) for res in results for lang in ("en", "zh"))
+
+
+def marker_counts(frame, res):
+    """{(cell, "over"|"zero"): how many markers the frame draws}, from its trace list (see grad_norm_parts)."""
+    traces, _ = plots.grad_norm_parts(res)
+    out = {}
+    for tr, upd in zip(traces, frame["data"]):
+        if tr["mode"] == "markers":
+            kind = "over" if tr["marker"]["symbol"] == "x" else "zero"
+            out[tr["name"].split(":")[0], kind] = len(upd["x"])
+    return out
+
+
+def test_readout_counts_are_the_markers_drawn():
+    """Radius 0: W_hh = 0, so with the loss on the last step every earlier gradient is exactly 0 (T-1 steps
+    underflow for the RNN); the readout's counts equal the triangles and crosses each frame draws."""
+    radii, results = sweep(cells=("RNN", "GRU"))
+    seen_zero = False
+    for r, res in zip(radii, results):
+        frame = plots.grad_norm_frame(res)
+        counts = marker_counts(frame, res)
+        for lang, over_word, zero_word in (("en", "overflowed", "underflowed"), ("zh", "溢出", "下溢")):
+            text = plots.grad_norm_readout(res, lang)
+            for cell in res.cells:
+                for kind, word in (("over", over_word), ("zero", zero_word)):
+                    n = counts[cell, kind]
+                    found = re.findall(rf"{cell}[:：] ?(\d+) [^·]*{word}", text)
+                    assert found == ([str(n)] if n else []), (r, lang, cell, kind, text)
+        if r == 0.0:
+            assert counts["RNN", "zero"] == 11  # every step but T
+            seen_zero = True
+    assert seen_zero
+
+
+def test_frames_only_move_data_and_keep_the_legend():
+    """Every frame changes only y (x and y of the markers) and the y range; the figure's legend names, title
+    and trace styles are the same for every radius; the range, a multiple of RANGE_STEP decades, holds every
+    drawn curve value."""
+    radii, results = sweep(cells=("RNN", "LSTM"))
+    first = plots.grad_norm_figure(results[0]).to_plotly_json()
+    strip = ("x", "y")
+    for r, res in zip(radii, results):
+        frame = plots.grad_norm_frame(res)
+        assert set(frame["layout"]) == {"yaxis"} and set(frame["layout"]["yaxis"]) == {"range"}
+        lo, hi = frame["layout"]["yaxis"]["range"]
+        assert lo % plots.RANGE_STEP == 0 and hi % plots.RANGE_STEP == 0 and lo < hi
+        fig = plots.grad_norm_figure(res).to_plotly_json()
+        assert fig["layout"]["title"] == first["layout"]["title"]
+        for a, b, upd in zip(fig["data"], first["data"], frame["data"]):
+            assert set(upd) <= {"x", "y"}
+            assert {k: v for k, v in a.items() if k not in strip} == {k: v for k, v in b.items() if k not in strip}
+            if a["mode"] != "markers" and "dash" not in a["line"]:  # a curve: inside the range
+                ys = np.array([v for v in upd["y"] if v is not None])
+                assert np.all((np.log10(ys) >= lo) & (np.log10(ys) <= hi)), r
+            if a["mode"] == "markers":  # along the top (overflow) or the bottom (underflow) of the range
+                assert all(math.isclose(math.log10(v), hi if a["marker"]["symbol"] == "x" else lo) for v in upd["y"])
+
+
+def test_pick_sets_the_bound_slider(monkeypatch):
+    from rnnviz import streamlit_helpers as sh
+
+    state = {"vg_live": {"pick": 18}, "vg_radius": 0.5}
+    monkeypatch.setattr(sh.st, "session_state", state)
+    radii = [round(k * 0.05, 10) for k in range(61)]
+    sh.pick_into("vg_live", "vg_radius", radii)()
+    assert state["vg_radius"] == 0.9
+    for bad in (61, -1, True, "3", None, 2.0):
+        state.update({"vg_live": {"pick": bad}, "vg_radius": 0.5})
+        sh.pick_into("vg_live", "vg_radius", radii)()
+        assert state["vg_radius"] == 0.5, bad
+
+
+def test_live_range_spec_checks_its_lists():
+    from rnnviz import streamlit_helpers as sh
+
+    spec = sh.live_range("vg_radius", [0.0, 0.5], ["0.00", "0.50"], ["", "x"], "ρ", "help", hide=["vg_radius_note"])
+    assert spec["hide"] == ["vg_radius", "vg_radius_note"] and spec["values"] == [0.0, 0.5]
+    with pytest.raises(ValueError):
+        sh.live_range("vg_radius", [0.0, 0.5], ["0.00"], ["", ""], "ρ", "help")
