@@ -85,15 +85,12 @@ STRINGS = {
     "attention.axis_output": {"en": "output step t: character", "zh": "输出步 t：字符"},
     "attention.heat_title": {"en": "Attention weights a_t(i): {src} → {out}", "zh": "注意力权重 a_t(i)：{src} → {out}"},
     "attention.no_attention_note": {"en": "No attention in the baseline", "zh": "基线模型没有注意力"},
-    "attention.step_title": {"en": "Step {t} (writes '{c}'): scores and softmax weights",
-                             "zh": "第 {t} 步（写出 “{c}”）：分数与 softmax 权重"},
+    "attention.step_title": {"en": "Scores and softmax weights at step t", "zh": "第 t 步的分数与 softmax 权重"},
     "attention.scores_label": {"en": "score(s_t, h_i)", "zh": "分数 score(s_t, h_i)"},
     "attention.weights_label": {"en": "weight a_t(i) = softmax of the scores", "zh": "权重 a_t(i)＝分数的 softmax"},
-    "attention.vectors_title": {"en": "Step {t}: decoder state s_t, context c_t, combined h̃_t",
-                                "zh": "第 {t} 步：解码器状态 s_t、上下文 c_t、组合 h̃_t"},
+    "attention.vectors_title": {"en": "s_t, c_t and h̃_t at step t", "zh": "第 t 步的 s_t、c_t 与 h̃_t"},
     "attention.axis_unit": {"en": "unit", "zh": "单元"},
-    "attention.probs_title": {"en": "Step {t}: output distribution, chose '{c}' (p = {p:.3f})",
-                              "zh": "第 {t} 步：输出分布，选出 “{c}”（p = {p:.3f}）"},
+    "attention.probs_title": {"en": "Output distribution p(y_t) at step t", "zh": "第 t 步的输出分布 p(y_t)"},
     "attention.axis_char": {"en": "output character", "zh": "输出字符"},
     "attention.bottleneck_what": {
         "en": "Exact-match accuracy (all 10 output characters right) on the fixed held-out set, grouped by the length "

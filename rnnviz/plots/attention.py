@@ -71,7 +71,7 @@ def step_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
                            xref="paper", yref="paper", font=dict(size=FONT_SIZE))
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-        return apply_style(fig, title=_t("attention.step_title", lang, t=t, c=dec.output[i]), height=300)
+        return apply_style(fig, title=_t("attention.step_title", lang), height=300)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
                         subplot_titles=(_t("attention.scores_label", lang), _t("attention.weights_label", lang)))
     e = dec.scores[i]
@@ -86,7 +86,7 @@ def step_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
     fig.update_yaxes(range=[0, 1.05], row=2, col=1)
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=xt, row=2, col=1, title=_t("attention.axis_input", lang))
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=xt, row=1, col=1)
-    apply_style(fig, title=_t("attention.step_title", lang, t=t, c=dec.output[i]), height=560)
+    apply_style(fig, title=_t("attention.step_title", lang), height=560)
     fig.update_annotations(font=dict(size=FONT_SIZE))
     return fig
 
@@ -106,7 +106,7 @@ def vectors_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=_t("attention.axis_unit", lang))
-    return apply_style(fig, title=_t("attention.vectors_title", lang, t=t), height=300)
+    return apply_style(fig, title=_t("attention.vectors_title", lang), height=300)
 
 
 def probs_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
@@ -118,8 +118,10 @@ def probs_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
     fig = go.Figure(go.Bar(x=chars, y=p, marker_color=[ACCENT if j == k else MUTED for j in range(len(p))],
                            hovertemplate="'%{x}': p = %{y:.4f}<extra></extra>"))
     fig.update_yaxes(range=[0, 1.05], title="p")
-    fig.update_xaxes(type="category", title=_t("attention.axis_char", lang))
-    return apply_style(fig, title=_t("attention.probs_title", lang, t=t, c=chars[k], p=p[k]), height=300)
+    # every character labelled (plotly's own category ticks skipped to every fifth in a half-width chart)
+    fig.update_xaxes(type="category", tickmode="array", tickvals=chars, ticktext=chars, tickangle=0,
+                     title=_t("attention.axis_char", lang))
+    return apply_style(fig, title=_t("attention.probs_title", lang), height=300)
 
 
 def bottleneck_figure(results: dict, lang: str = "en") -> go.Figure:

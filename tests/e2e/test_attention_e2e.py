@@ -3,6 +3,8 @@ date redraws it, the step slider moves with the keyboard, bad input shows a mess
 Screenshots: screenshots/attention_*.png (1280x720)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.e2e.conftest import goto, hold_settles, no_errors, screenshot, wait_for_live_settled, wait_for_rerun
@@ -53,19 +55,45 @@ def test_attention_heatmap_renders_hovers_and_follows_the_input(app_url, page):
     assert no_errors(page) == []
 
 
+STEP_W = """() => { const gd = document.querySelector('.st-key-att_fig_step .js-plotly-plot');
+    const y = gd && gd.data && gd.data[1] ? gd.data[1].y : null;
+    if (!y) return null;
+    if (Array.isArray(y) || ArrayBuffer.isView(y)) return Array.from(y);
+    const raw = atob(y.bdata), b = new Uint8Array(raw.length);
+    for (let k = 0; k < raw.length; k++) b[k] = raw.charCodeAt(k);
+    return Array.from(y.dtype === 'f4' ? new Float32Array(b.buffer) : new Float64Array(b.buffer)); }"""
+"""JS: the attention weights the step chart draws (its second trace), as numbers."""
+
+# every change of the step chart's weights, with the number of script runs seen so far (stale elements or the
+# running-status widget) at the moment they were drawn
 STEP_WATCH = """() => { window.__seen = []; window.__runs = 0;
+  const weights = (""" + STEP_W + """);
   (function poll() {
     if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
       window.__runs += 1;
-    const gd = document.querySelector('.st-key-att_fig_step .js-plotly-plot');
-    const t = gd && gd.layout && gd.layout.title ? gd.layout.title.text : null;
+    const w = weights(), t = w ? JSON.stringify(w) : null;
     if (t && (window.__seen.length === 0 || window.__seen[window.__seen.length - 1].t !== t))
-      window.__seen.push({t, runs: window.__runs});
+      window.__seen.push({t, w, runs: window.__runs});
     if (!window.__stop) requestAnimationFrame(poll);
   })(); }"""
 
 
-def test_attention_step_is_chosen_in_the_browser(app_url, page):
+@pytest.fixture(scope="module")
+def step_weights():
+    """``step_weights(t)``: the concat model's attention weights at decoding step t of the default date, here."""
+    from rnnviz import seq2seq as S
+    from rnnviz.labs import attention as lab
+
+    dec = S.decode(S.load_shipped("concat"), lab.AttentionConfig().att_text)
+    return lambda t: [float(v) for v in dec.weights[t - 1]]
+
+
+def _is_step(step_weights, t: int, name: str = "s.w") -> str:
+    """JS test: the weights ``name`` are those of step t (float32 in the figure)."""
+    return f"!!{name} && {name}.length === {len(step_weights(t))} && {name}.every((v, k) => Math.abs(v - {json.dumps(step_weights(t))}[k]) < 1e-5)"
+
+
+def test_attention_step_is_chosen_in_the_browser(app_url, page, step_weights):
     """The step slider / Next change the step charts, the summary and the heatmap's outlined row with no
     script run before they are drawn; the URL records the step and a reload restores it."""
     goto(page, f"{app_url}/attention?att_score=concat")
@@ -80,8 +108,8 @@ def test_attention_step_is_chosen_in_the_browser(app_url, page):
     hold_settles(page, True)  # no choice reaches the server until released: what changes, the browser drew
     slider.focus()
     slider.press("ArrowRight")
-    page.wait_for_function("() => window.__seen.some(s => s.t.startsWith('Step 2'))", timeout=60_000)
-    assert page.evaluate("() => window.__seen.find(s => s.t.startsWith('Step 2')).runs") == 0, \
+    page.wait_for_function(f"() => window.__seen.some(s => {_is_step(step_weights, 2)})", timeout=60_000)
+    assert page.evaluate(f"() => window.__seen.find(s => {_is_step(step_weights, 2)}).runs") == 0, \
         "a script run started before the chosen step was drawn"
     page.wait_for_function(f"(() => {{ const h = ({HEAT})(); return h && h.y0 === 1.5; }})()", timeout=30_000)
     assert "att_step=2" in page.url
@@ -91,22 +119,20 @@ def test_attention_step_is_chosen_in_the_browser(app_url, page):
     runs = page.evaluate("() => window.__runs")
     hold_settles(page, True)
     page.get_by_role("button", name="Next ▶").click()
-    page.wait_for_function("() => window.__seen.some(s => s.t.startsWith('Step 3'))", timeout=60_000)
-    assert page.evaluate("() => window.__seen.find(s => s.t.startsWith('Step 3')).runs") == runs
+    page.wait_for_function(f"() => window.__seen.some(s => {_is_step(step_weights, 3)})", timeout=60_000)
+    assert page.evaluate(f"() => window.__seen.find(s => {_is_step(step_weights, 3)}).runs") == runs
     assert "att_step=3" in page.url
     hold_settles(page, False)
     wait_for_rerun(page)
     page.wait_for_timeout(1500)  # the choice settles and the server draws step 3 itself
     wait_for_rerun(page)
-    assert page.evaluate("() => document.querySelector('.st-key-att_fig_step .js-plotly-plot').layout.title.text"
-                         ).startswith("Step 3")
+    assert page.evaluate(f"() => {{ const w = ({STEP_W})(); return {_is_step(step_weights, 3, 'w')}; }}")
     screenshot(page, "attention_3_step")
     page.reload()
     page.locator(".st-key-att_step_live input.rv-range").wait_for(state="attached", timeout=60_000)
     wait_for_rerun(page)
     assert _heat(page)["y0"] == pytest.approx(2.5)
-    assert page.evaluate("() => document.querySelector('.st-key-att_fig_step .js-plotly-plot').layout.title.text"
-                         ).startswith("Step 3")
+    assert page.evaluate(f"() => {{ const w = ({STEP_W})(); return {_is_step(step_weights, 3, 'w')}; }}")
     assert no_errors(page) == []
 
 
