@@ -16,58 +16,75 @@ H_COLOR = CELL_COLORS["RNN"]
 O_COLOR = "#1f77b4"
 L_COLOR = "#9467bd"
 GRAD_COLOR = WARN
-FADED = "#d0d0d0"
 
 __all__ = ["diagram", "hidden_heatmap", "outputs_figure", "grad_figure", "truncation_figure"]
 
 
-ARROW_STYLES = ((FADED, 2), (X_COLOR, 2), (ACCENT, 2), (GRAD_COLOR, 3))
-"""(colour, width) of every kind of arrow in :func:`diagram`, bottom to top: one trace each, always
-present (possibly empty), so every step's frame has the same traces (rnnviz/assets/live.js swaps them
-one for one)."""
 _NOMINAL_PLOT_W = 650.0
 """Width in px of the diagram's plot area in the app at 1280 px (the main column less the margins);
 used only to turn the arrows' px gaps into data units (a wider or narrower chart changes the gaps a little)."""
-_STANDOFF_PX = 16.0  # gap between a node's centre and an arrow's end (the nodes are 22-30 px across)
+_STANDOFF_PX = 16.0  # gap between a node's centre and an arrow's end (the nodes are 22 px across)
 _HEAD_PX = {2: 11, 3: 14}  # arrowhead marker size per line width
+_RING_PX = 16  # radius of the ring around each node of the current step (the nodes' radius is 11 px + outline)
+VEIL = "rgba(255,255,255,0.6)"
+"""What lies over the steps after the current one in the forward phase (not computed yet): grey #7f7f7f
+shows through as #cccccc."""
 
 
-def _arrow_traces(arrows: list[tuple], x_span: float, y_span: float, plot_h: float) -> list[go.Scatter]:
-    r"""The arrows as scatter traces, one per :data:`ARROW_STYLES` entry: a line from ``standoff`` px after
-    the tail to the arrowhead, a triangle marker (``symbol="arrow"``, rotated to the arrow's direction in
-    px) whose tip stops ``standoff`` px before the head.
+def _arrow_trace(arrows: list[tuple], color: str, width: int, px: tuple[float, float]) -> go.Scatter:
+    r"""``arrows`` as one scatter trace: per arrow, a line from ``standoff`` px after the tail to the arrowhead,
+    a triangle marker (``symbol="arrow"``, rotated to the arrow's direction in px) whose tip stops
+    ``standoff`` px before the head.
 
     Plotly draws an annotation arrow with its own text box and measures it on every redraw (~4 ms each
     here, 15-20 arrows: 60% of a step change in the browser); a few traces cost about nothing extra.
 
     Args:
-        arrows: ``(x0, y0, x1, y1, color, width)`` in data units, tail ``(x0, y0)`` to head ``(x1, y1)``.
-        x_span, y_span: the axes' ranges (data units across the plot area); plot_h: its height in px.
+        arrows: ``(x0, y0, x1, y1)`` in data units, tail ``(x0, y0)`` to head ``(x1, y1)``.
+        px: px per data unit along x and y (the plot area's size over the axes' ranges).
     """
-    px_x, px_y = _NOMINAL_PLOT_W / x_span, plot_h / y_span  # px per data unit
-    traces = []
-    for color, width in ARROW_STYLES:
-        xs, ys, sizes, angles = [], [], [], []
-        head = _HEAD_PX[width]
-        for x0, y0, x1, y1, c, w in arrows:
-            if (c, w) != (color, width):
-                continue
-            dx, dy = (x1 - x0) * px_x, (y1 - y0) * px_y  # the arrow in px (y up)
-            length = float(np.hypot(dx, dy))
-            if length <= 2 * _STANDOFF_PX + head:
-                continue
-            ux, uy = dx / length / px_x, dy / length / px_y  # one px along the arrow, in data units
-            a = _STANDOFF_PX
-            b = length - _STANDOFF_PX - head / 2  # the marker's centre: its tip ends at the standoff
-            xs += [x0 + a * ux, x0 + b * ux, None]
-            ys += [y0 + a * uy, y0 + b * uy, None]
-            sizes += [0, head, 0]
-            angles += [0.0, float(np.degrees(np.arctan2(dx, dy))), 0.0]  # clockwise from "up"
-        traces.append(go.Scatter(
-            x=xs, y=ys, mode="lines+markers", showlegend=False, hoverinfo="skip", cliponaxis=False,
-            line=dict(color=color, width=width),
-            marker=dict(symbol="arrow", size=sizes, angle=angles, color=color, line=dict(width=0))))
-    return traces
+    px_x, px_y = px
+    xs, ys, sizes, angles = [], [], [], []
+    head = _HEAD_PX[width]
+    for x0, y0, x1, y1 in arrows:
+        dx, dy = (x1 - x0) * px_x, (y1 - y0) * px_y  # the arrow in px (y up)
+        length = float(np.hypot(dx, dy))
+        if length <= 2 * _STANDOFF_PX + head:
+            continue
+        ux, uy = dx / length / px_x, dy / length / px_y  # one px along the arrow, in data units
+        a = _STANDOFF_PX
+        b = length - _STANDOFF_PX - head / 2  # the marker's centre: its tip ends at the standoff
+        xs += [x0 + a * ux, x0 + b * ux, None]
+        ys += [y0 + a * uy, y0 + b * uy, None]
+        sizes += [0, head, 0]
+        angles += [0.0, float(np.degrees(np.arctan2(dx, dy))), 0.0]  # clockwise from "up"
+    return go.Scatter(
+        x=xs, y=ys, mode="lines+markers", showlegend=False, hoverinfo="skip", cliponaxis=False,
+        line=dict(color=color, width=width),
+        marker=dict(symbol="arrow", size=sizes, angle=angles, color=color, line=dict(width=0)))
+
+
+def _arrow_path(arrows: list[tuple], width: int, px: tuple[float, float]) -> str:
+    """``arrows`` (as for :func:`_arrow_trace`) as one SVG path in data units, for a plotly ``path`` shape: per
+    arrow, its line (``M tail L base``) and its head, a closed triangle (``M tip L corner L corner Z``) filled by
+    the shape's ``fillcolor``, of the same size and gaps as :func:`_arrow_trace` draws them ("M0 0": none).
+    A shape, so that a step change edits one attribute of one item, not a trace's data."""
+    px_x, px_y = px
+    head = _HEAD_PX[width]
+    parts = []
+    for x0, y0, x1, y1 in arrows:
+        dx, dy = (x1 - x0) * px_x, (y1 - y0) * px_y  # the arrow in px (y up)
+        length = float(np.hypot(dx, dy))
+        if length <= 2 * _STANDOFF_PX + head:
+            continue
+        ex, ey = dx / length, dy / length  # along the arrow, in px
+
+        def at(along, side=0.0):  # the point `along` px after the tail and `side` px to its left, in data units
+            return (f"{x0 + (along * ex - side * ey) / px_x:.4f} {y0 + (along * ey + side * ex) / px_y:.4f}")
+
+        tip, base = length - _STANDOFF_PX, length - _STANDOFF_PX - head
+        parts.append(f"M{at(_STANDOFF_PX)} L{at(base)} M{at(tip)} L{at(base, head * 0.45)} L{at(base, -head * 0.45)} Z")
+    return " ".join(parts) or "M0 0"
 
 
 def _rows(res: L.Result) -> dict[str, float]:
@@ -80,77 +97,85 @@ def _rows(res: L.Result) -> dict[str, float]:
 def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     """The network unrolled over the page's time axis, slot ``t`` (1-based) highlighted.
 
-    Forward phase: the arrows into the current slot in the accent colour, later slots faded.
-    Backward phase: red dashed gradient arrows (loss -> h_t, h_{t+1} -> h_t) for the slots
-    BPTT has reached (>= t); truncation cuts as vertical dashed lines.
+    Every step: the slot framed (the shape named ``step``) and a ring around each of its nodes (shapes named
+    ``ring``). Forward phase: the arrows into the current slot in the accent colour with their weights named,
+    the later slots (not computed yet) under a white veil (the shape named ``veil``). Backward phase: red
+    gradient arrows (loss -> h_t, h_{t+1} -> h_t) for the slots BPTT has reached (>= t); truncation cuts as
+    vertical dashed lines.
+
+    Built for the browser's step change (rnnviz/assets/live.js): every step of a phase has the same traces
+    (the grey arrows of the whole network, the nodes), shapes and annotations, and a step changes only the
+    title and the shapes' and annotations' attributes (the highlighted arrows are one path shape, named
+    ``arrows``), never a trace: plotly then redraws those items only (measured: a trace's opacity changed
+    costs a restyle of every trace, ~10 ms each, a shape ~2-5 ms).
     """
     n = len(res.slots)
     cur = L.clamp_step(t, n) - 1
     rows = _rows(res)
     p = res.problem
     labels = L.slot_labels(res)
-    fig = go.Figure()
-    ann = []
-    arrows = []  # (x0, y0, x1, y1, color, width): drawn as traces (_arrow_traces), not annotations
-    nodes = {"x": [], "h": [], "o": [], "L": []}  # (x, y, text, faded)
-
-    def arrow(x0, y0, x1, y1, color, width=2, text=None):
-        arrows.append((x0, y0, x1, y1, color, width))
-        if text:
-            ann.append(dict(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=text, showarrow=False, xref="x", yref="y",
-                            font=dict(size=FONT_SIZE - 2, color=color), bgcolor="rgba(255,255,255,0.85)"))
-
     fwd = phase != "backward"
+    fig = go.Figure()
+    every = []  # (x0, y0, x1, y1): every arrow of the network, grey
+    lit = [[] for _ in range(n)]  # per slot: forward, the arrows into it; backward, its gradient arrows
+    named = [[] for _ in range(n)]  # per slot: (x, y, text) the weights' names, shown at the current slot (forward)
+    nodes = {"x": [], "h": [], "o": [], "L": []}  # (x, y, text)
+
+    def arrow(j, x0, y0, x1, y1, text=None):
+        every.append((x0, y0, x1, y1))
+        lit[j].append((x0, y0, x1, y1))
+        if text:
+            named[j].append(((x0 + x1) / 2, (y0 + y1) / 2, text))
+
     for j, slot in enumerate(res.slots):
-        faded = fwd and j > cur
-        nodes["x"].append((j, rows["x"], f"x<sub>{j + 1}</sub>={escape_html(labels[j])}", faded))
+        nodes["x"].append((j, rows["x"], f"x<sub>{j + 1}</sub>={escape_html(labels[j])}"))
         for name, i in slot.items:
             y = rows[name]
-            sym = {"f": "h", "enc": "h", "dec": "h", "b": "h&#8592;"}[name]
             idx = j + 1 if name in ("f", "b") else i + 1
             sym = {"f": "h", "enc": "h<sup>enc</sup>", "dec": "h<sup>dec</sup>", "b": "h&#8592;"}[name]
-            nodes["h"].append((j, y, f"{sym}<sub>{idx}</sub>", faded))
-            here = j == cur and fwd
-            c = ACCENT if here else (FADED if faded else X_COLOR)
+            nodes["h"].append((j, y, f"{sym}<sub>{idx}</sub>"))
             # input arrow (bidirectional backward row: from x, drawn to the upper row)
             if name == "b":
-                arrow(j + 0.18, rows["x"], j + 0.18, y, c, text="W<sub>xh</sub>" if here else None)
+                arrow(j, j + 0.18, rows["x"], j + 0.18, y, "W<sub>xh</sub>")
             else:
-                arrow(j, rows["x"], j, y, c, text="W<sub>xh</sub>" if here else None)
+                arrow(j, j, rows["x"], j, y, "W<sub>xh</sub>")
             # recurrent arrow from the previous step of this cell
             prev = L.slot_of(res, name, i - 1) if i > 0 else None
             if prev is not None:
-                arrow(prev, y, j, y, c, text="W<sub>hh</sub>" if here else None)
+                arrow(j, prev, y, j, y, "W<sub>hh</sub>")
             elif name == "dec":
-                arrow(j - 1, rows["enc"], j, y, c, text="h<sub>N</sub>" if here else None)
+                arrow(j, j - 1, rows["enc"], j, y, "h<sub>N</sub>")
         if slot.out is not None and (p.pattern != "many_to_one" or p.mask[slot.out]):
             has_loss = bool(p.mask[slot.out])
-            nodes["o"].append((j, rows["o"], f"o<sub>{j + 1}</sub>,ŷ", faded))
-            here = j == cur and fwd
-            c = ACCENT if here else (FADED if faded else X_COLOR)
+            nodes["o"].append((j, rows["o"], f"o<sub>{j + 1}</sub>,ŷ"))
             top = max(v for k, v in rows.items() if k in ("f", "b", "enc", "dec"))
-            arrow(j, top, j, rows["o"], c, text="W<sub>ho</sub>" if here else None)
+            arrow(j, j, top, j, rows["o"], "W<sub>ho</sub>")
             if p.pattern == "bidirectional":
-                arrow(j - 0.18, rows["f"], j - 0.18, rows["o"], c)
+                arrow(j, j - 0.18, rows["f"], j - 0.18, rows["o"])
             if has_loss:
-                nodes["L"].append((j, rows["L"], f"L<sub>{j + 1}</sub>", faded))
-                arrow(j, rows["o"], j, rows["L"], c)
-    # gradient arrows in the backward phase
-    if not fwd:
+                nodes["L"].append((j, rows["L"], f"L<sub>{j + 1}</sub>"))
+                arrow(j, j, rows["o"], j, rows["L"])
+    if not fwd:  # the gradient arrows, per slot
+        lit = [[] for _ in range(n)]
         for name, pb in res.bw.parts.items():
             y = rows[name]
             for i in range(len(pb.delta)):
                 j = L.slot_of(res, name, i)
-                if j < cur:
-                    continue
                 slot = res.slots[j]
                 if slot.out is not None and p.mask[slot.out] and name != "enc":
-                    arrow(j + 0.12, rows["o"], j + 0.12, y, GRAD_COLOR, width=3)
+                    lit[j].append((j + 0.12, rows["o"], j + 0.12, y))
                 if i + 1 < len(pb.delta) and not pb.cut[i]:
                     jn = L.slot_of(res, name, i + 1)
-                    arrow(jn, y + 0.22, j, y + 0.22, GRAD_COLOR, width=3)
+                    lit[j].append((jn, y + 0.22, j, y + 0.22))
                 if name == "enc" and i == len(pb.delta) - 1:
-                    arrow(j + 1, rows["dec"] + 0.22, j, y + 0.22, GRAD_COLOR, width=3)
+                    lit[j].append((j + 1, rows["dec"] + 0.22, j, y + 0.22))
+    ann = []
+    if fwd:  # the current slot's weights, in as many annotations as the slot with the most (the rest hidden)
+        spare = (0.0, 0.0, "")
+        for k in range(max(len(w) for w in named)):
+            x, y, text = named[cur][k] if k < len(named[cur]) else spare
+            ann.append(dict(x=x, y=y, text=text, visible=k < len(named[cur]), showarrow=False, xref="x", yref="y",
+                            font=dict(size=FONT_SIZE - 2, color=ACCENT), bgcolor="rgba(255,255,255,0.85)"))
     for xc in L.cut_after(res):
         fig.add_vline(x=xc, line=dict(color=GRAD_COLOR, dash="dash", width=2))
         ann.append(dict(x=xc, y=rows["L"] + 0.45, text="✂ k", showarrow=False, xref="x", yref="y",
@@ -158,13 +183,30 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     if p.pattern == "enc_dec":
         N = p.X_enc.shape[0]
         fig.add_vline(x=N - 0.5, line=dict(color=X_COLOR, dash="dot", width=1))
-    # the current slot
-    fig.add_shape(type="rect", x0=cur - 0.45, x1=cur + 0.45, y0=-0.5, y1=rows["L"] + 0.5,
-                  fillcolor="rgba(255,127,14,0.15)", line=dict(color=ACCENT, width=3), layer="below")
     height = 430 if p.pattern != "bidirectional" else 500
+    x_range = [-0.7, n - 0.3]
     y_range = [-0.6, rows["L"] + 0.7]
-    for tr in _arrow_traces(arrows, x_span=n + 0.4, y_span=y_range[1] - y_range[0], plot_h=height - 140):
-        fig.add_trace(tr)  # under the nodes
+    # the current slot: framed, its nodes ringed (as many rings as the slot with the most nodes, the rest hidden)
+    fig.add_shape(type="rect", name="step", x0=cur - 0.45, x1=cur + 0.45, y0=-0.5, y1=rows["L"] + 0.5,
+                  fillcolor="rgba(255,127,14,0.15)", line=dict(color=ACCENT, width=3), layer="below")
+    at = [[(xx, yy) for kind in nodes.values() for xx, yy, _ in kind if xx == j] for j in range(n)]
+    for k in range(max(len(a) for a in at)):
+        x, y = at[cur][k] if k < len(at[cur]) else at[cur][0]
+        fig.add_shape(type="circle", name="ring", visible=k < len(at[cur]), xref="x", yref="y",
+                      xsizemode="pixel", ysizemode="pixel", xanchor=x, yanchor=y, x0=-_RING_PX, x1=_RING_PX,
+                      y0=-_RING_PX, y1=_RING_PX, line=dict(color=ACCENT, width=3), fillcolor="rgba(0,0,0,0)",
+                      layer="above")
+    px = (_NOMINAL_PLOT_W / (x_range[1] - x_range[0]), (height - 140) / (y_range[1] - y_range[0]))
+    if fwd:  # the later slots, not computed yet
+        fig.add_shape(type="rect", name="veil", visible=cur < n - 1, x0=cur + 0.5, x1=x_range[1], y0=y_range[0],
+                      y1=y_range[1], fillcolor=VEIL, line=dict(width=0), layer="above")
+    # forward: the arrows into the current slot (over the veil: a bidirectional net's backward row comes from
+    # the next slot); backward: the gradient arrows of the slots BPTT has reached
+    shown = lit[cur] if fwd else [a for j in range(cur, n) for a in lit[j]]
+    fig.add_shape(type="path", name="arrows", xref="x", yref="y", path=_arrow_path(shown, 2 if fwd else 3, px),
+                  line=dict(color=ACCENT if fwd else GRAD_COLOR, width=2 if fwd else 3),
+                  fillcolor=ACCENT if fwd else GRAD_COLOR, layer="above")
+    fig.add_trace(_arrow_trace(every, X_COLOR, 2, px))  # under the nodes
     colors = {"x": X_COLOR, "h": H_COLOR, "o": O_COLOR, "L": L_COLOR}
     symbols = {"x": "square", "h": "circle", "o": "diamond", "L": "star"}
     names = {"x": _t("stepthrough.node_x", lang), "h": _t("stepthrough.node_h", lang),
@@ -172,17 +214,15 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     for kind, pts in nodes.items():
         if not pts:
             continue
-        xs, ys, texts, fad = zip(*pts)
+        xs, ys, texts = zip(*pts)
         fig.add_trace(go.Scatter(
             x=list(xs), y=list(ys), mode="markers+text", text=list(texts), name=names[kind],
             textposition={"x": "middle right", "h": "top left", "o": "middle left", "L": "middle left"}[kind],
-            marker=dict(size=[30 if (xx == cur) else 22 for xx in xs], symbol=symbols[kind],
-                        color=[FADED if f else colors[kind] for f in fad],
-                        line=dict(color=[ACCENT if xx == cur else "white" for xx in xs], width=3)),
+            marker=dict(size=22, symbol=symbols[kind], color=colors[kind], line=dict(color="white", width=3)),
             textfont=dict(size=FONT_SIZE - 2), hoverinfo="text", cliponaxis=False,
         ))
     fig.update_layout(annotations=ann, showlegend=False)
-    fig.update_xaxes(range=[-0.7, n - 0.3], showgrid=False, zeroline=False, tickmode="array",
+    fig.update_xaxes(range=x_range, showgrid=False, zeroline=False, tickmode="array",
                      tickvals=list(range(n)), ticktext=[str(j + 1) for j in range(n)],
                      title_text=_t("stepthrough.axis_step", lang))
     fig.update_yaxes(range=y_range, showgrid=False, zeroline=False, showticklabels=False, ticks="", showline=False)
@@ -233,6 +273,9 @@ def hidden_heatmap(res: L.Result, t: int, lang: str = "en") -> go.Figure:
     return apply_style(fig, title=_t("stepthrough.heatmap_title", lang), height=120 + 50 * len(ylabels) + 90)
 
 
+_BAR_W = 0.8  # the loss bars' width in steps (set, so the current step's rectangle covers its bar exactly)
+
+
 def outputs_figure(res: L.Result, t: int, lang: str = "en") -> go.Figure:
     """Softmax outputs (class x output step, targets marked) and the losses L_t per step."""
     O, P, Ls = res.outputs()
@@ -243,7 +286,10 @@ def outputs_figure(res: L.Result, t: int, lang: str = "en") -> go.Figure:
     xs = [j + 1 for j, s in enumerate(res.slots) if s.out is not None]
     P, Ls, y, mask = P[outs], Ls[outs], p.y[outs], p.mask[outs]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08)
-    fig.add_trace(go.Heatmap(z=P.T, x=xs, y=p.class_names, colorscale=GATE, zmin=0, zmax=1,
+    # arrays as plain lists (here and in grad_figure), as in hidden_heatmap: plotly.js decodes a NumPy array's
+    # base64 form into a new array on every redraw, so the browser's step change (a shape moved, by Plotly.react)
+    # would see new data and recompute the whole chart (~45 ms measured, vs ~8 ms)
+    fig.add_trace(go.Heatmap(z=P.T.tolist(), x=xs, y=p.class_names, colorscale=GATE, zmin=0, zmax=1,
                              colorbar=dict(title="ŷ", len=0.6, y=0.72),
                              hovertemplate="t=%{x} %{y}: %{z:.4f}<extra></extra>"), row=1, col=1)
     fig.add_trace(go.Scatter(x=xs, y=[p.class_names[i] for i in y], mode="markers",
@@ -251,9 +297,14 @@ def outputs_figure(res: L.Result, t: int, lang: str = "en") -> go.Figure:
                              name=_t("stepthrough.target", lang)), row=1, col=1)
     lx = [xs[i] for i in range(len(xs)) if mask[i]]
     ly = [float(Ls[i]) for i in range(len(xs)) if mask[i]]
-    fig.add_trace(go.Bar(x=lx, y=ly, marker_color=[ACCENT if x == cur + 1 else L_COLOR for x in lx],
-                         name="L_t", text=[f"{v:.2f}" for v in ly], textposition="outside",
-                         textfont=dict(size=FONT_SIZE - 4)), row=2, col=1)
+    fig.add_trace(go.Bar(x=lx, y=ly, width=_BAR_W, marker_color=L_COLOR, name="L_t", text=[f"{v:.2f}" for v in ly],
+                         textposition="outside", textfont=dict(size=FONT_SIZE - 4)), row=2, col=1)
+    # the current step's loss bar in the accent colour: a rectangle over it (a step change moves a shape, not
+    # the bars' colours: plotly redraws that shape only), hidden when the step has no loss
+    here = [float(Ls[i]) for i in range(len(xs)) if mask[i] and xs[i] == cur + 1]
+    fig.add_shape(type="rect", name="step", visible=bool(here), x0=cur + 1 - _BAR_W / 2, x1=cur + 1 + _BAR_W / 2,
+                  y0=0, y1=here[0] if here else 0, fillcolor=ACCENT, line=dict(color=ACCENT, width=1), layer="above",
+                  row=2, col=1)
     fig.update_xaxes(range=[0.5, n + 0.5], dtick=1)
     fig.update_xaxes(title_text=_t("stepthrough.axis_step", lang), row=2, col=1)
     fig.update_yaxes(title_text=_t("stepthrough.axis_class", lang), row=1, col=1, autorange="reversed")
@@ -276,13 +327,13 @@ def grad_figure(res: L.Result, t: int, lang: str = "en") -> go.Figure:
         xs = [L.slot_of(res, name, i) + 1 for i in range(res.h(name).shape[0])]
         full = np.linalg.norm(res.traces[name].grad_h, axis=1)
         direct = np.linalg.norm(res.from_out(name), axis=1)
-        fig.add_trace(go.Bar(x=xs, y=direct, name=_t("stepthrough.grad_direct", lang) + arrow[name],
+        fig.add_trace(go.Bar(x=xs, y=direct.tolist(), name=_t("stepthrough.grad_direct", lang) + arrow[name],
                              marker_color=O_COLOR, opacity=0.45 if name != "b" else 0.25))
-        fig.add_trace(go.Scatter(x=xs, y=full, mode="lines+markers", name=_t("stepthrough.grad_full", lang) + arrow[name],
+        fig.add_trace(go.Scatter(x=xs, y=full.tolist(), mode="lines+markers", name=_t("stepthrough.grad_full", lang) + arrow[name],
                                  line=dict(color=H_COLOR, width=3, dash=dash[name]), marker=dict(size=10)))
         if res.k is not None:
             tr_ = np.linalg.norm(res.bw.parts[name].delta, axis=1)
-            fig.add_trace(go.Scatter(x=xs, y=tr_, mode="lines+markers",
+            fig.add_trace(go.Scatter(x=xs, y=tr_.tolist(), mode="lines+markers",
                                      name=_t("stepthrough.grad_trunc", lang, k=res.k) + arrow[name],
                                      line=dict(color=GRAD_COLOR, width=3, dash="dash"), marker=dict(size=10, symbol="x")))
     for xc in L.cut_after(res):

@@ -207,7 +207,7 @@ ALL_CHARTS_SIG = """() => { const gds = [...document.querySelectorAll('.js-plotl
     if (e.ev !== g._ev) {  // plotly's event emitter of this chart (a new one after a purge / newPlot)
       e.ev = g._ev; e.dirty = true;
       for (const name of ['plotly_afterplot', 'plotly_restyle', 'plotly_relayout', 'plotly_update', 'plotly_redraw',
-                          'plotly_animated', 'plotly_animatingframe']) g.on(name, () => { e.dirty = true; });
+                          'plotly_animated', 'plotly_animatingframe', 'plotly_react']) g.on(name, () => { e.dirty = true; });
     }
     if (e.dirty || e.data !== g.data || e.layout !== g.layout) {
       e.dirty = false; e.data = g.data; e.layout = g.layout;

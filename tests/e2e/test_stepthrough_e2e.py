@@ -12,9 +12,9 @@ pytestmark = pytest.mark.e2e
 DIAGRAM = """() => {
   const gds = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
   const gd = gds.find(g => g.layout && g.layout.title && /step \d+ of|第 \d+ 步/.test(g.layout.title.text || '')
-                           && (g.layout.shapes || []).some(s => s.type === 'rect'));
+                           && (g.layout.shapes || []).some(s => s.name === 'step'));
   if (!gd) return null;
-  const rect = gd.layout.shapes.find(s => s.type === 'rect');
+  const rect = gd.layout.shapes.find(s => s.name === 'step');  // the current step's frame
   const texts = gd.data.flatMap(d => Array.isArray(d.text) ? d.text : []).join(' ');
   return {title: gd.layout.title.text, x0: rect.x0, texts: texts};
 }"""
@@ -158,8 +158,8 @@ def test_a_rerun_during_play_does_not_stop_it(app_url, page):
 
 
 DRAWS = """() => {
-  // every full plotly draw (Streamlit draws a chart it (re-)creates with Plotly.react / newPlot), per chart key;
-  // live.js changes a chart with Plotly.update only
+  // every plotly draw by Plotly.react / newPlot (Streamlit draws a chart it (re-)creates so), per chart key;
+  // live.js draws the chosen step with Plotly.react too: the test resets the count once the browser drew it
   window.__draws = {};
   for (const name of ['react', 'newPlot']) {
     const orig = window.Plotly[name];
@@ -185,11 +185,16 @@ def test_settle_rerun_redraws_no_chart(app_url, page):
     wait_for_live_settled(page, "st_t")
     page.wait_for_function("() => !!window.Plotly")
     page.evaluate(DRAWS)
+    hold_settles(page, True)  # the choice reaches the server only once released: the browser draws it first
     for _ in range(2):
         page.get_by_role("button", name="Next ▶").click()
     page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 3 of 6'); }})()",
                            timeout=120_000)
     page.wait_for_function("() => (window.__rnnvizLive.value.st_t || {}).pending === true", timeout=30_000)
+    drawn = page.evaluate("() => window.__draws")
+    assert drawn.get("st_fig_diagram", 0) >= 1, drawn  # the browser's own draws of the chosen step (react)
+    page.evaluate("() => { window.__draws = {}; }")
+    hold_settles(page, False)
     wait_for_live_settled(page, "st_t")  # the settle run has ended and the server confirmed step 3
     page.wait_for_timeout(1000)  # a redraw after the run would come now
     assert "st_t=3" in page.url
@@ -198,4 +203,39 @@ def test_settle_rerun_redraws_no_chart(app_url, page):
     assert same, "a chart element was re-created"
     d = _diagram(page)
     assert "step 3 of 6" in d["title"] and d["x0"] == pytest.approx(2 - 0.45)
+    assert no_errors(page) == []
+
+
+STATE = """() => { const gd = document.querySelector('.st-key-st_fig_diagram .js-plotly-plot');
+  const own = (o) => JSON.parse(JSON.stringify(o, (k, v) => k.startsWith('_') ? undefined : v));
+  return {title: gd.layout.title.text, shapes: own(gd.layout.shapes), annotations: own(gd.layout.annotations),
+          opacity: gd.data.map(d => d.opacity === undefined ? 1 : d.opacity),
+          drawn: [...gd.querySelectorAll('.shapelayer path')].length}; }"""
+"""JS: what the diagram draws for the step: its title, shapes, annotations, traces' opacity, shapes drawn."""
+
+
+def test_steps_drawn_back_and_forth_stay_the_steps_sent(app_url, page):
+    """Every step drawn in the browser (plotly react edits the chart's figure in place) is the frame the server
+    sent: after Next, Next, Back, Back, the diagram is again exactly the one first drawn at step 1 (a frame
+    changed by a later draw would show up here), and step 3 shows its own frame, ring and veil included."""
+    goto(page, f"{app_url}/stepthrough?st_word=handled")
+    _diagram(page)
+    page.get_by_role("button", name="Next ▶").wait_for(timeout=120_000)
+    wait_for_live_settled(page, "st_t")
+    first = page.evaluate(STATE)
+    assert "step 1 of 6" in first["title"]
+    hold_settles(page, True)
+    seen = []
+    for button, t in (("Next ▶", 2), ("Next ▶", 3), ("◀ Back", 2), ("◀ Back", 1)):
+        page.get_by_role("button", name=button).click()
+        page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step {t} of 6'); }})()",
+                               timeout=120_000)
+        seen.append(page.evaluate(STATE))
+    assert seen[3] == first
+    assert seen[0] == seen[2] and seen[1] != seen[0]
+    step3 = {s["name"]: s for s in seen[1]["shapes"] if s.get("name") in ("step", "veil")}
+    assert step3["step"]["x0"] == pytest.approx(1.55) and step3["veil"]["x0"] == pytest.approx(2.5)
+    assert seen[1]["drawn"] == first["drawn"]  # the same shapes drawn (some hidden), none added or lost
+    hold_settles(page, False)
+    wait_for_live_settled(page, "st_t")
     assert no_errors(page) == []

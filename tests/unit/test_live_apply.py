@@ -21,27 +21,77 @@ pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node runs 
 SCRIPT = """
 globalThis.window = globalThis;
 const calls = [];
-const rec = (name) => (gd, ...args) => { calls.push([name, JSON.parse(JSON.stringify(args, (k, v) =>
-  ArrayBuffer.isView(v) ? {typed: Array.from(v)} : v))]); return Promise.resolve(gd); };
-globalThis.Plotly = {update: rec("update"), relayout: rec("relayout"), animate: rec("animate")};
+const plain = (v) => JSON.parse(JSON.stringify(v, (k, x) => ArrayBuffer.isView(x) ? {typed: Array.from(x)} : x));
 const gd = %(gd)s;
+const layout0 = gd.layout;
+// What plotly does with what it is given, so that a frame's object given to plotly would show up changed:
+// it keeps the values by reference as the chart's figure (update, relayout: at the attribute string; animate:
+// merged into the trace; react: the figure given), and later writes into them in place (here: a counter on
+// every object of the figure, and base64 arrays decoded where they sit).
+function set(obj, path, val) {
+  const keys = path.replace(/\[(\d+)\]/g, ".$1").split(".");
+  let o = obj;
+  for (const k of keys.slice(0, -1)) o = (o[k] = o[k] && typeof o[k] === "object" ? o[k] : {});
+  o[keys[keys.length - 1]] = val;
+}
+function merge(into, upd) {
+  for (const [k, v] of Object.entries(upd)) {
+    if (v && typeof v === "object" && !Array.isArray(v) && !ArrayBuffer.isView(v) && into[k] && typeof into[k] === "object") merge(into[k], v);
+    else into[k] = v;
+  }
+}
+let drawn = 0;
+function scribble(o) {
+  if (!o || typeof o !== "object" || ArrayBuffer.isView(o)) return;
+  if (Array.isArray(o)) { o.forEach(scribble); return; }
+  o._drawn = drawn;
+  for (const [k, v] of Object.entries(o)) {
+    if (v && typeof v === "object" && "bdata" in v) o[k] = new Float64Array(Buffer.from(v.bdata, "base64").buffer.slice(0));
+    else scribble(v);
+  }
+}
+const after = () => { drawn += 1; scribble(gd.data); scribble(gd.layout); return Promise.resolve(gd); };
+globalThis.Plotly = {
+  update(g, data, lay, traces) {
+    calls.push(["update", plain([data, lay, traces])]);
+    for (const [p, vals] of Object.entries(data)) (traces || vals.map((_, k) => k)).forEach((i, k) => {
+      if (vals[k] !== undefined) set(g.data[i], p, vals[k]); });
+    for (const [p, v] of Object.entries(lay)) set(g.layout, p, v);
+    return after();
+  },
+  relayout(g, lay) { calls.push(["relayout", plain([lay])]); for (const [p, v] of Object.entries(lay)) set(g.layout, p, v); return after(); },
+  animate(g, fr, opts) { calls.push(["animate", plain([fr, opts])]); fr.traces.forEach((i, k) => merge(g.data[i], fr.data[k])); return after(); },
+  react(g, data, lay) {
+    calls.push(["react", {sameObjects: data === g.data && lay === g.layout && lay === layout0, layout: plain(lay), data: plain(data)}]);
+    g.data = data; g.layout = lay; return after();
+  },
+};
 globalThis.document = {querySelector: (sel) => (sel === ".st-key-k .js-plotly-plot" ? gd : null)};
 const {applyFrame} = await import(%(url)s);
+const frames = %(frames)s;
+const sent = JSON.stringify(frames);
 const out = [];
-for (const frame of %(frames)s) {
+for (const k of %(order)s) {
   calls.length = 0;
-  const r = applyFrame("k", "m", frame);
+  const r = applyFrame("k", "m", frames[k]);
   out.push({r, calls: calls.slice(), updates: window.__rnnvizLive.updates.k || 0});
 }
-process.stdout.write(JSON.stringify(out));
+process.stdout.write(JSON.stringify({out, unchanged: JSON.stringify(frames) === sent, changed: frames
+  .map((f, k) => JSON.stringify(f) === JSON.stringify(JSON.parse(sent)[k]) ? null : [k, plain(f)]).filter((x) => x)}));
 """
 
 
-def run(gd: dict, frames: list[dict]) -> list[dict]:
-    script = SCRIPT % {"gd": json.dumps(gd), "url": json.dumps(LIVE_JS.as_uri()), "frames": json.dumps(frames)}
+def run(gd: dict, frames: list[dict], order: list[int] | None = None, full: bool = False):
+    """applyFrame("k", "m", frames[k]) for k in ``order`` (default: each frame once, in turn) on the chart ``gd``:
+    per call, its result, the plotly calls it made and the update count; with ``full``, also whether every
+    frame is still the one sent (``unchanged``, and ``changed``: the frames that are not)."""
+    order = list(range(len(frames))) if order is None else order
+    script = SCRIPT % {"gd": json.dumps(gd), "url": json.dumps(LIVE_JS.as_uri()), "frames": json.dumps(frames),
+                       "order": json.dumps(order)}
     out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+    got = json.loads(out.stdout)
+    return got if full else got["out"]
 
 
 def chart(types=("scatter", "scatter"), autorange=False) -> dict:
@@ -105,3 +155,56 @@ def test_base64_arrays_reach_animate_as_numbers():
     got = run(chart(), [frame({"customdata": spec2, "y": spec}, {})])[0]
     assert got["calls"][0][0] == "animate"
     assert got["calls"][0][1][0]["data"] == [{"customdata": spec2, "y": {"typed": [0.5, 1.5, 2.5]}}]
+
+
+def rect(x0, **kw) -> dict:
+    return {"type": "rect", "x0": x0, "x1": x0 + 1, "y0": 0, "y1": 1, "line": {"color": "red", "width": 3}, **kw}
+
+
+def test_shapes_annotations_and_plain_trace_values_go_through_react_in_place():
+    """A frame that moves a shape or an annotation, retitles or changes a plain trace value (an opacity) is drawn
+    by one Plotly.react of the chart's own figure objects (Streamlit's element holds them: a resize redraws this
+    frame), edited in place; a changed array on a trace still goes through Plotly.update (react would take any
+    new array for new data), and so does everything on a figure with a datarevision."""
+    gd = chart(types=("heatmap", "scatter"), autorange=True)
+    gd["layout"]["shapes"] = [rect(0)]
+    gd["layout"]["annotations"] = [{"x": 0, "y": 1, "text": "W"}]
+    got = run(gd, [frame({}, {}, shapes=[rect(1)]),
+                   frame({}, {"opacity": 0}, shapes=[rect(2)], annotations=[{"x": 2, "y": 1, "text": "W"}],
+                         title={"text": "step 3"}),
+                   frame({}, {"opacity": 0}, shapes=[rect(2)], annotations=[{"x": 2, "y": 1, "text": "W"}],
+                         title={"text": "step 3"}),
+                   frame({}, {"marker": {"color": [1, 2, 3]}}, shapes=[rect(0)])])
+    assert [[c[0] for c in g["calls"]] for g in got] == [["react"], ["react"], [], ["update"]]
+    moved, many = got[0]["calls"][0][1], got[1]["calls"][0][1]
+    assert moved["sameObjects"] and many["sameObjects"]  # gd.data / gd.layout, edited in place
+    assert moved["layout"]["shapes"][0]["x0"] == 1 and moved["layout"]["title"] == {"text": "a"}
+    assert many["layout"]["shapes"][0]["x0"] == 2 and many["layout"]["annotations"][0]["x"] == 2
+    assert many["layout"]["title"]["text"] == "step 3" and many["data"][1]["opacity"] == 0
+    assert got[3]["calls"][0][1] == [{"marker.color": [[1, 2, 3]]}, {"shapes[0].x0": 0, "shapes[0].x1": 1}, [1]]
+    assert [g["updates"] for g in got] == [1, 2, 2, 3]
+    gd["layout"]["datarevision"] = 1
+    revised = run(gd, [frame({}, {}, shapes=[rect(1)])])[0]
+    assert [c[0] for c in revised["calls"]] == ["update"]
+
+
+def test_a_drawn_frame_is_never_changed_afterwards():
+    """Plotly keeps what it is given as the chart's own and writes into it later (the stand-in writes into every
+    object of the figure after each call, and decodes base64 arrays where they sit). A shape list replaced whole,
+    then one of its shapes edited in place, a trace's marker replaced and then edited, base64 arrays drawn by
+    animate and by update: after frames drawn back and forth through react, update and animate, every frame is
+    still the one the server sent, and each draw still reaches the chart."""
+    y = [{"dtype": "f8", "bdata": base64.b64encode(np.array(v, dtype=float).tobytes()).decode()}
+         for v in ([0.5, 1.5, 2.5], [2.5, 1.5, 0.5])]
+    frames = [frame({"y": y[0]}, {}),  # animate
+              frame({}, {"marker": {"color": "red", "size": 3}}, shapes=[rect(0), rect(5, name="veil")]),  # react
+              frame({}, {"marker": {"color": "blue", "size": 3}}, shapes=[rect(1), rect(6, name="veil")]),  # react, in place
+              frame({"y": y[1], "name": "n"}, {"marker": {"color": "blue", "size": 4}},
+                    shapes=[rect(2)], annotations=[{"x": 1, "y": 1, "text": "W", "font": {"size": 12}}]),  # update
+              frame({"y": y[0]}, {}, annotations=[{"x": 2, "y": 1, "text": "W", "font": {"size": 14}}])]
+    order = [0, 1, 2, 1, 2, 3, 4, 3, 1, 2, 0, 3, 2]
+    got = run(chart(), frames, order=order, full=True)
+    assert got["unchanged"], got["changed"]
+    names = [[c[0] for c in g["calls"]] for g in got["out"]]
+    assert names[:3] == [["animate"], ["react"], ["react"]] and "update" in names[5], names
+    assert all(g["r"] is True and g["calls"] for g in got["out"]), names  # every frame differs from the last

@@ -439,7 +439,7 @@ def test_diagram_highlight_follows_the_step():
     from rnnviz.plots import stepthrough as P
 
     res = L.compute(L.StepConfig(st_weights="random"))
-    x0 = [next(s for s in P.diagram(res, t, "forward").layout.shapes if s.type == "rect").x0 for t in (1, 2, 3)]
+    x0 = [next(s for s in P.diagram(res, t, "forward").layout.shapes if s.name == "step").x0 for t in (1, 2, 3)]
     assert x0 == [-0.45, 0.55, 1.55]
     heat = P.hidden_heatmap(res, 2)
     assert _maxdiff(np.asarray(heat.data[0].z, dtype=float), res.h("f").T) <= TOL
@@ -447,15 +447,80 @@ def test_diagram_highlight_follows_the_step():
     res2 = L.compute(L.StepConfig(st_weights="random", st_k=2))
     assert L.cut_after(res2) == [1.5]
 
-    def heads(fig, color):  # arrowheads drawn in ``color`` (the arrows are traces, see P.ARROW_STYLES)
-        return sum(1 for tr in fig.data if tr.line.color == color and tr.marker.symbol == "arrow"
-                   for size in tr.marker.size or () if size)
+    def heads(fig, color):  # arrowheads drawn in ``color``: the highlighted arrows, a path shape (P._arrow_path)
+        return sum(s.path.count("Z") for s in fig.layout.shapes if s.name == "arrows" and s.line.color == color)
 
     fwd, bwd = P.diagram(res2, 1, "forward"), P.diagram(res2, 1, "backward")
     assert heads(fwd, P.GRAD_COLOR) == 0 and heads(bwd, P.GRAD_COLOR) > 0
     assert heads(fwd, P.ACCENT) > 0  # the arrows into the current slot
     # every step has the same traces (the browser swaps them one for one)
     assert len({len(P.diagram(res2, t, ph).data) for t in (1, 2, 3, 4) for ph in ("forward", "backward")}) == 1
+
+
+_ARROW = re.compile(r"M(\S+) (\S+) L(\S+) (\S+) M(\S+) (\S+) L")
+
+
+def test_diagram_highlights_the_current_step_by_shapes():
+    """At step t: the frame (shape "step") around slot t, a ring (shape "ring") shown around each node of slot t
+    and no other; forward: the highlighted arrows (path shape "arrows", accent) are the ones into slot t, the
+    weight names at them, the slots after t under the veil; backward: the gradient arrows drawn are those of the
+    slots t..T (fewer at every later t), no veil. A step changes only those shapes, the annotations and the
+    title, never a trace (the browser redraws only what a step changes, rnnviz/assets/live.js)."""
+    from rnnviz.plots import stepthrough as P
+    from rnnviz.plots.style import changing_parts, frame_of
+
+    res = L.compute(L.StepConfig(st_weights="random", st_k=2, st_pattern="bidirectional"))
+    n = len(res.slots)
+    rows = P._rows(res)
+    every_node = {(0, rows["x"]), (0, rows["f"]), (0, rows["b"]), (0, rows["o"]), (0, rows["L"])}
+    for phase in ("forward", "backward"):
+        figs = [P.diagram(res, t, phase) for t in range(1, n + 1)]
+        counts = []
+        for t, fig in enumerate(figs, start=1):
+            j = t - 1
+            shapes = {s.name: s for s in fig.layout.shapes if s.name}
+            assert shapes["step"].x0 == pytest.approx(j - 0.45) and shapes["step"].x1 == pytest.approx(j + 0.45)
+            rings = [(s.xanchor, s.yanchor) for s in fig.layout.shapes if s.name == "ring" and s.visible is not False]
+            assert sorted(rings) == sorted((x + j, y) for x, y in every_node)
+            arrows = [tuple(map(float, m)) for m in _ARROW.findall(shapes["arrows"].path)]
+            ends = [xe for _, _, xe, _, _, _ in arrows]  # where each arrow's line ends (at its head)
+            counts.append(len(arrows))
+            if phase == "forward":
+                assert shapes["arrows"].line.color == P.ACCENT and arrows
+                assert all(abs(x - j) < 0.5 for x in ends), ends
+                veil = shapes["veil"]
+                assert veil.visible is False if t == n else veil.visible is not False and veil.x0 == pytest.approx(j + 0.5)
+                names = [a for a in fig.layout.annotations if a.visible is not False and "W" in a.text]
+                assert "W<sub>xh</sub>" in [a.text for a in names] and all(abs(a.x - j) <= 0.5 for a in names)
+            else:
+                assert shapes["arrows"].line.color == P.GRAD_COLOR and "veil" not in shapes
+                assert min(ends) == pytest.approx(j, abs=0.5) and all(x >= j - 0.5 for x in ends), ends
+                assert not any("W" in a.text for a in fig.layout.annotations)
+        if phase == "backward":
+            assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1], counts
+        # a step changes only shapes, annotations and the title: no trace
+        frames = changing_parts([frame_of(f) for f in figs])
+        for f in frames:
+            assert set(f["layout"]) <= {"shapes", "annotations", "title"} and not any(f["data"]), f["data"]
+
+
+def test_outputs_highlight_the_current_loss_bar_by_a_shape():
+    """The current step's loss bar is covered by the accent rectangle (shape "step"), exactly its bar; a step
+    without a loss hides it; the bars' colours never change between steps."""
+    from rnnviz.plots import stepthrough as P
+
+    res = L.compute(L.StepConfig(st_weights="random", st_pattern="many_to_one"))
+    for t in (1, 4):
+        fig = P.outputs_figure(res, t)
+        rect = next(s for s in fig.layout.shapes if s.name == "step")
+        bar = fig.data[2]
+        assert bar.marker.color == P.L_COLOR
+        if t == 4:
+            assert rect.visible is not False and rect.fillcolor == P.ACCENT
+            assert (rect.x0, rect.x1) == pytest.approx((4 - bar.width / 2, 4 + bar.width / 2))
+            assert rect.y0 == 0 and rect.y1 == pytest.approx(bar.y[0]) and (rect.xref, rect.yref) == ("x2", "y2")
+        else:
+            assert rect.visible is False
 
 
 def test_many_to_one_has_one_output_everywhere():
