@@ -140,7 +140,7 @@ def select_json(key: tuple, lang: str, T: int, unit: int, step: int, color_by: s
     res = analyse(key, _models)
     H, vocab = res.trace.H, G.SPECS[key[0]].vocab
     names = list(res.quantities)
-    eq = gs.equations(res, vocab, unit, step)
+    eq = gs.equations(res, vocab, unit, step, lang=lang)
     col = gs.colours(res, unit, color_by)
     multi = {
         "id": "gt_select", "value": {"gt_unit": unit, "gt_step": step, "gt_color_by": color_by},
@@ -391,7 +391,7 @@ if task == "recall":
 # ---- one unit, one step
 st.subheader(tr("gates.sec_step"))
 with st.container(key="gt_eq_server"):  # hidden while the browser shows another choice (in the slot below)
-    _, lines = lab.unit_step(res.trace, res.text, G.SPECS[task].vocab, unit, min(step, T))
+    _, lines = lab.unit_step(res.trace, res.text, G.SPECS[task].vocab, unit, min(step, T), lang)
     for line in lines:
         st.latex(line)
 st.html('<div data-rv-slot="gt_eq"></div>')

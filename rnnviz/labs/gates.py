@@ -23,6 +23,7 @@ import torch
 
 from rnnviz import gates as G
 from rnnviz import tasks as tk
+from rnnviz.i18n.tex import tex_words
 from rnnviz.models import GATE_NAMES
 from rnnviz.trace import Trace, trace
 
@@ -180,7 +181,7 @@ def _sig(a: float) -> float:
     return 1.0 / (1.0 + math.exp(-a))
 
 
-def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int) -> tuple[dict[str, float], list[str]]:
+def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int, lang: str = "en") -> tuple[dict[str, float], list[str]]:
     r"""Unit ``j`` at step ``t`` with every number substituted.
 
     Pre-activations are split into their input part :math:`W_{\cdot}[j]\,x_t + b_{i\cdot}` (with
@@ -191,6 +192,7 @@ def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int) -> tuple[d
         tr: the engine's trace (LSTM, GRU or RNN).
         text: the input text (``T`` characters); ``vocab`` its alphabet.
         unit: ``j`` (0-based); step: ``t`` (1-based).
+        lang: the language of the words in the equations (``one-hot``).
 
     Returns: ``(numbers, latex)``: the values by name (``x_<gate>``, ``h_<gate>`` input and
     recurrent parts, ``a_<gate>`` pre-activations, gate values, ``c_prev``, ``c``, ``h_prev``,
@@ -198,7 +200,7 @@ def unit_step(tr: Trace, text: str, vocab: str, unit: int, step: int) -> tuple[d
     :func:`unit_step_template` filled with :func:`unit_step_strings`.
     """
     num = unit_step_numbers(tr, text, vocab, unit, step)
-    return num, fill(unit_step_template(tr.kind), unit_step_strings(tr.kind, num, text[int(step) - 1], unit, step))
+    return num, fill(unit_step_template(tr.kind, lang), unit_step_strings(tr.kind, num, text[int(step) - 1], unit, step))
 
 
 def unit_step_numbers(tr: Trace, text: str, vocab: str, unit: int, step: int) -> dict[str, float]:
@@ -260,8 +262,9 @@ def unit_step_strings(kind: str, num: dict[str, float], char: str, unit: int, st
     return out
 
 
-def unit_step_template(kind: str) -> list[str]:
-    """The LaTeX lines of :func:`unit_step` with slots (``⟦name⟧``) for the numbers, per cell kind."""
+def unit_step_template(kind: str, lang: str = "en") -> list[str]:
+    """The LaTeX lines of :func:`unit_step` with slots (``⟦name⟧``) for the numbers, per cell kind; the words
+    in ``lang`` (:func:`rnnviz.i18n.tex.tex_words`)."""
     S = SLOT.format
     lines = [rf"t = {S('t')},\ j = {S('j')},\ x_t = \text{{one-hot}}(\,{S('x')}\,)"]
 
@@ -284,7 +287,7 @@ def unit_step_template(kind: str) -> list[str]:
                      rf" + {S('z')}\cdot{S('p_h_prev')} = {S('h')}")
     else:
         lines.append(rf"h_t = \tanh({S('x_h')} + {S('p_h_h')}) = {S('h')}")
-    return lines
+    return [tex_words(line, lang) for line in lines]
 
 
 def _paren(v: float) -> str:

@@ -88,9 +88,10 @@ def _pairs(n_a: int, n_b: int, a: int, b: int, budget: int) -> list[tuple[int, i
     return sorted({(a, y) for y in range(n_b)} | {(x, b) for x in range(n_a)})
 
 
-def equations(res: lab.GatesResult, vocab: str, unit: int, step: int, budget: int = EQ_BUDGET) -> dict:
+def equations(res: lab.GatesResult, vocab: str, unit: int, step: int, budget: int = EQ_BUDGET,
+              lang: str = "en") -> dict:
     """``{"template": [line, ...], "keys": [slot, ...], "data": {"j,t": [string per slot]}}``: filling the
-    template with ``data["j,t"]`` gives :func:`rnnviz.labs.gates.unit_step` ``(j, t)``'s lines."""
+    template with ``data["j,t"]`` gives :func:`rnnviz.labs.gates.unit_step` ``(j, t, lang)``'s lines."""
     kind = res.trace.kind
     T, H = len(res.text), res.trace.H
     data, keys = {}, None
@@ -99,7 +100,7 @@ def equations(res: lab.GatesResult, vocab: str, unit: int, step: int, budget: in
         strings = lab.unit_step_strings(kind, num, res.text[k], j, k + 1)
         keys = keys or sorted(strings)
         data[f"{j},{k + 1}"] = [strings[s] for s in keys]
-    return {"template": lab.unit_step_template(kind), "keys": keys, "data": data}
+    return {"template": lab.unit_step_template(kind, lang), "keys": keys, "data": data}
 
 
 def _compact(bg: str) -> str:

@@ -2,11 +2,13 @@
 English and in Chinese, and the navigation titles follow the language."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rnnviz.i18n.tex import NOTATION, words
 from tests.unit.test_app_shell import pages_in_app
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -27,3 +29,7 @@ def test_every_page_opens_through_the_router(lang, path):
     assert at.title, path  # every page has a title
     if lang == "zh" and not path.endswith("home.py"):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in at.title[0].value), (path, at.title[0].value)
+    if lang == "zh":  # the words inside the equations (\text{}) are Chinese too, or names used as symbols
+        english = {w for el in at.latex for w in words(el.value)
+                   if w not in NOTATION and re.search(r"[A-Za-z]{2}", w) and not re.search(r"[\u4e00-\u9fff]", w)}
+        assert not english, (path, english)

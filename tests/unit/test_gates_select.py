@@ -174,6 +174,13 @@ def test_equations_shipped_fill_to_the_server_lines(case):
     cross = S.equations(res, vocab, unit=2, step=5, budget=10)
     assert set(cross["data"]) == {f"2,{t}" for t in range(1, T + 1)} | {f"{j},5" for j in range(H)}
     assert cross["data"]["2,7"] == eq["data"]["2,7"]
+    # in Chinese: the same numbers, the words of the equations translated (x_t = 独热(...)), in the server's
+    # lines and in the browser's template alike
+    zh = S.equations(res, vocab, unit=1, step=3, lang="zh")
+    assert zh["data"] == eq["data"] and zh["template"] != eq["template"]
+    strings = dict(zip(zh["keys"], zh["data"]["1,3"]))
+    lines = L.unit_step(res.trace, res.text, vocab, 1, 3, "zh")[1]
+    assert L.fill(zh["template"], strings) == lines and r"\text{独热}" in lines[0]
 
 
 def test_colours_shipped_are_the_server_html(case):
