@@ -756,9 +756,9 @@ def live(key: str, data_json: str, *, on_change=None, on_pick=None):
     ``data_json`` is a JSON string (cache it: serialising frames on every rerun costs) with
     ``charts``: ``{chart key: [frame, ...]}`` (a frame: ``{"data": [per-trace update], "layout": {...}}``),
     and either ``range`` (:func:`live_range`: an own range in place of a bound ``st.slider``; the released
-    index comes back as the trigger ``pick``, ``on_pick`` called, see :func:`pick_into`), ``follow`` (a bound
-    ``st.slider`` whose drag shows the frame of the value under the pointer until its rerun on release) or ``select`` (own controls; the chosen value comes back as
-    ``result.value`` once it settles, with ``on_change`` called first). Returns the component result.
+    index comes back as the trigger ``pick``, ``on_pick`` called, see :func:`pick_into`) or ``select`` (own
+    controls; the chosen value comes back as ``result.value`` once it settles, with ``on_change`` called first)
+    or ``multi``. Returns the component result.
     """
     global _live_component
     if _live_component is None:

@@ -3,8 +3,6 @@
 // data (a JSON string, see rnnviz.streamlit_helpers.live):
 //   charts  {chart key: {meta, frames: [frame 0, frame 1, ...]}}, a frame = {data: [one update per trace], layout};
 //           a frame is drawn only on the chart whose layout.meta equals `meta` (the figure the frames belong to)
-//   follow  {key, lo, step, n}: while the Streamlit slider with widget key `key` moves (a drag, a key press),
-//           show frame round((value - lo) / step) of every chart, before the slider's own rerun on release.
 //   range   {key, values, shown, readout, label, help, hide}: an own range in place of the bound Streamlit
 //           slider with widget key `key` (hidden, with the elements keyed `hide`): frame i is the grid value
 //           values[i] (shown[i] as text, readout[i] the line under the range); the index reaches the server on
@@ -380,38 +378,6 @@ export default function (component) {
    *  the component's cleanup clears a pending try. */
   function retryLater(fn) {
     if (!retry && ++tries <= 600) retry = setTimeout(() => { retry = 0; fn(); }, 50);
-  }
-
-  if (cfg.follow) {
-    const f = cfg.follow;
-    // the slider's own part of the page (the sidebar or the main area) is what its drag changes
-    const root = (document.querySelector(`[data-testid="stSidebar"] .st-key-${f.key}`)
-      && document.querySelector('[data-testid="stSidebar"]')) || document.querySelector('[data-testid="stMain"]')
-      || document.body;
-    // only the user's own drags and key presses: a value set by a rerun (a preset) is drawn by the server
-    let active = false;
-    const mine = (e) => e.target && e.target.closest && e.target.closest(`.st-key-${f.key}`);
-    const on = (e) => { if (mine(e)) active = true; };
-    const off = () => { requestAnimationFrame(() => requestAnimationFrame(() => { active = false; })); };
-    for (const [ev, fn] of [["pointerdown", on], ["keydown", on], ["pointerup", off], ["keyup", off], ["pointercancel", off]]) {
-      document.addEventListener(ev, fn, true);
-      cleanups.push(() => document.removeEventListener(ev, fn, true));
-    }
-    const onChange = () => {
-      if (!active) return;
-      const input = document.querySelector(`.st-key-${f.key} input[type="range"]`);
-      if (!input) return;
-      const i = Math.round((parseFloat(input.value) - f.lo) / f.step);
-      if (i >= 0 && i < f.n) request(i);
-    };
-    const obs = new MutationObserver((muts) => {
-      if (muts.some((m) => m.target.closest && m.target.closest(`.st-key-${f.key}`))) onChange();
-    });
-    obs.observe(root, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext", "value"] });
-    cleanups.push(() => obs.disconnect());
-    // the chart on screen is the server's, drawn for the slider's current value
-    const input = document.querySelector(`.st-key-${f.key} input[type="range"]`);
-    if (input) shownBy(Math.round((parseFloat(input.value) - f.lo) / f.step));
   }
 
   if (cfg.range) {
