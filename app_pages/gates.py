@@ -11,7 +11,6 @@ analysis come after them (app.py leaves this page's heavy imports to the page: L
 from __future__ import annotations  # annotations name modules imported after the first chart
 
 import json
-import math
 import threading
 from dataclasses import astuple
 
@@ -379,12 +378,8 @@ st.subheader(tr("gates.sec_bias"))
 sh.chart(bias_figure(key, lang, models), width="stretch", key="gt_fig_bias")
 
 
-def _h(v: float) -> str:
-    return tr("gates.beyond") if math.isinf(v) else tr("gates.n_steps", n=f"{v:.0f}")
-
-
 fbias_note.caption(plots.bias_readout(fbias, res.horizons, cell, lang))  # beside the slider, as the live range shows it
-st.markdown(tr("gates.horizon", delta=fbias, state="c" if cell == "LSTM" else "h", **{k: _h(v) for k, v in res.horizons.items()}))
+st.markdown(tr("gates.horizon", delta=fbias, state="c" if cell == "LSTM" else "h", **{k: plots.horizon_text(v, lang) for k, v in res.horizons.items()}))
 if task == "recall":
     st.markdown(tr("gates.recall_at_gap", gap=int(gap), delta=fbias, acc=percent(recall_at(cell, int(gap), float(fbias), models[cell]))))
 

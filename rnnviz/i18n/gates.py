@@ -137,6 +137,7 @@ STRINGS = {
     },
     "gates.beyond": {"en": "beyond the text", "zh": "超出文本长度"},
     "gates.n_steps": {"en": "{n} steps", "zh": "{n} 步"},
+    "gates.one_step": {"en": "1 step", "zh": "1 步"},
     # sections
     "gates.sec_heatmaps": {"en": "Gates and states, per character and unit", "zh": "每个字符、每个单元的门与状态"},
     "gates.sec_unit": {"en": "One unit over time", "zh": "单个单元随时间的变化"},

@@ -253,15 +253,20 @@ def bias_range(*products: np.ndarray) -> list[float]:
     return [float(math.floor((min(low, -1.0) - 0.3) / BIAS_RANGE_STEP) * BIAS_RANGE_STEP), 0.15]
 
 
+def horizon_text(v: float, lang: str = "en") -> str:
+    """A memory horizon in words: ``1 step``, ``9 steps``, or ``beyond the text`` (``inf``)."""
+    if math.isinf(v):
+        return t("gates.beyond", lang)
+    n = f"{v:.0f}"
+    return t("gates.one_step", lang) if n == "1" else t("gates.n_steps", lang, n=n)
+
+
 def bias_readout(delta: float, horizons: dict, cell: str, lang: str = "en") -> str:
     r"""The line beside the Δ control (plain text): Δ and the memory horizons of the three lines (steps until
     the average unit's product :math:`\prod f` falls below :math:`1/e`; :func:`rnnviz.gates.memory_horizon`),
     ``horizons`` as :func:`rnnviz.labs.gates.analyse` computes them (``base``, ``trained``, ``fresh``)."""
-    def steps(v: float) -> str:
-        return t("gates.beyond", lang) if math.isinf(v) else t("gates.n_steps", lang, n=f"{v:.0f}")
-
     return t("gates.bias_live", lang, delta=delta, state="c" if cell == "LSTM" else "h",
-             **{k: steps(horizons[k]) for k in ("base", "trained", "fresh")})
+             **{k: horizon_text(horizons[k], lang) for k in ("base", "trained", "fresh")})
 
 
 def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta: float, text: str, cell: str,

@@ -258,7 +258,7 @@ def test_bias_readout_says_the_horizons_of_the_lines():
     en = P.bias_readout(-2.0, horizons, "LSTM", "en")
     zh = P.bias_readout(-2.0, horizons, "LSTM", "zh")
     assert en.startswith("Δ = -2.0:") and zh.startswith("Δ = -2.0：")
-    assert "trained 9 steps, fresh beyond the text; trained, Δ = 0: 1 steps" in en
+    assert "trained 9 steps, fresh beyond the text; trained, Δ = 0: 1 step" in en and "1 steps" not in en
     assert "训练好的 9 步，新模型 超出文本长度；训练好的，Δ = 0：1 步" in zh
     assert "(c kept" in en and "(h kept" in P.bias_readout(-2.0, horizons, "GRU", "en")
 
