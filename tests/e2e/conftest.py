@@ -325,6 +325,17 @@ def session_problems(page, url: str, timeout: float = 120.0) -> list[str]:
     return problems
 
 
+LIVE = """(key) => { const host = document.querySelector('.st-key-' + key);
+  if (!host) return null;
+  const inner = (el) => el.querySelector('.rv-live') || [...el.querySelectorAll('*')].map((e) => e.shadowRoot)
+    .filter(Boolean).map(inner).find(Boolean) || null;
+  const box = inner(host);
+  return box ? {value: Number(box.dataset.value), index: box.dataset.index, drawn: box.dataset.drawn,
+                readout: box.querySelector('.rv-readout').textContent, label: box.querySelector('.rv-label').textContent} : null; }"""
+"""JS: the live range's state (rnnviz/assets/live.js: the value under its thumb, the frame index drawn last,
+its readout and label), or null while it is not on the page (it may sit in a shadow root)."""
+
+
 def live_thumb(page, key: str, thumb_px: float = 18) -> tuple[float, float]:
     """(x, y) of the thumb's centre of the live range (an ``<input type=range>``, rnnviz/assets/live.js) in the
     element keyed ``key``: its value's share of the track, the thumb ``thumb_px`` wide."""

@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from urllib.parse import urlencode
 
-from tests.e2e.conftest import (drag_slider_watching, expect_run, goto, hold_settles, no_errors, screenshot,
+from tests.e2e.conftest import (LIVE, drag_slider_watching, expect_run, goto, hold_settles, no_errors, screenshot,
                                wait_for_live_settled, wait_for_rerun)
 
 pytestmark = pytest.mark.e2e
@@ -254,16 +254,6 @@ def test_a_choice_made_before_the_chart_is_plotted_is_drawn_once_it_is(page, app
     assert "gt_unit=3" in page.url
     wait_for_live_settled(page, "gt_select")
     assert no_errors(page) == []
-
-
-LIVE = """(key) => { const host = document.querySelector('.st-key-' + key);
-  if (!host) return null;
-  const inner = (el) => el.querySelector('.rv-live') || [...el.querySelectorAll('*')].map((e) => e.shadowRoot)
-    .filter(Boolean).map(inner).find(Boolean) || null;
-  const box = inner(host);
-  return box ? {value: Number(box.dataset.value), index: box.dataset.index, drawn: box.dataset.drawn,
-                readout: box.querySelector('.rv-readout').textContent, label: box.querySelector('.rv-label').textContent} : null; }"""
-"""JS: the live range's state (rnnviz/assets/live.js), or null while it is not on the page (in a shadow root)."""
 
 
 BIAS_SIG = """() => { const gd = document.querySelector('.st-key-gt_fig_bias .js-plotly-plot');

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import (CHART_SIG, _free_port, drag_slider_watching, goto, no_errors, screenshot, start_server, stop_server, wait_for_chart_change,
+from tests.e2e.conftest import (CHART_SIG, LIVE, _free_port, drag_slider_watching, goto, no_errors, screenshot, start_server, stop_server, wait_for_chart_change,
                                 wait_for_rerun, wait_for_router)
 
 pytestmark = pytest.mark.e2e
@@ -22,17 +22,6 @@ READOUT_JS = """() => { const el = [...document.querySelectorAll('[data-testid="
 def radius_slider(page):
     """The radius control: the live range that stands in for the (hidden) Streamlit slider."""
     return page.locator(".st-key-vg_live input.rv-range").first
-
-
-LIVE = """(key) => { const host = document.querySelector('.st-key-' + key);
-  if (!host) return null;
-  const inner = (el) => el.querySelector('.rv-live') || [...el.querySelectorAll('*')].map((e) => e.shadowRoot)
-    .filter(Boolean).map(inner).find(Boolean) || null;
-  const box = inner(host);
-  return box ? {value: Number(box.dataset.value), index: box.dataset.index, drawn: box.dataset.drawn,
-                readout: box.querySelector('.rv-readout').textContent, label: box.querySelector('.rv-label').textContent} : null; }"""
-"""JS: the live range's state (rnnviz/assets/live.js: the value under its thumb, the frame index drawn last,
-its readout and label), or null while it is not on the page (it may sit in a shadow root)."""
 
 
 def live_state(page, key: str = "vg_live") -> dict | None:
