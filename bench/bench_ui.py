@@ -5,7 +5,9 @@ Per lab, with the minimal one-slider page (bench/minimal_app.py) measured in the
 - main control: key press on its slider -> every chart redrawn (median, p95), on a warm server;
 - drag: chart updates per second while the control is dragged for one second from its thumb to the far end
   of its track, button held (a plotly slider in the chart if the page has one, else the Streamlit slider or
-  the live range), with the number of slider values the drag crossed;
+  the live range), with the number of slider values the drag crossed. An update is a change of the scatter
+  geometry the charts' SVG draws (tests/e2e/conftest.py DRAWN_SIG: what is painted, not plotly's data, which
+  the live range gives plotly only on release);
 - cold load: a fresh server, the first browser, navigation -> the first chart plotted;
 
 and a burst: a fresh server, 20 browser contexts opening different deep links (both languages) at the
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.e2e.conftest import (  # noqa: E402
-    ALL_CHARTS_SIG, CHROMIUM, CHROMIUM_ARGS, _free_port, drag_path, drag_redraws, goto, open_burst, session_problems,
+    ALL_CHARTS_SIG, CHROMIUM, CHROMIUM_ARGS, DRAWN_SIG, _free_port, drag_path, drag_redraws, goto, open_burst, session_problems,
     start_server, stop_server, wait_for_chart_change, wait_for_rerun)
 
 VIEW = {"width": 1280, "height": 720}
@@ -45,9 +47,9 @@ LABS = {
     "train_live": ("/train_live", None),
 }
 MINIMAL = ("/", "a")
-# lab -> key of a second control whose drag a live component animates (a live range in place of a Streamlit
-# slider, live.js range mode): its drag rate is measured too, on its own row (the gates page's forget-gate bias Δ)
-FOLLOW_DRAG = {"gates": "gt_bias_live"}
+# lab -> key of a second control whose drag a live component draws (a live range in place of a Streamlit slider,
+# live.js range mode): its drag rate is measured too, on its own row (the gates page's forget-gate bias Δ)
+SECOND_DRAG = {"gates": "gt_bias_live"}
 BURST_PATHS = ["/gates?lang=中文", "/stepthrough", "/attention", "/vanishing", "/train_live", "/",
                "/vanishing?lang=中文", "/gates", "/attention?lang=中文", "/stepthrough?lang=中文", "/train_live?lang=中文",
                "/home", "/hidden", "/hidden?lang=中文"]
@@ -131,7 +133,7 @@ def drag_rate(page, key: str | None) -> tuple[float, str, int] | None:
     the drag crossed (at most one update each: fewer than 30 values cannot give 30 updates/s)."""
     grip = page.locator(PLOTLY_GRIP)
     if grip.count():
-        changes, seconds = drag_redraws(page, grip.first, dx=120, seconds=1.0, sig=ALL_CHARTS_SIG)
+        changes, seconds = drag_redraws(page, grip.first, dx=120, seconds=1.0, sig=DRAWN_SIG)
         wait_for_rerun(page)
         return changes / seconds, "plotly slider", 0
     if not key or not slider_input(page, key).count():
@@ -139,7 +141,7 @@ def drag_rate(page, key: str | None) -> tuple[float, str, int] | None:
     what = "live range" if is_live(page, key) else "Streamlit slider"
     page.locator(f".st-key-{key}").first.scroll_into_view_if_needed()
     x, y, end, values = thumb_and_track(page, key)
-    changes, seconds = drag_path(page, x, y, end, seconds=1.0, sig=ALL_CHARTS_SIG)
+    changes, seconds = drag_path(page, x, y, end, seconds=1.0, sig=DRAWN_SIG)
     wait_for_rerun(page)
     return changes / seconds, what, values
 
@@ -223,8 +225,8 @@ def main() -> None:
                 if key and slider_input(page, key).count():
                     row["press"] = press_latencies(page, key, args.presses)
                 row["drag"] = drag_rate(page, key)
-                if lab in FOLLOW_DRAG:  # after the main control, on a settled page
-                    rows[f"{lab} drag"] = {"drag": drag_rate(page, FOLLOW_DRAG[lab])}
+                if lab in SECOND_DRAG:  # after the main control, on a settled page
+                    rows[f"{lab} drag"] = {"drag": drag_rate(page, SECOND_DRAG[lab])}
                 page.context.close()
             if not args.no_cold:
                 rows["minimal page"]["cold"] = cold_load(browser, MINIMAL[0], app="bench/minimal_app.py")
@@ -248,6 +250,7 @@ def main() -> None:
         failed, seconds, details = burst_result
         lines.append(f"burst: {args.burst} deep links on a fresh server at once: {failed} failed; all ready after {seconds:.1f} s")
         lines += [f"  {k}: {v}" for k, v in details.items()]
+    lines.append(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print("\n".join(lines))
 
 

@@ -671,7 +671,9 @@ _LIVE_CSS = """
 .rv-live input.rv-range:focus { outline: none; }
 .rv-live input.rv-range:focus-visible::-webkit-slider-thumb { box-shadow: 0 0 0 0.2rem rgba(255, 75, 75, 0.5); }
 .rv-live-ends { display: flex; justify-content: space-between; font-size: 0.875rem; opacity: 0.6; font-variant-numeric: tabular-nums; }
-.rv-readout { font-size: 1rem; min-height: 1.5rem; margin-top: 0.15rem; font-variant-numeric: tabular-nums; }
+.rv-readout-box { display: grid; margin-top: 0.15rem; font-size: 1rem; font-variant-numeric: tabular-nums; }
+.rv-readout-box > * { grid-area: 1 / 1; min-height: 1.5rem; }
+.rv-readout-size { visibility: hidden; }
 .rv-choice { font: inherit; padding: 0.35rem 0.5rem; border-radius: 0.5rem; min-height: 2.5rem; color: inherit;
              border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2)); background: var(--st-secondary-background-color, #f0f2f6); }
 """

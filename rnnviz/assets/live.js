@@ -291,7 +291,9 @@ function own(upd) {
 }
 const isEmpty = (frame) => (frame.data || []).every((u) => !u || !Object.keys(u).length)
   && !Object.keys(frame.layout || {}).length;
-export function applyFrame(key, meta, frame) {  // exported for tests/unit/test_live_apply.py
+export function applyFrame(key, meta, frame, force) {  // exported for tests/unit/test_live_apply.py
+  // force (optional, a Set of trace indices): traces whose every attribute in the frame is given to plotly even
+  // where plotly holds it already (traces drawn around plotly during a drag: see drawDirect)
   const gd = chartDiv(key);
   if (!gd || !window.Plotly || !gd.data || !gd._fullLayout) return WAIT;
   if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
@@ -303,7 +305,7 @@ export function applyFrame(key, meta, frame) {  // exported for tests/unit/test_
   (frame.data || []).forEach((upd, i) => {
     if (!upd) return;
     for (const [p, val] of Object.entries(flatten(upd, "", {}))) {
-      if (same(get(now.data[i], p), val, !!prev)) continue;
+      if (!(force && force.has(i)) && same(get(now.data[i], p), val, !!prev)) continue;
       (perPath[p] = perPath[p] || {})[i] = val;
       (perTrace[i] = perTrace[i] || {})[p] = val;
     }
@@ -334,6 +336,137 @@ export function applyFrame(key, meta, frame) {  // exported for tests/unit/test_
   return true;
 }
 
+// ---- Direct drawing during a drag (the range mode) -------------------------------------------------------------
+// A frame drawn by plotly costs 25-40 ms to the painted frame (Plotly.animate: ~17 ms of script, then style and
+// layout of the whole chart; Plotly.update more), so a drag was drawn every second screen refresh at best. While
+// the range is dragged, a frame that only moves scatter points (x, y) on axes whose range it keeps is drawn by
+// writing the SVG plotly drew for those traces: each line segment's `d` (path.js-line) and each marker's
+// `transform` (path.point), at the pixels plotly's own axes give (ax.c2p, log axes included: a point x, y sits at
+//   (xa.c2p(x), ya.c2p(y)) inside the trace's group, which plotly translates to the plot area).
+// Plotly's data is not changed meanwhile: gd.__rvDirty lists the traces drawn this way, gd.__rvShown the frame they
+// show, and the next plotly draw (the release, a key, a frame this path cannot draw) gives plotly those traces
+// again (applyFrame's `force`), so plotly's data, hover and export agree with what is shown.
+
+function axisOf(gd, id) {  // "x" -> gd._fullLayout.xaxis, "y2" -> yaxis2
+  return gd._fullLayout[id.replace(/^([xy])/, "$1axis")];
+}
+const finite = (v) => typeof v === "number" && Number.isFinite(v);
+/** Pixel positions [px, py] of the points (xs[k], ys[k]) on axes xa, ya; null for a gap (a missing or non-finite
+ * value; on a log axis, one <= 0: plotly draws neither). */
+function pixels(xa, ya, xs, ys) {
+  const out = new Array(ys.length);
+  for (let k = 0; k < ys.length; k++) {
+    const x = xs[k], y = ys[k];
+    const ok = finite(x) && finite(y) && (xa.type !== "log" || x > 0) && (ya.type !== "log" || y > 0);
+    out[k] = ok ? [xa.c2p(x), ya.c2p(y)] : null;
+  }
+  return out;
+}
+const pt = (p) => `${p[0].toFixed(2)},${p[1].toFixed(2)}`;
+
+/** The SVG group plotly draws trace i of gd in (its d3 data: the trace's calcdata), or null. */
+function traceGroup(gd, i) {
+  for (const g of gd.querySelectorAll(".scatterlayer g.trace")) {
+    const cd = g.__data__;
+    if (cd && cd[0] && cd[0].trace && cd[0].trace.index === i) return g;
+  }
+  return null;
+}
+
+/** How trace i of gd is drawn with the numbers xs, ys (attributes `changed` differ from what plotly holds):
+ * {lineEls, lines: each segment's `d`, pointEls, points: each marker's `transform`}; null when this path cannot
+ * draw it: not a visible scatter trace plotly drew, a line shape other than linear, a fill, text, an axis that is
+ * not linear or log, an autoranged axis the change would move, or another number of line segments (runs of >= 2
+ * points between gaps, as plotly draws them) or markers than plotly drew. */
+function directPlan(gd, i, xs, ys, changed) {
+  const t = gd._fullData && gd._fullData[i];
+  const node = traceGroup(gd, i);
+  if (!t || !node || t.type !== "scatter" || t.visible !== true) return null;
+  const mode = t.mode || "";
+  if ((t.fill && t.fill !== "none") || mode.includes("text") || (t.error_x && t.error_x.visible)
+      || (t.error_y && t.error_y.visible)) return null;
+  if (mode.includes("lines") && t.line && t.line.shape && t.line.shape !== "linear") return null;
+  const xa = axisOf(gd, t.xaxis || "x"), ya = axisOf(gd, t.yaxis || "y");
+  if (!xa || !ya || ![xa, ya].every((a) => (a.type === "linear" || a.type === "log") && typeof a.c2p === "function")) return null;
+  if ((changed.has("x") && xa.autorange !== false) || (changed.has("y") && ya.autorange !== false)) return null;
+  if (!xs || !ys || xs.length !== ys.length) return null;
+  const px = pixels(xa, ya, xs, ys);
+  const plan = { lineEls: [], lines: [], pointEls: [], points: [] };
+  if (mode.includes("lines")) {
+    let run = [];
+    const end = () => { if (run.length >= 2) plan.lines.push("M" + run.map(pt).join("L")); run = []; };
+    for (const p of px) if (p) run.push(p); else if (!t.connectgaps) end();
+    end();
+    plan.lineEls = node.querySelectorAll("path.js-line");
+    if (plan.lineEls.length !== plan.lines.length) return null;
+  }
+  if (mode.includes("markers")) {
+    plan.points = px.filter(Boolean).map((p) => `translate(${pt(p)})`);
+    plan.pointEls = node.querySelectorAll("path.point");
+    if (plan.pointEls.length !== plan.points.length) return null;
+  }
+  return plan;
+}
+
+/** The numbers of attribute p ("x" or "y") of trace i: the frame's if it has it, else what the chart shows. */
+function coordsOf(gd, upd, i, p) {
+  if (upd && p in upd) return numbers(upd[p]);
+  const shown = gd.__rvDirty && gd.__rvDirty.has(i) && gd.__rvShown ? gd.__rvShown.data[i] : null;
+  if (shown && p in shown) return numbers(shown[p]);
+  return numbers(gd._fullData[i][p]) || numbers(gd.data[i][p]);
+}
+
+/** Draw `frame` on the chart `key` by writing the SVG of the scatter traces it moves (see above), if that is all
+ * it changes: the layout and every other trace attribute as plotly holds them (the frame plotly drew last,
+ * gd.__rvFrame, else the server's figure), only x and y differing. Returns true when drawn (or nothing differs
+ * from what is shown), false when plotly must draw it (applyFrame) or the chart is another figure or not plotted. */
+export function drawDirect(key, meta, frame) {  // exported for tests
+  const gd = chartDiv(key);
+  if (!gd || !gd.data || !gd._fullLayout || !gd.calcdata || !gd._fullData) return false;
+  if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
+  const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
+  const held = prev || gd;  // what plotly holds
+  if (Object.keys(layoutEdits(held.layout || {}, frame.layout, !!prev)).length) return false;
+  const dirty = gd.__rvDirty || new Set();
+  const shownFrame = dirty.size && gd.__rvShown && gd.__rvShown.data.length === gd.data.length ? gd.__rvShown : null;
+  const plans = [];
+  for (const [i, upd] of (frame.data || []).entries()) {
+    if (!upd) continue;
+    const changed = new Set();  // differs from plotly's
+    let differs = false;  // differs from what is shown
+    for (const [p, val] of Object.entries(flatten(upd, "", {}))) {
+      if (!same(get(held.data[i], p), val, !!prev)) changed.add(p);
+      const onScreen = dirty.has(i) && shownFrame ? !same(get(shownFrame.data[i], p), val, true) : changed.has(p);
+      if (onScreen) differs = true;
+    }
+    if ([...changed].some((p) => !/^[xy]$/.test(p))) return false;
+    if (!differs) continue;
+    const plan = directPlan(gd, i, coordsOf(gd, upd, i, "x"), coordsOf(gd, upd, i, "y"), new Set(["x", "y"].filter((p) => p in upd)));
+    if (!plan) return false;
+    plans.push([i, plan]);
+  }
+  for (const [i, plan] of plans) {
+    plan.lines.forEach((d, k) => plan.lineEls[k].setAttribute("d", d));
+    plan.points.forEach((tf, k) => plan.pointEls[k].setAttribute("transform", tf));
+    dirty.add(i);
+  }
+  gd.__rvDirty = dirty;
+  gd.__rvShown = frame;
+  if (plans.length) live.updates[key] = (live.updates[key] || 0) + 1;
+  return true;
+}
+
+/** The traces of chart `key` drawn by drawDirect since plotly drew it (undefined: none). */
+function dirtyTraces(key) {
+  const gd = chartDiv(key);
+  return gd && gd.__rvDirty && gd.__rvDirty.size ? gd.__rvDirty : undefined;
+}
+/** Plotly has drawn chart `key` with every dirty trace given again: what it holds is what is shown. */
+function handedOver(key) {
+  const gd = chartDiv(key);
+  if (gd) gd.__rvDirty = null;
+}
+
 export default function (component) {
   const { parentElement, setStateValue } = component;
   // Streamlit calls this again when the data changes (a rerun), without the previous call's cleanup;
@@ -360,11 +493,16 @@ export default function (component) {
   function shownBy(i) {
     for (const key of Object.keys(charts)) if (i >= 0) mark(key, i); else delete at[key];
   }
-  function show(i) {
+  /** Every chart shows frame i; `direct` (during a drag): drawn by drawDirect where it can (else by plotly). A chart
+   *  drawn directly is handed to plotly by the next draw that is not direct, even of the same frame. */
+  function show(i, direct) {
     let waiting = false;
     for (const [key, c] of Object.entries(charts)) {
-      if (shows(key, i) || !c.frames[i]) continue;
-      if (applyFrame(key, c.meta, c.frames[i]) === WAIT) waiting = true; else mark(key, i);
+      if (!c.frames[i] || (shows(key, i) && (direct || !dirtyTraces(key)))) continue;
+      if (direct && drawDirect(key, c.meta, c.frames[i])) { mark(key, i); continue; }
+      const r = applyFrame(key, c.meta, c.frames[i], dirtyTraces(key));
+      if (r === WAIT) waiting = true; else mark(key, i);
+      if (r === true) handedOver(key);
     }
     // a chart not plotted yet: try again in 50 ms (for at most 30 s), so a choice made while the page
     // is still drawing is shown once it can be, not only after the next script run
@@ -383,7 +521,8 @@ export default function (component) {
   if (cfg.range) {
     // A live range in place of a bound Streamlit slider (rnnviz.streamlit_helpers.live_range): while it is
     // dragged or moved by keys, every chart shows frame i of the grid value under the thumb (one draw per
-    // animation frame; values passed over before the next frame are dropped) and the readout line says what
+    // animation frame; values passed over before the next frame are dropped; while the pointer is down, drawn
+    // straight into the SVG where drawDirect can, and by plotly on release) and the readout line says what
     // the chart's legend does not. On release (and on each key press) the index goes to the server
     // (setTriggerValue "pick"), which sets the bound slider's state; that slider, hidden, stays the source of
     // truth: whatever it shows after a script run (a preset, a link, the released value) moves this range.
@@ -395,11 +534,20 @@ export default function (component) {
       <div class="rv-live-head"><label class="rv-label"></label><span class="rv-help" aria-hidden="true">?</span></div>
       <div class="rv-live-track"><span class="rv-live-value"></span><input class="rv-range" type="range" min="0" step="1"></div>
       <div class="rv-live-ends"><span></span><span></span></div>
-      <div class="rv-readout"></div>`;
+      <div class="rv-readout-box"><div class="rv-readout"></div></div>`;
     parentElement.appendChild(box);
     const $ = (sel) => box.querySelector(sel);
     const range = $(".rv-range");
     const label = $(".rv-label");
+    // every readout, unseen, in the readout's grid cell: the line keeps the height of the longest one, so what
+    // sits below it does not move while the range is dragged (a readout may wrap to more lines than another)
+    for (const text of new Set(r.readout || [])) {
+      const size = document.createElement("div");
+      size.className = "rv-readout-size";
+      size.setAttribute("aria-hidden", "true");
+      size.textContent = text;
+      $(".rv-readout-box").appendChild(size);
+    }
     label.textContent = r.label || r.key;
     $(".rv-help").title = r.help || "";
     $(".rv-help").style.display = r.help ? "" : "none";
@@ -442,7 +590,7 @@ export default function (component) {
     function draw(i) {  // coalesced: at most one chart draw per animation frame, of the latest index
       want = i;
       render(i);
-      if (!rafR) rafR = requestAnimationFrame(() => { rafR = 0; show(want); box.dataset.drawn = String(want); });
+      if (!rafR) rafR = requestAnimationFrame(() => { rafR = 0; show(want, dragging); box.dataset.drawn = String(want); });
     }
     cleanups.push(() => cancelAnimationFrame(rafR));
     function send(i) {
@@ -465,7 +613,8 @@ export default function (component) {
     }
     const index = () => parseInt(range.value, 10);
     range.addEventListener("pointerdown", () => { dragging = true; });
-    const up = () => { if (dragging) { dragging = false; } };
+    // on release plotly draws the charts (drawn directly during the drag), even if the value is where it started
+    const up = () => { if (dragging) { dragging = false; draw(index()); } };
     for (const ev of ["pointerup", "pointercancel"]) {
       document.addEventListener(ev, up, true);
       cleanups.push(() => document.removeEventListener(ev, up, true));

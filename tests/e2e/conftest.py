@@ -221,6 +221,59 @@ layout object was replaced; otherwise the stored hash is reused: polled on every
 every chart's full data took ~10 ms a poll on the gates page (300 kB of JSON), delaying what it measures."""
 
 
+DRAWN = """(key) => { const gd = document.querySelector(key ? '.st-key-' + key + ' .js-plotly-plot' : '.js-plotly-plot');
+  if (!gd || !gd._fullLayout || !gd.data) return null;
+  const groups = [...gd.querySelectorAll('.scatterlayer g.trace')];  // plotly binds each its trace's calcdata
+  return gd.data.map((_, i) => { const node = groups.find((g) => g.__data__ && g.__data__[0] && g.__data__[0].trace.index === i);
+    return node ? {lines: [...node.querySelectorAll('path.js-line')].map((e) => e.getAttribute('d')),
+                   points: [...node.querySelectorAll('path.point')].map((e) => e.getAttribute('transform'))} : null; }); }"""
+"""JS: what the chart keyed ``key`` (``null``: the first chart) draws of its scatter traces, read from its SVG: per
+trace of ``gd.data`` (``null`` for a trace not drawn: hidden, or not a scatter trace), each line segment's ``d`` and each marker's
+``transform``; null until it is plotted. The drag rows and tests count changes of this, not of ``gd.data``: during
+a drag the live range draws the SVG directly (rnnviz/assets/live.js drawDirect) and gives plotly the data on release."""
+
+
+DRAWN_SIG = """() => { const gds = [...document.querySelectorAll('.js-plotly-plot')].filter((g) => g._fullLayout);
+  if (!gds.length) return null;
+  let h = 0, n = 0;
+  for (const g of gds) for (const el of g.querySelectorAll('.scatterlayer path.js-line, .scatterlayer path.point')) {
+    const s = (el.getAttribute(el.classList.contains('point') ? 'transform' : 'd') || '') + ';';
+    for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+    n += s.length; }
+  return gds.length + ':' + n + '.' + h; }"""
+"""JS: a signature of the scatter geometry every chart on the page draws (each line's ``d``, each marker's
+``transform``, read from the SVG), null until a chart is plotted: what the bench's drag rows count. A drag that draws
+nothing gives no change, whatever happens to ``gd.data``."""
+
+
+DRAWN_MATCHES = """([key, drawn]) => { const gd = document.querySelector('.st-key-' + key + ' .js-plotly-plot');
+  if (!gd || !gd._fullLayout || !gd.calcdata || !drawn) return 'not plotted';
+  const bad = [];
+  drawn.forEach((tr, i) => {
+    const t = gd._fullData[i];
+    if (!tr || !tr.lines.length || !t || t.visible !== true) return;
+    const xa = gd._fullLayout[(t.xaxis || 'x').replace(/^x/, 'xaxis')], ya = gd._fullLayout[(t.yaxis || 'y').replace(/^y/, 'yaxis')];
+    const edges = tr.lines.flatMap((d) => { const v = d.slice(1).split('L').map((p) => p.split(',').map(Number));
+      return v.slice(1).map((b, m) => [v[m], b]); });  // the segments' edges (none across a gap)
+    if (edges.some((e) => e.some((v) => v.length !== 2 || !v.every(Number.isFinite)))) {
+      bad.push(`trace ${i}: a line drawn as ${JSON.stringify(tr.lines).slice(0, 300)}`); return; }
+    const xs = Array.from(t.x || []), ys = Array.from(t.y || []);  // plotly's data, decoded (its full trace of gd.data[i])
+    ys.forEach((y, k) => {
+      if (!(y > 0 || (ya.type !== 'log' && Number.isFinite(y)))) return;
+      const px = xa.c2p(xs[k]), py = ya.c2p(y);
+      if (!(py >= 0 && py <= ya._length)) return;  // off the plot area: plotly clips it
+      const e = edges.find(([a, b]) => Math.min(a[0], b[0]) - 0.5 <= px && px <= Math.max(a[0], b[0]) + 0.5);
+      if (!e) { bad.push(`trace ${i} t=${xs[k]}: no line at x=${px.toFixed(1)}`); return; }
+      const [a, b] = e;
+      const at = b[0] === a[0] ? a[1] : a[1] + (b[1] - a[1]) * (px - a[0]) / (b[0] - a[0]);
+      if (Math.abs(at - py) > 1) bad.push(`trace ${i} t=${xs[k]}: drawn at y=${at.toFixed(1)} px, the data at ${py.toFixed(1)}`);
+    }); });
+  return bad.slice(0, 5).join('; '); }"""
+"""JS, called with ``[key, drawn]`` (``drawn``: what :data:`DRAWN` read earlier from the chart keyed ``key``): the
+points of the chart's data (what plotly holds now, ``gd._fullData``, through its axes: ``ax.c2p``) that the lines drawn then do not
+pass within one pixel of, as text ('' when they all do; points off the plot area are not checked)."""
+
+
 def wait_for_chart_change(page, before: str | None, timeout: float = 30.0, sig: str = CHART_SIG) -> None:
     """Wait until the chart(s) read by the JS signature ``sig`` are plotted and differ from ``before``."""
     page.wait_for_function(f"() => {{ const s = ({sig})(); return s !== null && s !== {json.dumps(before)}; }}",
@@ -386,7 +439,7 @@ def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 
 
 
 def drag_path(page, x0: float, y0: float, x1: float, seconds: float = 1.0, moves: int = 60,
-              sig: str = CHART_SIG) -> tuple[int, float]:
+              sig: str = DRAWN_SIG) -> tuple[int, float]:
     """Press the mouse at (x0, y0), move it to (x1, y0) in ``moves`` even steps over about ``seconds``, watching
     the chart signature ``sig`` on every animation frame; returns (how many times it changed *before* the
     button was released, the drag's duration in seconds)."""
@@ -409,7 +462,7 @@ def drag_path(page, x0: float, y0: float, x1: float, seconds: float = 1.0, moves
     return changes, elapsed
 
 
-def drag_redraws(page, handle, dx: float, seconds: float = 1.0, moves: int = 60, sig: str = CHART_SIG) -> tuple[int, float]:
+def drag_redraws(page, handle, dx: float, seconds: float = 1.0, moves: int = 60, sig: str = DRAWN_SIG) -> tuple[int, float]:
     """Drag ``handle`` (a locator) by ``dx`` pixels over about ``seconds``, the mouse button held down.
 
     Returns (how many times the chart signature ``sig`` changed *before* the button was released, the
