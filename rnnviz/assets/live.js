@@ -19,7 +19,8 @@
 //           A chart with `by: param` shows frame (value - min) of that control (a choice: its option index).
 //           views [{slot, server, by: [param, ...], kind: "latex"|"colored"|"text", ...}]: while the choice
 //           differs from what the server drew (value), the element keyed `server` is hidden and the element
-//           [data-rv-slot=slot] shows the view built here from data["v1,v2"] (see fill, coloredHtml);
+//           [data-rv-slot=slot] shows the view built here from data["v1,v2"] (see fill, coloredHtml; a
+//           "colored" view with a `scale` ships values only, coloured here: scaledParts);
 //           without data for the pair it shows `pending`. The URL's ?param= are rewritten in place, and the
 //           choice reaches the server (setStateValue "value", {param: v}) when it settles.
 // Every frame that changes a chart increments window.__rnnvizLive.updates[chart key] (read by tests and
@@ -66,6 +67,47 @@ export function coloredHtml(text, prefixes, bgs, values, opt) {
   const wrap = o.wrap || "font-family:'DejaVu Sans Mono',monospace;font-size:22px;line-height:1.9;"
     + "white-space:pre-wrap;word-break:break-all";
   return `<div style="${wrap.replace(/"/g, "&quot;")}">` + parts.join("") + "</div>";
+}
+
+/** Python's round(x) of a float as plotly.colors.convert_to_RGB_255 does it (Decimal(str(x)), half to even):
+ * a value exactly halfway goes to the even neighbour, any other to the nearest. */
+function roundHalfEven(x) {
+  const f = Math.floor(x);
+  return x - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(x);
+}
+
+/** The backgrounds and the values shown of a coloured text whose values arrive as rnnviz.plots.hidden.shown_codes
+ * (a whole number of 10^-decimals, or the shown string itself), as rnnviz.plots.hidden.colored_parts makes them:
+ * value shown s (format(v, ".3f")), its position p = clip((float(s) - lo) / (hi - lo), 0, 1) on the colour scale,
+ * the colour there as plotly.colors.sample_colorscale computes it (linear between the two stops around p, from
+ * the stops' fractions of 255 and back, rounded half to even), grey rgb(200, 200, 200) if not finite.
+ * scale: {stops: [[position, [r, g, b] / 255], ...], lo, hi, decimals} (rnnviz.labs.hidden_select.view_shell).
+ * Returns [backgrounds "rgb(r, g, b)", values shown]. */
+export function scaledParts(codes, scale) {
+  const { stops, lo, hi } = scale;
+  const d = scale.decimals;
+  const span = hi > lo ? hi - lo : 1.0;
+  const pos = stops.map((s) => s[0]);
+  const bgs = [], shown = [];
+  for (const c of codes) {
+    let s = c;
+    if (typeof c === "number") {
+      const digits = String(Math.abs(c)).padStart(d + 1, "0");
+      s = (c < 0 ? "-" : "") + digits.slice(0, digits.length - d) + (d > 0 ? "." + digits.slice(digits.length - d) : "");
+    }
+    shown.push(s);
+    const x = Number(s);  // Python's float(s): both round the decimal string to the nearest double
+    if (!Number.isFinite(x)) { bgs.push("rgb(200, 200, 200)"); continue; }
+    const p = Math.min(Math.max((x - lo) / span, 0.0), 1.0);
+    let high = pos.findIndex((q) => q >= p);  // bisect.bisect_left
+    if (high < 0) high = pos.length;
+    const low = high - 1 < 0 ? pos.length - 1 : high - 1;  // Python's index -1: the last stop
+    const t = (p - pos[low]) / (pos[high] - pos[low]);
+    const a = stops[low][1], b = stops[high][1];
+    const rgb = [0, 1, 2].map((k) => roundHalfEven((a[k] + t * (b[k] - a[k])) * 255.0));
+    bgs.push(`rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`);
+  }
+  return [bgs, shown];
 }
 
 // Streamlit writes the query string of each script run into the URL when the run ends
@@ -866,14 +908,17 @@ export default function (component) {
             { displayMode: true, throwOnError: false })).map((h) => `<div class="rv-eq">${h}</div>`).join("");
         } else if (w.kind === "colored" && entry) {
           const opt = w.style ? Object.assign({}, w.style, { mid: fillV(w.style.mid || "") }) : undefined;
-          out = coloredHtml(w.text, w.prefixes, entry[0], entry[1], opt);
+          // with a scale, the entry is [values as codes, caption] and the colours are sampled here
+          const [bgs, shown] = w.scale ? scaledParts(entry[0], w.scale) : [entry[0], entry[1]];
+          out = coloredHtml(w.text, w.prefixes, bgs, shown, opt);
         }
         if (out != null && w.kind !== "text" && !built.has(memo)) {
           if (built.size >= 256) built.delete(built.keys().next().value);
           built.set(memo, out);
         }
         // the caption: this choice's own (entry[2], formatted by the server), else the template filled here
-        const caption = w.kind === "colored" && entry && entry[2] != null ? entry[2] : w.caption ? fillV(w.caption) : null;
+        const own = w.kind === "colored" && entry ? entry[w.scale ? 1 : 2] : null;
+        const caption = own != null ? own : w.caption ? fillV(w.caption) : null;
         if (out != null && caption != null) {  // as st.caption draws it
           out = `<p style="font-size:0.875rem;color:rgba(49,51,63,0.6);margin:0 0 1rem">${esc(caption)}</p>` + out;
         }

@@ -5,9 +5,11 @@ Everything is taken from the hidden states ``h`` ``(T, H)`` the page already has
 recomputed in the browser):
 
 - frame ``j`` of the states heatmap: only its outline of row ``j`` (:func:`rnnviz.plots.hidden.unit_shape`);
-- the text coloured by unit ``j`` (:func:`rnnviz.plots.hidden.unit_html`): per unit, each character's
-  background and its value as shown, with the caption of unit ``j`` (range and argmax of ``h[:, j]``)
-  formatted by the server.
+- the text coloured by unit ``j`` (:func:`rnnviz.plots.hidden.unit_html`): per unit, each character's value
+  as shown (3 decimals, as a whole number of thousandths: :func:`rnnviz.plots.hidden.shown_codes`), with the
+  caption of unit ``j`` (range and argmax of ``h[:, j]``) formatted by the server; the browser colours each
+  value as :func:`rnnviz.plots.hidden.colored_parts` does (the scale's stops ship once, live.js
+  ``scaledParts``): about 5 bytes a character instead of 18 with its colour.
 
 The coloured text is shipped for every unit while ``H * T`` is within :data:`TEXT_BUDGET`; beyond it
 (long typed text, the 128-unit model) for the units nearest the server's, and the browser shows a
@@ -20,11 +22,10 @@ import hashlib
 import numpy as np
 
 from rnnviz.i18n import t as _t
-from rnnviz.labs.gates_select import _compact
 from rnnviz.plots import hidden as plots
 
 TEXT_BUDGET = 60_000
-"""Most coloured characters shipped (units ``*`` characters); about 18 bytes of JSON each."""
+"""Most coloured characters shipped (units ``*`` characters); about 5 bytes of JSON each."""
 
 
 def meta(tok: str, text: str, lang: str) -> str:
@@ -52,27 +53,26 @@ def caption(h: np.ndarray, unit: int, lang: str) -> str:
 
 
 def unit_data(h: np.ndarray, text: str, units, lang: str) -> dict:
-    """``{"j": [[background, ...], [value shown, ...], caption]}`` for each unit ``j`` of ``units``: the parts of
-    :func:`rnnviz.plots.hidden.unit_html` ``(text, h[:, j], j)`` (backgrounds as ``#rrggbb``, values as the
-    hover titles show them, :data:`rnnviz.plots.hidden.UNIT_FMT`) and :func:`caption`."""
-    compact: dict[str, str] = {}  # rgb(r, g, b) -> #rrggbb, each distinct colour converted once
-    data = {}
-    for j in units:
-        bgs, shown = plots.colored_parts(text, h[:, j], lo=-1.0, hi=1.0, fmt=plots.UNIT_FMT)
-        data[str(j)] = [[compact.get(b) or compact.setdefault(b, _compact(b)) for b in bgs], shown,
-                        caption(h, j, lang)]
-    return data
+    """``{"j": [[value shown, ...], caption]}`` for each unit ``j`` of ``units``: ``h[:, j]`` as the hover titles of
+    :func:`rnnviz.plots.hidden.unit_html` show it (:func:`rnnviz.plots.hidden.shown_codes`, ``UNIT_DECIMALS``)
+    and :func:`caption`. The backgrounds are not shipped: each is the colour of the value as shown, which live.js
+    samples from :func:`view_shell`'s ``scale``."""
+    return {str(j): [plots.shown_codes(h[:, j], plots.UNIT_DECIMALS), caption(h, j, lang)] for j in units}
 
 
 def view_shell(text: str) -> dict:
-    """The unit text's view without its data: ``{"text", "prefixes", "style"}`` (the same for every unit)."""
+    """The unit text's view without its data: ``{"text", "prefixes", "style", "scale"}`` (the same for every unit);
+    ``scale`` ``{"stops", "lo", "hi", "decimals"}``: the values are coloured on ``[lo, hi]`` by
+    :func:`rnnviz.plots.hidden.scale_stops` as :func:`rnnviz.plots.hidden.unit_html` colours them."""
     return {"text": text, "prefixes": [plots.title_prefix(k, c) for k, c in enumerate(text)],
-            "style": {"pad": "1px 0", "wrap": plots.MONO, "mid": "h[⟦hd_unit⟧]: "}}
+            "style": {"pad": "1px 0", "wrap": plots.MONO, "mid": "h[⟦hd_unit⟧]: "},
+            "scale": {"stops": plots.scale_stops(plots.DIVERGING), "lo": plots.UNIT_LO, "hi": plots.UNIT_HI,
+                      "decimals": plots.UNIT_DECIMALS}}
 
 
 def unit_view(h: np.ndarray, text: str, unit: int, lang: str, budget: int = TEXT_BUDGET) -> dict:
-    """The live component's ``colored`` view of the unit text: ``{"text", "prefixes", "style", "data":
-    {"j": [[background, ...], [value shown, ...], caption]}}``; live.js ``coloredHtml`` builds
+    """The live component's ``colored`` view of the unit text: ``{"text", "prefixes", "style", "scale", "data":
+    {"j": [[value shown, ...], caption]}}``; live.js ``scaledParts`` and ``coloredHtml`` build
     :func:`rnnviz.plots.hidden.unit_html` ``(text, h[:, j], j)`` from it."""
     T, H = h.shape
     return {**view_shell(text), "data": unit_data(h, text, units_shipped(H, T, unit, budget), lang)}

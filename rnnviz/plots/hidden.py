@@ -7,10 +7,11 @@ entities back into the characters).
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import colorscale_to_colors, get_colorscale, sample_colorscale, validate_colors
 
 from rnnviz.i18n import t
 from rnnviz.text import percent
@@ -125,13 +126,43 @@ def colored_html(text: str, values: np.ndarray, *, lo: float, hi: float, scale: 
     return f'<div style="{MONO}">' + "".join(parts) + "</div>"
 
 
-UNIT_FMT = ".3f"
+UNIT_DECIMALS = 3
+UNIT_FMT = f".{UNIT_DECIMALS}f"
 """A unit's value in the hover titles of its coloured text: as the heatmap's hover and the caption show it."""
+
+
+def scale_stops(scale: str = DIVERGING) -> list[list]:
+    """The colour scale as :func:`plotly.colors.sample_colorscale` reads it: ``[[position, [r, g, b]], ...]``, the
+    colours as fractions of 255 (``r = R / 255.0``). The browser (live.js ``scaledParts``) samples it as plotly does,
+    so that :func:`colored_parts` need not ship one colour per character."""
+    stops = get_colorscale(scale)
+    colours = validate_colors(colorscale_to_colors(stops), colortype="tuple")  # rgb strings -> (R / 255.0, ...)
+    return [[float(p), [float(x) for x in c]] for (p, _), c in zip(stops, colours)]
+
+
+def shown_codes(values: np.ndarray, decimals: int = UNIT_DECIMALS) -> list:
+    """Each value as :func:`colored_parts` shows it (``format(v, f".{decimals}f")``), in a compact form for JSON: the
+    shown digits as a whole number (``-0.523`` -> ``-523`` for 3 decimals), or the shown string itself where a whole
+    number cannot say it (``nan``, ``inf``, ``-0.000``, more than 15 digits). live.js ``scaledParts`` reads it back."""
+    out = []
+    for v in np.asarray(values, dtype=np.float64).tolist():
+        if not math.isfinite(v):
+            out.append("nan" if math.isnan(v) else str(v))
+            continue
+        shown = format(v, f".{decimals}f")
+        digits = shown.replace(".", "")
+        code = int(digits)
+        out.append(code if abs(code) < 10 ** 15 and not (code == 0 and shown.startswith("-")) else shown)
+    return out
+
+
+UNIT_LO, UNIT_HI = -1.0, 1.0
+"""The values a unit's coloured text spans, lowest to highest colour (tanh: every ``h`` lies in between)."""
 
 
 def unit_html(text: str, values: np.ndarray, unit: int) -> str:
     """The text coloured by one unit's activation on ``[-1, 1]`` (blue negative, red positive)."""
-    return colored_html(text, values, lo=-1.0, hi=1.0, label=f"h[{unit}]", fmt=UNIT_FMT)
+    return colored_html(text, values, lo=UNIT_LO, hi=UNIT_HI, label=f"h[{unit}]", fmt=UNIT_FMT)
 
 
 # ------------------------------------------------------------------ hypotheses
