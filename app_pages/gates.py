@@ -359,6 +359,8 @@ def unit_note(name: str) -> None:
     st.html(f'<div data-rv-slot="{name}"></div>')
 
 
+if lang == "zh":  # the notes' digits in the Chinese font too (one font a line)
+    st.html(f"<style>{gs.notes_css(lang)}</style>")
 unit_note("gt_unit_note")
 sh.chart(unit_figure(key, lang, unit_drawn, models), width="stretch", key="gt_fig_unit")
 

@@ -80,6 +80,23 @@ def unit_note_view(H: int, lang: str, slot: str, server: str) -> dict:
             "template": _t("gates.unit_shown", lang, unit="⟦gt_unit⟧", last=H - 1)}
 
 
+NOTE_SLOTS = ("gt_unit_note", "gt_path_note", "gt_color")
+"""The slots live.js fills with a line (beside the unit's charts; the coloured text's caption), each with the
+server's line in the container keyed ``<slot>_server``."""
+
+
+def notes_css(lang: str) -> str:
+    """CSS for the lines of :data:`NOTE_SLOTS`, the server's and the browser's alike: in Chinese, every character in
+    :data:`rnnviz.plots.style.CJK_FAMILY` (the theme draws digits and Latin letters in Source Sans and the Chinese
+    ones in the app's CJK font: two fonts in one line); in English nothing."""
+    if lang != "zh":
+        return ""
+    from rnnviz.plots.style import CJK_FAMILY
+
+    lines = ",".join(f".st-key-{s}_server p,[data-rv-slot='{s}'] p" for s in NOTE_SLOTS)
+    return f"{lines}{{font-family:{CJK_FAMILY} !important}}"
+
+
 def _pairs(n_a: int, n_b: int, a: int, b: int, budget: int) -> list[tuple[int, int]]:
     """Every ``(x, y)`` in ``range(n_a) x range(n_b)`` if that is within ``budget``, else those with
     ``x == a`` or ``y == b``."""

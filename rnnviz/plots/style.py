@@ -15,8 +15,9 @@ import plotly.graph_objects as go
 
 FONT_SIZE = 18
 TITLE_SIZE = 22
-FONT_FAMILY = ("'Source Sans 3', 'Source Sans Pro', 'Helvetica Neue', Arial, 'DejaVu Sans', "
-               "'rnnviz-cjk', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif")
+CJK_FAMILY = "'rnnviz-cjk', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
+"""Chinese fonts only (each has Latin letters and digits too): a line in Chinese drawn in one font."""
+FONT_FAMILY = "'Source Sans 3', 'Source Sans Pro', 'Helvetica Neue', Arial, 'DejaVu Sans', " + CJK_FAMILY
 """Latin fonts first (a CJK font used for Latin text widens symbols such as ‖ and ∂), then
 the Chinese subset the app serves itself (static/fonts, declared in .streamlit/config.toml), then
 the common Chinese UI fonts of macOS, Windows and Linux."""

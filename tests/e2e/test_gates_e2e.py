@@ -292,3 +292,40 @@ def test_bias_drag_moves_the_bias_chart_before_release(page, app_url):
     # the server's figure of the released Δ passes through every point the drag drew last
     assert page.evaluate(DRAWN_MATCHES, ["gt_fig_bias", drawn]) == "", page.url
     assert no_errors(page) == []
+
+
+# the first font family of every line of text in the note slots and their server lines (computed style)
+NOTE_FONTS = """() => { const out = {};
+  for (const s of ['gt_unit_note', 'gt_path_note', 'gt_color']) {
+    for (const [where, sel] of [['server', `.st-key-${s}_server p`], ['browser', `[data-rv-slot="${s}"] p`]]) {
+      const ps = [...document.querySelectorAll(sel)].filter(p => p.offsetParent !== null && p.textContent.trim());
+      if (ps.length) out[`${s} ${where}`] = ps.map(p => getComputedStyle(p).fontFamily.split(',')[0].trim().replace(/["']/g, ''));
+    } }
+  return out; }"""
+
+
+def test_chinese_notes_are_drawn_in_one_font(page, app_url):
+    """In Chinese, the lines beside the unit's charts and the coloured text's caption, the server's and those the
+    browser fills, start their font list with the app's CJK font (which has the digits too), so a line's digits
+    are not drawn in another font than its Chinese (the theme puts Latin glyphs in Source Sans first)."""
+    goto(page, f"{app_url}/gates?" + urlencode({"lang": "中文"}))
+    unit = page.locator('.st-key-gt_select input[data-param="gt_unit"]')
+    unit.wait_for(timeout=120_000)
+    wait_for_live_settled(page, "gt_select")
+    server = page.evaluate(NOTE_FONTS)
+    assert set(server) == {"gt_unit_note server", "gt_path_note server", "gt_color server"}, server
+    hold_settles(page, True)  # the browser's lines stay on screen
+    unit.focus()
+    page.keyboard.press("ArrowRight")
+    page.locator('.st-key-gt_select select[data-param="gt_color_by"]').select_option("f")
+    page.wait_for_function("() => ['gt_unit_note', 'gt_path_note', 'gt_color'].every(s => {"
+                           " const e = document.querySelector(`[data-rv-slot=\"${s}\"] p`); return !!e && e.textContent.trim(); })",
+                           timeout=30_000)
+    browser = page.evaluate(NOTE_FONTS)
+    assert set(browser) == {"gt_unit_note browser", "gt_path_note browser", "gt_color browser"}, browser
+    for where, fonts in {**server, **browser}.items():
+        assert fonts and all(f == "rnnviz-cjk" for f in fonts), (where, fonts)
+    page.locator('[data-rv-slot="gt_unit_note"]').scroll_into_view_if_needed()
+    screenshot(page, "gates_zh_notes_one_font")
+    hold_settles(page, False)
+    assert no_errors(page) == []
