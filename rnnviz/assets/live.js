@@ -927,18 +927,28 @@ export default function (component) {
       }
       setSheet(style, hide.length ? `${hide.join(",")}{display:none !important}` : "");
     }
-    function charts_() {
+    // A choice made by the user (a key, the pointer) is drawn straight into the SVG where drawDirect can (the
+    // frame only moves scatter points on axes whose range it keeps: the gradient path of another unit; the unit's
+    // lines when their y range stays), the rest by plotly; plotly is given what was drawn so once choices pause
+    // for HANDOVER_MS (a held key draws every press directly), so its data, hover and export are the chart shown.
+    const HANDOVER_MS = 150;
+    let hand = 0;
+    function charts_(direct) {
       let waiting = false;
+      let drawn = false;
       for (const [key, c] of Object.entries(charts)) {
         if (!c.by) continue;
         const i = index(c.by);
-        if (shows(key, i) || !c.frames[i]) continue;
-        const r = applyFrame(key, c.meta, c.frames[i]);
-        if (r === true) mark(key, i); else if (r === WAIT) waiting = true;
+        if (!c.frames[i] || (shows(key, i) && (direct || !dirtyTraces(key)))) continue;
+        if (direct && drawDirect(key, c.meta, c.frames[i])) { mark(key, i); drawn = true; continue; }
+        const r = applyFrame(key, c.meta, c.frames[i], dirtyTraces(key));
+        if (r === true) { mark(key, i); handedOver(key); } else if (r === WAIT) waiting = true;
       }
+      if (drawn) { clearTimeout(hand); hand = setTimeout(() => { hand = 0; charts_(false); }, HANDOVER_MS); }
       // a chart not plotted yet (a choice made while the page is still drawing): try again in 50 ms
       if (waiting) retryLater(redraw);
     }
+    cleanups.push(() => clearTimeout(hand));
     let raf2 = 0;
     let idle = 0;
     // the views once the browser is idle (at the latest 150 ms later): after the frame that draws the charts and
@@ -947,12 +957,16 @@ export default function (component) {
     // out took 50-80 ms; run in the frame after the charts' frame, they delayed the next key press by as much.
     const whenIdle = G.requestIdleCallback ? (f) => G.requestIdleCallback(f, { timeout: 150 }) : (f) => setTimeout(f, 0);
     const cancelIdle = G.cancelIdleCallback ? (h) => G.cancelIdleCallback(h) : (h) => clearTimeout(h);
-    function redraw() {
-      // the charts in this frame, the views (equations, coloured text, the unit's number) when idle
+    let direct = false;
+    function redraw(byUser) {
+      // the charts in this frame (a user's choice directly where it can), the views (equations, coloured text, the
+      // unit's number) when idle
+      direct = direct || !!byUser;
       if (!raf2) {
         raf2 = requestAnimationFrame(() => {
           raf2 = 0;
-          charts_();
+          charts_(direct);
+          direct = false;
           if (!idle) idle = whenIdle(() => { idle = 0; views(); });
         });
       }
@@ -984,7 +998,7 @@ export default function (component) {
       v[param] = value;
       live.value[m.id] = { v: Object.assign({}, v), pending: true };
       render();
-      redraw();
+      redraw(true);
       url();
       sync();
     }

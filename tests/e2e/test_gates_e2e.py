@@ -329,3 +329,33 @@ def test_chinese_notes_are_drawn_in_one_font(page, app_url):
     screenshot(page, "gates_zh_notes_one_font")
     hold_settles(page, False)
     assert no_errors(page) == []
+
+
+def test_a_unit_key_draws_the_path_chart_directly_then_plotly_holds_it(page, app_url):
+    """A unit chosen by a key moves the gradient-path chart (whose axes are the same for every unit) by writing its SVG
+    (live.js drawDirect): when its line is first redrawn, plotly still holds the old unit's data; once the keys pause,
+    plotly is given the frame: its data is the new unit's and every point of it lies on the line drawn."""
+    goto(page, f"{app_url}/gates")
+    unit = page.locator('.st-key-gt_select input[data-param="gt_unit"]')
+    unit.wait_for(timeout=120_000)
+    wait_for_live_settled(page, "gt_select")
+    hold_settles(page, True)
+    # at the first change of the path chart's lines (a mutation observer runs right after the script that made it),
+    # whether plotly's data of the unit's line is still the one it had before the key
+    page.evaluate("""() => { const gd = document.querySelector('.st-key-gt_fig_path .js-plotly-plot');
+      const ys = () => JSON.stringify(Array.from(gd._fullData[0].y));
+      const before = ys(); window.__firstDraw = null; window.__pathData0 = before;
+      const obs = new MutationObserver(() => { if (window.__firstDraw === null) {
+        window.__firstDraw = ys() === before ? 'old data' : 'new data'; obs.disconnect(); } });
+      obs.observe(gd.querySelector('.scatterlayer'), {subtree: true, attributes: true, attributeFilter: ['d']}); }""")
+    unit.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.__firstDraw !== null", timeout=30_000)
+    assert page.evaluate("() => window.__firstDraw") == "old data", "the path chart's new line was drawn by plotly"
+    # the keys pause: plotly is given the frame drawn
+    page.wait_for_function("() => JSON.stringify(Array.from(document.querySelector('.st-key-gt_fig_path .js-plotly-plot')"
+                           "._fullData[0].y)) !== window.__pathData0", timeout=30_000)
+    drawn = page.evaluate(f"({DRAWN})('gt_fig_path')")
+    assert page.evaluate(DRAWN_MATCHES, ["gt_fig_path", drawn]) == ""
+    hold_settles(page, False)
+    assert no_errors(page) == []
