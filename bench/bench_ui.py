@@ -86,6 +86,11 @@ def reveal(page, key: str) -> None:
     print(f"  {key}: no tab shows it", file=sys.stderr)
 
 
+PRESS_SIG = f"() => {{ const a = ({ALL_CHARTS_SIG})(); return a === null ? null : a + '|' + ({DRAWN_SIG})(); }}"
+"""JS: what a key press changes: plotly's data or drawing of any chart, or the SVG geometry drawn around plotly
+(live.js drawDirect: the gates page's unit choice moves a chart's lines before plotly is given them)."""
+
+
 def press_latencies(page, key: str, presses: int) -> list[float]:
     """ms from an arrow key press on the slider ``key`` to a change of what the charts draw. The
     direction turns at the slider's ends, so every press moves it."""
@@ -95,10 +100,10 @@ def press_latencies(page, key: str, presses: int) -> list[float]:
         now, lo, hi = slider_input(page, key).evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]")
         direction = "ArrowLeft" if now >= hi else "ArrowRight" if now <= lo else direction
         slider_input(page, key).focus()
-        sig = page.evaluate(ALL_CHARTS_SIG)
+        sig = page.evaluate(PRESS_SIG)
         t0 = time.perf_counter()
         page.keyboard.press(direction)
-        wait_for_chart_change(page, sig, sig=ALL_CHARTS_SIG)
+        wait_for_chart_change(page, sig, sig=PRESS_SIG)
         out.append((time.perf_counter() - t0) * 1e3)
         if live:  # the choice reaches the server once it settles (live.js settle_ms): let that run end
             page.wait_for_timeout(1000)
