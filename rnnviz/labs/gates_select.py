@@ -141,8 +141,10 @@ def colours(res: lab.GatesResult, unit: int, color_by: str, budget: int = COLOR_
 
 
 def bias_grid() -> list[float]:
+    """The Δ of the slider's grid :data:`BIAS_GRID`, each rounded to the step's decimals (``-5.9``, not
+    ``-5.8999999999999995``: the value the slider and its URL hold)."""
     lo, hi, step = BIAS_GRID
-    return [lo + k * step for k in range(int(round((hi - lo) / step)) + 1)]
+    return [round(lo + k * step, 6) for k in range(int(round((hi - lo) / step)) + 1)]
 
 
 def bias_frames(cfg: lab.GatesConfig, models: dict, fresh, lang: str) -> tuple[list[dict], list[str]]:

@@ -238,19 +238,27 @@ def gradient_path(carry: np.ndarray, unit: int, rnn_path: np.ndarray, text: str,
     return _fixed_margins(fig)
 
 
-BIAS_RANGE_STEP = 5
-"""Decades: the bias chart's y range starts at a multiple of this, so neighbouring Δ of a drag mostly share
-one range and the browser only moves the lines (rnnviz/assets/live.js)."""
+def bias_depths():
+    """Decades below 1 the bias chart's y range may reach down to: 5, 10, 20, 50, 100, 200, 500, ... (1-2-5 steps):
+    a negative Δ makes the products fall fast (to ~1e-165 at Δ = -6), and with few depths most neighbouring Δ of a
+    drag share one range, so the browser only moves the lines (rnnviz/assets/live.js drawDirect: a new range is a
+    plotly redraw). Each depth at most 2.5x the one before: the lines keep at least 40 % of the height."""
+    k = 0
+    while True:
+        for m in (5, 10, 20):
+            yield m * 10 ** k
+        k += 1
 
 
 def bias_range(*products: np.ndarray) -> list[float]:
     r"""The bias chart's log10 y range for the ``(T, H)`` products it draws (their unit means, each in
-    :math:`(0, 1]`): from below the smallest positive mean, rounded down to :data:`BIAS_RANGE_STEP` decades,
-    to just above 1 (so the :math:`1/e` line is always inside)."""
+    :math:`(0, 1]`): from the first of :func:`bias_depths` below the smallest positive mean (0.3 decades to
+    spare) to just above 1 (so the :math:`1/e` line is always inside)."""
     means = np.concatenate([np.asarray(p, dtype=np.float64).mean(axis=1) for p in products])
     means = means[np.isfinite(means) & (means > 0)]
     low = float(np.log10(means.min())) if means.size else -1.0
-    return [float(math.floor((min(low, -1.0) - 0.3) / BIAS_RANGE_STEP) * BIAS_RANGE_STEP), 0.15]
+    need = 0.3 - min(low, -1.0)  # decades below 1
+    return [-float(next(d for d in bias_depths() if d >= need)), 0.15]
 
 
 def horizon_text(v: float, lang: str = "en") -> str:

@@ -44,9 +44,8 @@ def test_page_renders_and_bias_slider_redraws(page, app_url):
     assert not page.locator(".st-key-gt_fbias").is_visible()
     slider = page.locator(".st-key-gt_bias_live input.rv-range").first
     slider.focus()
-    for _ in range(4):  # 0.0 -> -2.0 in steps of 0.5
+    for _ in range(20):  # 0.0 -> -2.0 in steps of 0.1 (each press sent; the server follows the last)
         page.keyboard.press("ArrowLeft")
-        wait_for_rerun(page)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stMain\"]').innerText.includes('Δ = -2.0')", timeout=30_000)
     page.wait_for_function("() => location.search.includes('gt_fbias=-2')", timeout=30_000)

@@ -225,7 +225,8 @@ def test_bias_frames_are_the_bias_charts_of_the_grid():
     cfg = L.GatesConfig(gt_task=task, gt_cell=cell, gt_gap=20)
     frames, readouts = S.bias_frames(cfg, models, fresh, "en")
     grid = S.bias_grid()
-    assert grid[0] == -6.0 and grid[-1] == 6.0 and len(frames) == len(readouts) == len(grid) == 25 and 0.0 in grid
+    assert grid[0] == -6.0 and grid[-1] == 6.0 and len(frames) == len(readouts) == len(grid) == 121 and 0.0 in grid
+    assert all(repr(d) == f"{d:.1f}" for d in grid)  # the slider's values, as its URL writes them
     first = None
     for d in (-4.0, 0.0, 2.5):
         k = grid.index(d)
@@ -268,4 +269,7 @@ def test_bias_range_holds_every_line_and_the_1_over_e_line():
     for lines in ((P0, P0, P0), (P0, P0 ** 20, P0), (P0 * 0 + 1.0, P0, np.full((5, 2), 1e-40))):
         lo, hi = P.bias_range(*lines)
         means = np.concatenate([x.mean(axis=1) for x in lines])
-        assert lo % P.BIAS_RANGE_STEP == 0 and lo < np.log10(means.min()) and hi > 0 and lo < -1 / np.log(10)
+        assert -lo in (5, 10, 20, 50, 100) and lo < np.log10(means.min()) and hi > 0 and lo < -1 / np.log(10)
+        # the first depth below the data: one step up (the one before it) would cut the lowest line
+        shallower = {10: 5, 20: 10, 50: 20, 100: 50}.get(-lo)
+        assert shallower is None or -shallower > np.log10(means.min()) - 0.3
