@@ -450,6 +450,17 @@ function directPlan(gd, i, xs, ys, changed) {
   return plan;
 }
 
+/** Whether the axis `name` ("yaxis") as plotly draws it now holds the range `want` (a frame's [lo, hi], in the
+ * axis's own units: log10 on a log axis): a frame whose range is inside the one drawn is drawn directly on the
+ * axis as it is (every point at its true place on the axis shown, with room to spare); the frame's own range is
+ * set on release. Only a range reaching further out (a point would fall off the chart) needs plotly during a drag. */
+function holds(gd, name, want) {
+  const ax = gd._fullLayout[name];
+  if (!ax || ax.autorange !== false || !Array.isArray(ax.range) || !Array.isArray(want) || want.length !== 2) return false;
+  const [a, b] = ax.range.map(Number);
+  return want.every(Number.isFinite) && Math.min(a, b) <= Math.min(...want) && Math.max(...want) <= Math.max(a, b);
+}
+
 /** The numbers of attribute p ("x" or "y") of trace i: the frame's if it has it, else what the chart shows. */
 function coordsOf(gd, upd, i, p) {
   if (upd && p in upd) return numbers(upd[p]);
@@ -460,7 +471,7 @@ function coordsOf(gd, upd, i, p) {
 
 /** Draw `frame` on the chart `key` by writing the SVG of the scatter traces it moves (see above), if that is all
  * it changes: the layout and every other trace attribute as plotly holds them (the frame plotly drew last,
- * gd.__rvFrame, else the server's figure), only x and y differing. Returns true when drawn (or nothing differs
+ * gd.__rvFrame, else the server's figure), only x and y differing, and axis ranges within those drawn (holds). Returns true when drawn (or nothing differs
  * from what is shown), false when plotly must draw it (applyFrame) or the chart is another figure or not plotted. */
 export function drawDirect(key, meta, frame) {  // exported for tests
   const gd = chartDiv(key);
@@ -468,7 +479,8 @@ export function drawDirect(key, meta, frame) {  // exported for tests
   if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
   const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
   const held = prev || gd;  // what plotly holds
-  if (Object.keys(layoutEdits(held.layout || {}, frame.layout, !!prev)).length) return false;
+  const lay = layoutEdits(held.layout || {}, frame.layout, !!prev);
+  if (!Object.entries(lay).every(([p, v]) => RANGE.test(p) && holds(gd, p.split(".")[0], v))) return false;
   const dirty = gd.__rvDirty || new Set();
   const shownFrame = dirty.size && gd.__rvShown && gd.__rvShown.data.length === gd.data.length ? gd.__rvShown : null;
   const plans = [];

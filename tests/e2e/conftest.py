@@ -225,11 +225,15 @@ DRAWN = """(key) => { const gd = document.querySelector(key ? '.st-key-' + key +
   if (!gd || !gd._fullLayout || !gd.data) return null;
   const groups = [...gd.querySelectorAll('.scatterlayer g.trace')];  // plotly binds each its trace's calcdata
   return gd.data.map((_, i) => { const node = groups.find((g) => g.__data__ && g.__data__[0] && g.__data__[0].trace.index === i);
+    const t = gd._fullData[i];
+    const axis = (id) => { const a = gd._fullLayout[id.replace(/^([xy])/, '$1axis')]; return {m: a._m, b: a._b, log: a.type === 'log', len: a._length}; };
     return node ? {lines: [...node.querySelectorAll('path.js-line')].map((e) => e.getAttribute('d')),
-                   points: [...node.querySelectorAll('path.point')].map((e) => e.getAttribute('transform'))} : null; }); }"""
+                   points: [...node.querySelectorAll('path.point')].map((e) => e.getAttribute('transform')),
+                   x: axis(t.xaxis || 'x'), y: axis(t.yaxis || 'y')} : null; }); }"""
 """JS: what the chart keyed ``key`` (``null``: the first chart) draws of its scatter traces, read from its SVG: per
-trace of ``gd.data`` (``null`` for a trace not drawn: hidden, or not a scatter trace), each line segment's ``d`` and each marker's
-``transform``; null until it is plotted. The drag rows and tests count changes of this, not of ``gd.data``: during
+trace of ``gd.data`` (``null`` for a trace not drawn: hidden, or not a scatter trace), each line segment's ``d``, each marker's
+``transform`` and its axes' mapping then (plotly's pixel = b + m * value, log10 of it on a log axis; the plot area's
+length); null until it is plotted. The drag rows and tests count changes of this, not of ``gd.data``: during
 a drag the live range draws the SVG directly (rnnviz/assets/live.js drawDirect) and gives plotly the data on release."""
 
 
@@ -252,26 +256,26 @@ DRAWN_MATCHES = """([key, drawn]) => { const gd = document.querySelector('.st-ke
   drawn.forEach((tr, i) => {
     const t = gd._fullData[i];
     if (!tr || !tr.lines.length || !t || t.visible !== true) return;
-    const xa = gd._fullLayout[(t.xaxis || 'x').replace(/^x/, 'xaxis')], ya = gd._fullLayout[(t.yaxis || 'y').replace(/^y/, 'yaxis')];
+    const at = (ax, v) => ax.b + ax.m * (ax.log ? Math.log10(v) : v);  // the pixel the axis drawn then gave v
     const edges = tr.lines.flatMap((d) => { const v = d.slice(1).split('L').map((p) => p.split(',').map(Number));
       return v.slice(1).map((b, m) => [v[m], b]); });  // the segments' edges (none across a gap)
     if (edges.some((e) => e.some((v) => v.length !== 2 || !v.every(Number.isFinite)))) {
       bad.push(`trace ${i}: a line drawn as ${JSON.stringify(tr.lines).slice(0, 300)}`); return; }
     const xs = Array.from(t.x || []), ys = Array.from(t.y || []);  // plotly's data, decoded (its full trace of gd.data[i])
     ys.forEach((y, k) => {
-      if (!(y > 0 || (ya.type !== 'log' && Number.isFinite(y)))) return;
-      const px = xa.c2p(xs[k]), py = ya.c2p(y);
-      if (!(py >= 0 && py <= ya._length)) return;  // off the plot area: plotly clips it
+      if (!(y > 0 || (!tr.y.log && Number.isFinite(y)))) return;
+      const px = at(tr.x, xs[k]), py = at(tr.y, y);
+      if (!(py >= 0 && py <= tr.y.len)) return;  // off the plot area: plotly clips it
       const e = edges.find(([a, b]) => Math.min(a[0], b[0]) - 0.5 <= px && px <= Math.max(a[0], b[0]) + 0.5);
       if (!e) { bad.push(`trace ${i} t=${xs[k]}: no line at x=${px.toFixed(1)}`); return; }
       const [a, b] = e;
-      const at = b[0] === a[0] ? a[1] : a[1] + (b[1] - a[1]) * (px - a[0]) / (b[0] - a[0]);
-      if (Math.abs(at - py) > 1) bad.push(`trace ${i} t=${xs[k]}: drawn at y=${at.toFixed(1)} px, the data at ${py.toFixed(1)}`);
+      const on = b[0] === a[0] ? a[1] : a[1] + (b[1] - a[1]) * (px - a[0]) / (b[0] - a[0]);
+      if (Math.abs(on - py) > 1) bad.push(`trace ${i} t=${xs[k]}: drawn at y=${on.toFixed(1)} px, the data at ${py.toFixed(1)}`);
     }); });
   return bad.slice(0, 5).join('; '); }"""
 """JS, called with ``[key, drawn]`` (``drawn``: what :data:`DRAWN` read earlier from the chart keyed ``key``): the
-points of the chart's data (what plotly holds now, ``gd._fullData``, through its axes: ``ax.c2p``) that the lines drawn then do not
-pass within one pixel of, as text ('' when they all do; points off the plot area are not checked)."""
+points of the chart's data (what plotly holds now, ``gd._fullData``), placed by the axes as they were drawn then, that the
+lines drawn then do not pass within one pixel of, as text ('' when they all do; points off the plot area are not checked)."""
 
 
 def wait_for_chart_change(page, before: str | None, timeout: float = 30.0, sig: str = CHART_SIG) -> None:

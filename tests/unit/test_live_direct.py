@@ -28,7 +28,7 @@ const group = (lines, points) => { const kids = [...Array(lines)].map(() => el("
 const spec = %(spec)s;
 const groups = spec.groups.map(([l, p], i) => Object.assign(group(l, p), { __data__: [{ trace: { index: i } }] }));
 const xaxis = { type: "linear", autorange: false, c2p: (x) => 100 * x };
-const yaxis = { type: "log", autorange: spec.yauto, c2p: (y) => 300 - 100 * Math.log10(y) };
+const yaxis = { type: "log", autorange: spec.yauto, range: [-1, 2], c2p: (y) => 300 - 100 * Math.log10(y) };
 const gd = { data: spec.data, layout: { meta: "m", yaxis: { range: [-1, 2] } },
   _fullLayout: { xaxis, yaxis },
   _fullData: spec.data.map((d) => Object.assign({ type: "scatter", visible: true, xaxis: "x", yaxis: "y" }, d)),
@@ -93,8 +93,18 @@ def test_the_release_gives_plotly_every_trace_drawn_directly_even_back_at_its_fr
     assert [o["updates"] for o in out] == [1, 2, 3]
 
 
+def test_a_frame_whose_range_is_inside_the_axis_drawn_is_drawn_on_that_axis():
+    """The axis shows 10^-1..10^2; a frame whose range is 10^0..10^2 is drawn directly at the drawn axis's pixels
+    (its range is set when plotly is given the frame); the release relayouts to it."""
+    y0 = [1, 10, 100, 10]
+    out = run([["direct", frame(y0, rng=(0, 2))], ["plotly", frame(y0, rng=(0, 2))]])
+    assert out[0]["r"] is True and out[0]["calls"] == [] and out[0]["updates"] == 1
+    assert out[0]["svg"][0][0] == "M" + "L".join(px(x, y) for x, y in zip(X, y0))
+    assert out[1]["calls"] == ["relayout", "animate"] and out[1]["data"][0]["y"] == y0
+
+
 def test_what_the_svg_cannot_show_is_left_to_plotly():
-    """A new y range, a trace switched on or off, a gap (another number of markers), an autoranged y axis: no
+    """A y range reaching beyond the axis drawn, a trace switched on or off, a gap (another number of markers), an autoranged y axis: no
     direct drawing (drawDirect false, nothing written), plotly draws it."""
     for steps, kw in [
         ([["direct", frame([1, 10, 10, 1], rng=(-6, 2))]], {}),
