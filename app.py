@@ -9,6 +9,7 @@ import streamlit as st
 
 # Light: Streamlit and the i18n catalog only ("import rnnviz" imports neither torch nor NumPy), so the
 # router below is drawn before any heavy import.
+from rnnviz import first_charts
 from rnnviz import streamlit_helpers as sh
 
 # The favicon is a file of this app, sent inline as a data: URL: a ":material/...:" page icon makes
@@ -52,15 +53,23 @@ st.markdown((f"<link rel='modulepreload' href='{chunk}'>" if chunk else "") + "<
             # Chinese words in the equations (KaTeX's \text): the shipped CJK font, for browsers without one
             ".katex .cjk_fallback{font-family:rnnviz-cjk,sans-serif}"
             "[data-testid='stElementContainer']:has(> [data-testid='stMarkdown'] style.rv-css){display:none}"
-            ".st-key-rv_subtitle{margin-top:-1.1rem}.st-key-rv_subtitle p{font-size:1.3rem;color:#5c5f6a}</style>",
+            ".st-key-rv_subtitle{margin-top:-1.1rem}.st-key-rv_subtitle p{font-size:1.3rem;color:#5c5f6a}"
+            # a chart's place (sh.chart_place): its shipped picture and the chart in one grid cell, the picture on
+            # top (over the chart's loading skeleton) until the chart is plotted, then hidden
+            "[class*='st-key-rv_place_']{display:grid !important;grid-template-columns:minmax(0,1fr)}"
+            "[class*='st-key-rv_place_']>*{grid-area:1/1}[class*='st-key-rv_place_']>:first-child{z-index:1}"
+            "[class*='st-key-rv_place_'] img{display:block;width:100%;height:auto}"
+            "[class*='st-key-rv_place_']:has(.js-plotly-plot .main-svg)>:first-child{display:none}</style>",
             unsafe_allow_html=True)
-sh.prefetch_plotly()  # the browser parses plotly.js while this script runs (see its docstring)
-sh.language_selector()
-sh.export_format_selector()
-sh.add_view_button(nav.url_path, nav.title)
 # Pages that draw their first chart before torch is imported (rnnviz.first_charts) import it themselves,
 # after that chart; every other page gets torch, NumPy, pandas and plotly before it runs.
 LIGHT_FIRST = {"vanishing", "gates", "train_live", "stepthrough", "hidden"}
+PICTURED = {path.strip("/") for path in first_charts.PAGES.values()}  # pages whose first chart has a picture
+# the browser parses plotly.js while this script runs; on a page with a shipped picture, once it is drawn
+sh.prefetch_plotly(after_picture=nav.url_path in PICTURED)
+sh.language_selector()
+sh.export_format_selector()
+sh.add_view_button(nav.url_path, nav.title)
 with page:
     sh.present_bar()
     if nav.url_path not in LIGHT_FIRST:

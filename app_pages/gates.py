@@ -19,7 +19,7 @@ import streamlit as st
 from rnnviz import streamlit_helpers as sh
 from rnnviz.text import percent, quote
 
-sh.import_light_libraries()  # NumPy and plotly, under the import lock (the light modules below use NumPy)
+sh.import_numpy()  # under the import lock (the light modules below use NumPy); plotly's figures after the title
 # Until the first chart, G and lab are the light halves of rnnviz.gates and rnnviz.labs.gates (the same
 # names; no torch); import_heavy() then binds these names to the whole modules, which re-export them.
 from rnnviz import gates_spec as G  # noqa: E402
@@ -337,8 +337,9 @@ if not finite:
 
 # ---- heatmaps
 st.subheader(tr("gates.sec_heatmaps"))
-if not sh.shipped_chart("gt_fig_gates", key, width="stretch"):
-    sh.chart(heat_figure(key, lang, models), width="stretch", key="gt_fig_gates")
+heat_place = sh.chart_place("gt_fig_gates", key)
+if not sh.shipped_chart("gt_fig_gates", key, width="stretch", where=heat_place):
+    sh.chart(heat_figure(key, lang, models), width="stretch", key="gt_fig_gates", where=heat_place)
 if shipped is not None:  # the answer and the heatmaps were shipped: now torch, the models and the analysis
     import_heavy()
     models = models_of(task)

@@ -222,8 +222,9 @@ st.html(f"<style>.st-key-hd_unit_controls{{height:auto !important;min-height:{UN
         "overflow:visible !important}</style>")
 # at the default settings the heatmap is shipped (rnnviz.first_charts): drawn before torch is imported; else
 # it is computed and drawn in the same place (nothing else is drawn in between)
-shipped = model_key not in extra and sh.shipped_chart(
-    "hd_fig_heat", cfg.heat_key(replace(base, hd_unit=int(st.session_state["hd_unit"]))))
+heat_key = cfg.heat_key(replace(base, hd_unit=int(st.session_state["hd_unit"])))
+heat_place = sh.chart_place("hd_fig_heat", heat_key if model_key not in extra else ())
+shipped = model_key not in extra and sh.shipped_chart("hd_fig_heat", heat_key, where=heat_place)
 heavy()
 model = extra[model_key] if model_key in extra else shipped_model(model_key)
 with sh.user_errors():
@@ -236,7 +237,7 @@ if st.query_params.get("hd_unit") != str(unit) and ("hd_unit" in st.query_params
     st.query_params["hd_unit"] = str(unit)  # the URL records the unit (a default only if it was there)
 if not shipped:
     sh.chart(plots.states_heatmap(S.h, text, unit, lang).update_layout(meta=hs.meta(token(model), text, lang)),
-             key="hd_fig_heat")
+             key="hd_fig_heat", where=heat_place)
 sh.downloads(export.hidden_export(S.h, text, model_key), key="hd_dl")
 with st.container(key="hd_unit_server"):  # hidden while the browser shows another unit (in the slot below)
     st.caption(hs.caption(S.h, unit, lang))

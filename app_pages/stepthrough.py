@@ -16,7 +16,7 @@ from rnnviz import streamlit_helpers as sh
 from rnnviz.labs import stepthrough_config as C
 from rnnviz.text import percent
 
-sh.import_light_libraries()  # NumPy, pandas and plotly, under the import lock (stepthrough_data uses NumPy); no torch
+sh.import_numpy()  # under the import lock (stepthrough_data uses NumPy); pandas, plotly and torch after the title
 from rnnviz import stepthrough_data as SD  # noqa: E402 (the sequences' vocabulary, patterns and limits)
 
 tr = sh.tr
@@ -217,13 +217,14 @@ def step_view() -> None:
     # a settle rerun sends the same figures and the browser redraws none (sh.drawn_choice)
     t_drawn = sh.drawn_choice("st_step", (key, phase, lang), t)
     # the shipped diagram (default settings, its phase and step): drawn before torch is imported
-    shipped = (ship is not None and (phase, t_drawn) == (ship["phase"], ship["t"])
-               and sh.shipped_chart(charts[0], key, width="stretch"))
+    first = ship is not None and (phase, t_drawn) == (ship["phase"], ship["t"])
+    place = sh.chart_place(charts[0], key if first else ())
+    shipped = first and sh.shipped_chart(charts[0], key, width="stretch", where=place)
     import_heavy()
     with sh.user_errors():
         res = compute(key)
     if not shipped:
-        sh.chart(step_figure(charts[0], key, phase, lang, t_drawn), width="stretch", key=charts[0])
+        sh.chart(step_figure(charts[0], key, phase, lang, t_drawn), width="stretch", key=charts[0], where=place)
     heading = "stepthrough.forward_eqs" if phase == "forward" else "stepthrough.backward_eqs"
     # every step's equations in one place, only the chosen step's shown (the live component's `stack` group:
     # a step change lays out nothing). Until the component is drawn, the charts' step is shown, and the

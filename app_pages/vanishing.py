@@ -111,7 +111,8 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
                                   seed=int(seed))
     key = astuple(cfg)
     # at the default settings the chart is shipped: drawn before torch is imported (rnnviz.first_charts)
-    shipped = sh.shipped_chart("vg_fig_grad", key, width="stretch")
+    place = sh.chart_place("vg_fig_grad", key)
+    shipped = sh.shipped_chart("vg_fig_grad", key, width="stretch", where=place)
     from rnnviz import export
 
     lab, plots = heavy()
@@ -119,7 +120,7 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
         cfg.validate()
         res = compute(key)
     if not shipped:
-        sh.chart(plots.grad_norm_chart(res, sh.lang()), width="stretch", key="vg_fig_grad")
+        sh.chart(plots.grad_norm_chart(res, sh.lang()), width="stretch", key="vg_fig_grad", where=place)
     readout = plots.grad_norm_readout(res, sh.lang())  # what the legend does not say (the live range shows it too)
     if readout:
         note.caption(readout)

@@ -39,6 +39,16 @@ BLOB_MIN = 1000
 """Strings and lists this long (as JSON) or longer are kept in ``blobs`` (typed arrays' base64, hover text)."""
 
 
+PICTURES = Path(__file__).parent / "data" / "first_pictures"
+"""The pictures of the stored figures (PNG, as Chromium draws the chart at a 1280x720 window), drawn by
+``scripts/build_first_charts.py``: a page shows a chart's picture where the chart goes while the browser is still
+loading plotly.js (1.5-2.5 s on a first visit), and the chart, drawn over it, hides it
+(rnnviz.streamlit_helpers.chart_place)."""
+PICTURES_FILE = PICTURES / "pictures.json"
+"""``{chart key: {lang: {"file", "digest" (of the stored figure it shows, :func:`digest`), "width", "height"}}}``."""
+PAGES = {"vg_fig_grad": "/vanishing", "gt_fig_gates": "/gates", "st_fig_diagram": "/stepthrough", "hd_fig_heat": "/hidden"}
+"""The page (URL path) that draws each stored chart, at its default settings."""
+
 FLOAT32 = {"hd_fig_heat": ".3f"}
 """Charts whose float64 arrays are stored as float32 (half the size; the hidden-state heatmap's 64 x 628 values
 would be 430 kB of base64), with the format their values are shown in (the hover's ``%{z:.3f}``): each stored
@@ -131,6 +141,47 @@ def lookup(chart: str, key: tuple, lang: str) -> dict | None:
     ``lang``, or ``None`` when ``key`` is not the stored one (equal as tuples: ``0 == 0.0``)."""
     entry = _entry(chart, key, lang)
     return None if entry is None else _unblob(entry["figure"], _store()["blobs"])
+
+
+def digest(chart: str, lang: str) -> str | None:
+    """A hash of the stored figure of ``chart`` in ``lang`` (its JSON as stored: shared values named by the hash
+    of their own JSON), or ``None`` if none is stored: what a picture of the chart was drawn from."""
+    entry = _store().get("charts", {}).get(chart, {}).get(lang)
+    if entry is None:
+        return None
+    text = json.dumps(entry["figure"], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def _pictures() -> dict:
+    try:
+        return json.loads(PICTURES_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def picture(chart: str, key: tuple, lang: str) -> dict | None:
+    """The shipped picture of the stored figure of ``chart`` for the config tuple ``key`` in ``lang``
+    (``{"url", "width", "height"}``: the PNG as a ``data:`` URL, drawn ``width`` x ``height`` CSS px at a
+    1280x720 window), or ``None``: ``key`` is not the stored one, no picture is shipped, or the picture was drawn
+    from another figure than the one stored now (it would not show the chart the page draws).
+
+    A ``data:`` URL, not the file's URL: the page sends it before importing torch, and a request for the file
+    would then be answered by the server while the import holds its interpreter (measured: 0.9-1.2 s later)."""
+    if _entry(chart, key, lang) is None:
+        return None
+    pic = _pictures().get(chart, {}).get(lang)
+    if pic is None or pic["digest"] != digest(chart, lang) or not (PICTURES / pic["file"]).is_file():
+        return None
+    return {"url": _data_url(pic["file"]), "width": pic["width"], "height": pic["height"]}
+
+
+@lru_cache(maxsize=16)
+def _data_url(file: str) -> str:
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode((PICTURES / file).read_bytes()).decode("ascii")
 
 
 def lookup_extra(chart: str, key: tuple, lang: str) -> dict | None:

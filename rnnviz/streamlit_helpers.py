@@ -346,6 +346,7 @@ _install_url_guard()
 _HEAVY_IMPORT_LOCK = threading.Lock()
 _HEAVY_IMPORTED = threading.Event()
 _LIGHT_IMPORTED = threading.Event()
+_NUMPY_IMPORTED = threading.Event()
 
 
 @functools.lru_cache(maxsize=1)
@@ -358,13 +359,24 @@ def _plotly_chunk() -> str | None:
 
 
 _PREFETCH_JS = """export default function () {
-  if (window.__rnnvizPlotly) return;
+  if (window.__rnnvizPlotly || window.__rnnvizPlotlyWait) return;
   const main = document.querySelector('script[type="module"][src*="/static/js/index."]');
   if (!main) return;
-  window.__rnnvizPlotly = import(new URL(%s, main.src).href).catch(() => null);
+  const load = () => { window.__rnnvizPlotly = import(new URL(%s, main.src).href).catch(() => null); };
+  if (!%s) return load();
+  // after the page's first picture (the run goes on while the browser evaluates plotly.js, one long task)
+  const app = document.querySelector('[data-testid="stApp"]'), until = performance.now() + %d;
+  window.__rnnvizPlotlyWait = setInterval(() => {
+    const pic = document.querySelector("[class*='st-key-rv_place_'] img");
+    if ((pic && pic.complete) || (app && app.getAttribute('data-test-script-state') === 'notRunning')
+        || performance.now() > until) { clearInterval(window.__rnnvizPlotlyWait); load(); }
+  }, 20);
 }
 """
-_prefetch_component = None
+_prefetch_components: dict = {}
+PREFETCH_WAIT_MS = 2500
+"""At most this long after the router is drawn, a page that draws a shipped picture waits for it (its run may
+end, or the picture not be shipped, sooner) before the browser evaluates plotly.js (:func:`prefetch_plotly`)."""
 
 
 def plotly_chunk_url() -> str | None:
@@ -374,7 +386,7 @@ def plotly_chunk_url() -> str | None:
     return None if name is None else f"static/js/{name}"
 
 
-def prefetch_plotly() -> None:
+def prefetch_plotly(after_picture: bool = False) -> None:
     """Have the browser load and run plotly.js now, in parallel with the page's script run.
 
     Streamlit's frontend loads its 4.7 MB plotly chunk only when the first chart arrives, and running it
@@ -386,15 +398,59 @@ def prefetch_plotly() -> None:
     and its sanitizer). app.py's CSS also names the chunk in a ``<link rel="modulepreload">``, which
     starts the download (not the run) as soon as that CSS is drawn, before this component has mounted.
     Nothing is drawn (the element is hidden, see app.py's CSS); nothing leaves this server; a missing
-    chunk (another Streamlit build) just skips it."""
-    global _prefetch_component
+    chunk (another Streamlit build) just skips it.
+
+    ``after_picture``: for a page that draws a chart's shipped picture (:func:`chart_place`) first. Running
+    plotly.js is one long task of the browser's main thread: whatever arrives meanwhile (the title, the
+    picture) is drawn only after it (measured: the step-through page's title at 4.7 s, the chunk run from 2.8
+    to 4.6 s). So the run starts once the picture is drawn, or the script run has ended, or at most
+    :data:`PREFETCH_WAIT_MS` after the router."""
     name = _plotly_chunk()
     if name is None:
         return
-    if _prefetch_component is None:  # the chunk's name is in the script: no ``data`` (a first call with data
-        # imports pandas and pyarrow, ~1 s, outside the import lock of import_light_libraries)
-        _prefetch_component = st.components.v2.component("rnnviz_prefetch", js=_PREFETCH_JS % json.dumps(name))
-    _prefetch_component(key="rv_prefetch", height="content")
+    if after_picture not in _prefetch_components:  # the chunk's name is in the script: no ``data`` (a first call
+        # with data imports pandas and pyarrow, ~1 s, outside the import lock of import_light_libraries)
+        js = _PREFETCH_JS % (json.dumps(name), json.dumps(after_picture), PREFETCH_WAIT_MS)
+        _prefetch_components[after_picture] = st.components.v2.component(
+            "rnnviz_prefetch_after_picture" if after_picture else "rnnviz_prefetch", js=js)
+    _prefetch_components[after_picture](key="rv_prefetch", height="content")
+
+
+def send_drawn(timeout: float = 0.5) -> None:
+    """Let the server send what this script run has drawn so far, before a first import of a large package.
+
+    A session's messages go to the browser from the server's event-loop thread; while a script thread imports
+    pandas or torch for the first time, that thread barely runs (measured on a fresh server: the title and a
+    chart's picture, drawn before pandas' import, reached the browser only when the import ended, 0.5-1.2 s
+    later). This sleeps (the sleep lets the event loop run) until the session's outgoing queue is empty and one
+    more moment for its last batch to be written, at most ``timeout`` seconds. Private Streamlit state is read
+    (the session's ``_browser_queue``); if it is not found, a short sleep does the same."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        info = Runtime.instance()._session_mgr.get_session_info(get_script_run_ctx().session_id)
+        queue = info.session._browser_queue
+    except Exception:  # noqa: BLE001 (another Streamlit build, or no session: AppTest)
+        queue = None
+    while queue is not None and not queue.is_empty() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.02)
+
+
+def import_numpy() -> None:
+    """Import NumPy once per process under the import lock of :func:`import_heavy_libraries` (a page's light
+    modules need it before the page's title: it takes 0.1 s; pandas and plotly's figures, 0.5-1.2 s, come with
+    the first chart, :func:`import_light_libraries`, after the title and the chart's picture are sent)."""
+    if _NUMPY_IMPORTED.is_set():
+        return
+    with _HEAVY_IMPORT_LOCK:
+        import numpy  # noqa: F401
+
+        _NUMPY_IMPORTED.set()
 
 
 def import_light_libraries() -> None:
@@ -410,6 +466,7 @@ def import_light_libraries() -> None:
     first-load test). Imported here, pandas is complete before any chart is built."""
     if _LIGHT_IMPORTED.is_set():
         return
+    send_drawn()  # what the page has drawn reaches the browser now, not after the import
     with _HEAVY_IMPORT_LOCK:
         import numpy  # noqa: F401
         import pandas  # noqa: F401
@@ -433,6 +490,26 @@ def shipped_chart(chart_key: str, config: tuple, **kwargs) -> bool:
     import_light_libraries()
     chart(shipped, key=chart_key, **kwargs)
     return True
+
+
+def chart_place(chart_key: str, config: tuple):
+    """The place of the chart ``chart_key`` (a container; draw the chart into it: ``where=``), holding first
+    the shipped picture of the chart when one is shipped for the settings ``config``
+    (:func:`rnnviz.first_charts.picture`), else nothing.
+
+    On a first visit the browser takes 1.5-2.5 s to load plotly.js after the chart arrives; the picture (a plain
+    Markdown image, drawn as soon as it arrives) shows the chart meanwhile. app.py's CSS lays the picture and
+    the chart in one grid cell (``[class*='st-key-rv_place_']``), so the chart is drawn over the picture in the
+    same place and size (a 1280x720 window: where the picture was drawn) and hides it once plotted."""
+    from rnnviz import first_charts
+
+    place = st.container(key=f"rv_place_{chart_key}")
+    pic = first_charts.picture(chart_key, config, lang())
+    if pic is None:
+        place.empty()  # the chart is always the place's second element
+    else:
+        place.markdown(f"![]({pic['url']})")  # (no alt text: the chart itself follows in the same place)
+    return place
 
 
 def shipped_extra(chart_key: str, config: tuple) -> dict | None:
@@ -459,6 +536,7 @@ def import_heavy_libraries() -> None:
     if _HEAVY_IMPORTED.is_set():
         return
     import_light_libraries()
+    send_drawn()
     with st.spinner(tr("common.loading_libraries")), _HEAVY_IMPORT_LOCK:
         import pandas  # noqa: F401
         import torch

@@ -35,10 +35,18 @@ def chart(fig, *args, **kwargs):
     seen.append([kwargs.get("key"), "torch" in sys.modules])
     return _chart(fig, *args, **kwargs)
 sh.chart = chart
+places = []
+_place = sh.chart_place
+def chart_place(key, config):
+    from rnnviz import first_charts
+    places.append([key, first_charts.picture(key, config, sh.lang()) is not None, "pandas" in sys.modules,
+                   "torch" in sys.modules, len(seen)])
+    return _place(key, config)
+sh.chart_place = chart_place
 at = AppTest.from_file(sys.argv[1], default_timeout=300)
 at.query_params["lang"] = sys.argv[2]
 at.run()
-print(json.dumps({"exceptions": [e.value for e in at.exception], "charts": seen,
+print(json.dumps({"exceptions": [e.value for e in at.exception], "charts": seen, "places": places,
                   "torch_at_end": "torch" in sys.modules}))
 """
 
@@ -48,6 +56,32 @@ def test_light_first_lists_pages_that_exist():
     assert {"vanishing", "train_live"} <= pages
     for name in pages:
         assert (ROOT / "app_pages" / f"{name}.py").exists(), name
+
+
+def run_page(page: str, lang: str) -> dict:
+    """``page`` at its defaults in ``lang``, in a fresh interpreter: its exceptions, its charts and places in order."""
+    out = subprocess.run([sys.executable, "-c", RUN, str(ROOT / "app_pages" / f"{page}.py"), lang], capture_output=True,
+                         text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+PICTURED = sorted({path.strip("/") for path in __import__("rnnviz.first_charts").first_charts.PAGES.values()})
+
+
+@pytest.mark.parametrize("lang", ["en", "中文"])
+@pytest.mark.parametrize("page", PICTURED)
+def test_the_first_charts_picture_is_sent_before_pandas_and_torch_are_imported(page, lang):
+    """rnnviz.streamlit_helpers.chart_place: at its defaults, a page whose first chart has a shipped picture draws
+    it before anything else of its charts, and before its first import of pandas (0.5-1.2 s on a fresh server)
+    and of torch, so the browser gets it at once (sh.send_drawn sends it before those imports)."""
+    res = run_page(page, lang)
+    assert res["exceptions"] == []
+    assert res["places"], f"{page}: no chart place drawn"
+    key, picture, pandas, torch, charts_before = res["places"][0]
+    assert picture, f"{page}: no picture for {key}"
+    assert key == res["charts"][0][0] and charts_before == 0, (res["places"], res["charts"][:2])
+    assert not pandas and not torch, f"{page}: the picture of {key} waited for pandas ({pandas}) or torch ({torch})"
 
 
 @pytest.mark.parametrize("lang", ["en", "中文"])

@@ -238,3 +238,54 @@ def test_the_router_and_the_light_config_modules_import_neither_numpy_nor_torch(
             "print('torch' in sys.modules)")
     out = _fresh_python(code)
     assert out.stdout.split() == ["[]", "False"], out.stdout + out.stderr
+
+
+# ---------------------------------------------------------------------------------------------- the pictures
+def _png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG file (its IHDR chunk)."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", path
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+@pytest.mark.parametrize("chart", sorted(first_charts.BUILDERS))
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_shipped_chart_has_its_picture_drawn_from_the_figure_stored_now(chart, lang, computed):
+    """rnnviz.streamlit_helpers.chart_place shows the picture of the stored figure until the chart is plotted: a
+    picture must exist for every stored figure and have been drawn from it (the figure's digest; a figure
+    stored again, changed, needs its picture drawn again: scripts/build_first_charts.py draws both)."""
+    manifest = json.loads(first_charts.PICTURES_FILE.read_text(encoding="utf-8"))
+    pic = manifest.get(chart, {}).get(lang)
+    assert pic is not None, f"{chart} ({lang}): no picture; run scripts/build_first_charts.py"
+    assert pic["digest"] == first_charts.digest(chart, lang), (
+        f"{chart} ({lang}): the picture shows another figure than the one stored; run scripts/build_first_charts.py")
+    # a 1280x720 window, device scale 1: the picture's pixels are the chart's CSS px, its height the figure's
+    assert _png_size(first_charts.PICTURES / pic["file"]) == (pic["width"], pic["height"])
+    key, fig, _ = computed(chart, lang)
+    assert pic["height"] == fig.layout.height
+    shown = first_charts.picture(chart, key, lang)
+    assert shown is not None and shown["url"].startswith("data:image/png;base64,")
+    assert base64.b64decode(shown["url"].split(",", 1)[1]) == (first_charts.PICTURES / pic["file"]).read_bytes()
+
+
+def test_a_picture_is_shown_only_for_the_stored_settings_and_figure(monkeypatch):
+    from dataclasses import astuple, replace
+
+    from rnnviz.labs.vanishing_config import VanishingConfig
+
+    key = astuple(VanishingConfig())
+    assert first_charts.picture("vg_fig_grad", key, "en") is not None
+    assert first_charts.picture("vg_fig_grad", astuple(replace(VanishingConfig(), radius=0.95)), "en") is None
+    # a picture drawn from another figure (the figure stored again, the picture not drawn again) is not shown
+    stale = json.loads(first_charts.PICTURES_FILE.read_text(encoding="utf-8"))
+    stale["vg_fig_grad"]["en"]["digest"] = "0" * 16
+    monkeypatch.setattr(first_charts, "_pictures", lambda: stale)
+    assert first_charts.picture("vg_fig_grad", key, "en") is None
+    assert first_charts.picture("vg_fig_grad", key, "zh") is not None
+
+
+def test_the_digest_names_the_stored_figure():
+    """Two figures that differ have different digests (each language's figure differs in its text)."""
+    digests = {first_charts.digest(c, lang) for c in first_charts.BUILDERS for lang in LANGS}
+    assert len(digests) == len(first_charts.BUILDERS) * len(LANGS)
+    assert first_charts.digest("no_such_chart", "en") is None
