@@ -242,7 +242,10 @@ def step_view() -> None:
         with col:
             sh.chart(step_figure(chart, key, phase, lang, t_drawn), width="stretch", key=chart)
     sh.downloads(*export.stepthrough_exports(res), key="st_dl")
+    # the step is named beside the controls ("2 of 4"), not in the diagram's title: a step change then moves
+    # the diagram's highlights only (rnnviz.plots.stepthrough.diagram)
     select = {"param": "st_t", "value": t, "n": n, "dir": phase, "groups": [eqs],
+              "labels": [tr("stepthrough.step_of", t=k, n=n) for k in range(1, n + 1)],
               "play_ms": int(round(1000 * float(speed))),
               "ui": {"label": tr("stepthrough.t"), "help": tr("stepthrough.t_help"),
                      "back": tr("stepthrough.back"), "back_help": tr("stepthrough.back_help"),

@@ -304,6 +304,8 @@ const isArrayValue = (v) => Array.isArray(v) || ArrayBuffer.isView(v) || (v !== 
  *   with at most new axis ranges (RANGE, by Plotly.relayout first);
  * - Plotly.update of the changed trace and layout attributes: some other trace attribute holding an array
  *   changes (plotly restyles by each attribute's kind: a new marker.color array is only a restyle);
+ * - no plotly call when only shapes move (positions of drawn shapes, on axes whose range a move cannot change):
+ *   moveShapes sets their outlines itself;
  * - else Plotly.react: the changes (written into gd.data / gd.layout in place) are plain values of traces
  *   (an opacity, a colour, a name) and any layout edits (titles, shapes, annotations). react compares plotly's
  *   full figure before and after and redraws only what differs: a shape or annotation moved is that item
@@ -330,6 +332,83 @@ function own(upd) {
     if (flat) out[p] = flat.slice();
   }
   return out;
+}
+/** A shape attribute that moveShapes draws: a position (never a style, a visibility or an axis reference). */
+const SHAPE_MOVE = /^shapes\[(\d+)\]\.(x0|x1|y0|y1|xanchor|yanchor|path)$/;
+/** data -> px along `letter` ("x" or "y") for a shape's reference `ref` ("x2", "y domain", "paper"), as plotly's
+ * shapes/helpers.getDataToPixel: axis._offset + axis.r2p(v) on a linear or category axis, the axis' or the plot
+ * area's share for a domain or paper reference; null for anything else (a log or date axis), and for an
+ * autoranged axis when the shape `moves` along it (its range could change: plotly must draw that). */
+function toPx(gd, ref, letter, moves) {
+  const fl = gd._fullLayout;
+  if (ref === "paper") {
+    const s = fl._size;
+    return letter === "x" ? (v) => s.l + s.w * v : (v) => s.t + s.h * (1 - v);
+  }
+  const m = /^([xy])(\d*)( domain)?$/.exec(ref || "");
+  const ax = m && m[1] === letter ? fl[`${letter}axis${m[2]}`] : null;
+  if (!ax || typeof ax._offset !== "number") return null;
+  if (m[3]) return letter === "x" ? (v) => ax._offset + ax._length * v : (v) => ax._offset + ax._length * (1 - v);
+  if ((ax.type !== "linear" && ax.type !== "category") || (moves && ax.autorange !== false)
+      || typeof ax.r2p !== "function") return null;
+  return (v) => ax._offset + ax.r2p(v);
+}
+/** The SVG path of a shape `s` (plotly's full shape with the new values `edits`), as plotly's shapes/draw.js
+ * getPathString writes it: line, rect, circle (data or pixel sizes), or a path of M, L and Z segments in data
+ * units; null for anything else. */
+function shapePath(gd, s, edits) {
+  const moves = (letter) => Object.keys(edits).some((a) => a === "path" || a.startsWith(letter));
+  const x2p = toPx(gd, s.xref, "x", moves("x")), y2p = toPx(gd, s.yref, "y", moves("y"));
+  if (!x2p || !y2p || (s.label && s.label.text)) return null;
+  if (s.type === "path") {
+    if (s.xsizemode === "pixel" || s.ysizemode === "pixel" || !/^[MLZ0-9eE.,+\-\s]*$/.test(s.path || "")) return null;
+    return s.path.replace(/([ML])([^MLZ]*)/g, (_, seg, params) => {
+      let k = 0;
+      return seg + params.replace(/[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/g, (v) => String(k++ % 2 ? y2p(+v) : x2p(+v)));
+    });
+  }
+  const px = (sizemode, anchor, v, p2, sign) => (sizemode === "pixel" ? p2(anchor) + sign * v : p2(v));
+  const x0 = px(s.xsizemode, s.xanchor, s.x0, x2p, 1), x1 = px(s.xsizemode, s.xanchor, s.x1, x2p, 1);
+  const y0 = px(s.ysizemode, s.yanchor, s.y0, y2p, -1), y1 = px(s.ysizemode, s.yanchor, s.y1, y2p, -1);
+  if (s.type === "line") return `M${x0},${y0}L${x1},${y1}`;
+  if (s.type === "rect") return `M${x0},${y0}H${x1}V${y1}H${x0}Z`;
+  if (s.type !== "circle") return null;
+  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, rx = Math.abs(cx - x0), ry = Math.abs(cy - y0);
+  const arc = `A${rx},${ry}`, right = `${cx + rx},${cy}`, top = `${cx},${cy - ry}`;
+  return `M${right}${arc} 0 1,1 ${top}${arc} 0 0,1 ${right}Z`;
+}
+/** Move shapes without plotly: when every layout edit `lay` is a shape's position (SHAPE_MOVE) of a drawn, visible
+ * shape, write the values into the figure plotly holds (gd.layout and its full layout, so a later redraw draws
+ * the same) and set each shape's SVG path to its new outline (shapePath). A step that moves a frame rectangle or
+ * a marker line then costs about nothing; through Plotly.react every chart it touched cost 10-50 ms of defaults
+ * and diffing (measured in Chromium on the step-through page). Emits plotly_relayout, as plotly would. Returns
+ * false (nothing changed) when any edit is not such a move. */
+function moveShapes(gd, lay) {
+  const fl = gd._fullLayout;
+  const byShape = {};
+  for (const [p, v] of Object.entries(lay)) {
+    const m = SHAPE_MOVE.exec(p);
+    if (!m || (typeof v !== "number" && typeof v !== "string")) return false;
+    (byShape[m[1]] = byShape[m[1]] || {})[m[2]] = v;
+  }
+  const todo = [];
+  for (const [i, edits] of Object.entries(byShape)) {
+    const full = fl.shapes && fl.shapes[i];
+    const els = gd.querySelectorAll ? gd.querySelectorAll(`.shapelayer path[data-index="${i}"]`) : [];
+    if (!full || full.visible !== true || els.length !== 1) return false;
+    const path = shapePath(gd, Object.assign({}, full, edits), edits);
+    if (path === null) return false;
+    todo.push([i, edits, full, els[0], path]);
+  }
+  for (const [i, edits, full, el, path] of todo) {
+    for (const [a, v] of Object.entries(edits)) {
+      put(gd.layout, `shapes[${i}].${a}`, v);
+      full[a] = v;
+    }
+    el.setAttribute("d", path);
+  }
+  if (gd.emit) gd.emit("plotly_relayout", Object.assign({}, lay));
+  return true;
 }
 const isEmpty = (frame) => (frame.data || []).every((u) => !u || !Object.keys(u).length)
   && !Object.keys(frame.layout || {}).length;
@@ -367,6 +446,8 @@ export function applyFrame(key, meta, frame, force) {  // exported for tests/uni
     const data = {};
     for (const [p, m] of Object.entries(perPath)) data[p] = traces.map((i) => (i in m ? copy(m[i]) : undefined));
     window.Plotly.update(gd, data, layCopy(), traces.length ? traces : undefined);
+  } else if (!traces.length && relayout && moveShapes(gd, lay)) {
+    // drawn: shapes moved (moveShapes)
   } else if (traces.length || relayout) {
     for (const i of traces) for (const [p, val] of Object.entries(perTrace[i])) put(gd.data[i], p, copy(val));
     for (const [p, val] of Object.entries(lay)) put(gd.layout, p, copy(val));

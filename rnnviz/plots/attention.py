@@ -54,7 +54,9 @@ def heatmap(dec: Decoding, lang: str = "en", step: int | None = None) -> go.Figu
     if step is not None:
         fig.add_shape(type="rect", x0=0.5, x1=N + 0.5, y0=step - 0.5, y1=step + 0.5, line=dict(color=ACCENT, width=3))
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=xt, title=_t("attention.axis_input", lang), side="bottom")
-    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=yt, autorange="reversed",
+    # a fixed range (top row first): the step's outline moves without changing it (the browser moves the
+    # outline itself, rnnviz/assets/live.js moveShapes)
+    fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=yt, range=[T + 0.5, 0.5],
                      title=_t("attention.axis_output", lang))
     apply_style(fig, title=_t("attention.heat_title", lang, src=dec.source, out=dec.output),
                 height=max(460, 40 * T + 160))

@@ -98,16 +98,17 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     """The network unrolled over the page's time axis, slot ``t`` (1-based) highlighted.
 
     Every step: the slot framed (the shape named ``step``) and a ring around each of its nodes (shapes named
-    ``ring``). Forward phase: the arrows into the current slot in the accent colour with their weights named,
-    the later slots (not computed yet) under a white veil (the shape named ``veil``). Backward phase: red
-    gradient arrows (loss -> h_t, h_{t+1} -> h_t) for the slots BPTT has reached (>= t); truncation cuts as
-    vertical dashed lines.
+    ``ring``). Forward phase: the arrows into the current slot in the accent colour, the later slots (not
+    computed yet) under a white veil (the shape named ``veil``); every arrow's weight is named (a text trace).
+    Backward phase: red gradient arrows (loss -> h_t, h_{t+1} -> h_t) for the slots BPTT has reached (>= t);
+    truncation cuts as vertical dashed lines. The title names the phase; the step is the page's control.
 
-    Built for the browser's step change (rnnviz/assets/live.js): every step of a phase has the same traces
-    (the grey arrows of the whole network, the nodes), shapes and annotations, and a step changes only the
-    title and the shapes' and annotations' attributes (the highlighted arrows are one path shape, named
-    ``arrows``), never a trace: plotly then redraws those items only (measured: a trace's opacity changed
-    costs a restyle of every trace, ~10 ms each, a shape ~2-5 ms).
+    Built for the browser's step change (rnnviz/assets/live.js): every step of a phase has the same traces,
+    annotations and title, the same shapes, all visible, on axes of a fixed range (a slot with fewer nodes
+    rings one twice; the veil after the last slot has no width), and a step changes only the shapes'
+    positions (the highlighted arrows are one path shape, named ``arrows``). The browser then moves those
+    shapes' outlines itself, without a plotly call (live.js moveShapes: ~1 ms measured in Chromium, where
+    plotly's react of the same shapes, annotations and title took ~50 ms).
     """
     n = len(res.slots)
     cur = L.clamp_step(t, n) - 1
@@ -170,12 +171,6 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
                 if name == "enc" and i == len(pb.delta) - 1:
                     lit[j].append((j + 1, rows["dec"] + 0.22, j, y + 0.22))
     ann = []
-    if fwd:  # the current slot's weights, in as many annotations as the slot with the most (the rest hidden)
-        spare = (0.0, 0.0, "")
-        for k in range(max(len(w) for w in named)):
-            x, y, text = named[cur][k] if k < len(named[cur]) else spare
-            ann.append(dict(x=x, y=y, text=text, visible=k < len(named[cur]), showarrow=False, xref="x", yref="y",
-                            font=dict(size=FONT_SIZE - 2, color=ACCENT), bgcolor="rgba(255,255,255,0.85)"))
     for xc in L.cut_after(res):
         fig.add_vline(x=xc, line=dict(color=GRAD_COLOR, dash="dash", width=2))
         ann.append(dict(x=xc, y=rows["L"] + 0.45, text="✂ k", showarrow=False, xref="x", yref="y",
@@ -186,19 +181,19 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     height = 430 if p.pattern != "bidirectional" else 500
     x_range = [-0.7, n - 0.3]
     y_range = [-0.6, rows["L"] + 0.7]
-    # the current slot: framed, its nodes ringed (as many rings as the slot with the most nodes, the rest hidden)
+    # the current slot: framed, its nodes ringed (as many rings as the slot with the most nodes: the first again)
     fig.add_shape(type="rect", name="step", x0=cur - 0.45, x1=cur + 0.45, y0=-0.5, y1=rows["L"] + 0.5,
                   fillcolor="rgba(255,127,14,0.15)", line=dict(color=ACCENT, width=3), layer="below")
     at = [[(xx, yy) for kind in nodes.values() for xx, yy, _ in kind if xx == j] for j in range(n)]
     for k in range(max(len(a) for a in at)):
         x, y = at[cur][k] if k < len(at[cur]) else at[cur][0]
-        fig.add_shape(type="circle", name="ring", visible=k < len(at[cur]), xref="x", yref="y",
+        fig.add_shape(type="circle", name="ring", xref="x", yref="y",
                       xsizemode="pixel", ysizemode="pixel", xanchor=x, yanchor=y, x0=-_RING_PX, x1=_RING_PX,
                       y0=-_RING_PX, y1=_RING_PX, line=dict(color=ACCENT, width=3), fillcolor="rgba(0,0,0,0)",
                       layer="above")
     px = (_NOMINAL_PLOT_W / (x_range[1] - x_range[0]), (height - 140) / (y_range[1] - y_range[0]))
     if fwd:  # the later slots, not computed yet
-        fig.add_shape(type="rect", name="veil", visible=cur < n - 1, x0=cur + 0.5, x1=x_range[1], y0=y_range[0],
+        fig.add_shape(type="rect", name="veil", x0=cur + 0.5 if cur < n - 1 else x_range[1], x1=x_range[1], y0=y_range[0],
                       y1=y_range[1], fillcolor=VEIL, line=dict(width=0), layer="above")
     # forward: the arrows into the current slot (over the veil: a bidirectional net's backward row comes from
     # the next slot); backward: the gradient arrows of the slots BPTT has reached
@@ -221,13 +216,17 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
             marker=dict(size=22, symbol=symbols[kind], color=colors[kind], line=dict(color="white", width=3)),
             textfont=dict(size=FONT_SIZE - 2), hoverinfo="text", cliponaxis=False,
         ))
+    if fwd:  # every arrow's weight, named at its middle (the same at every step)
+        wx, wy, wt = zip(*[w for slot_names in named for w in slot_names])
+        fig.add_trace(go.Scatter(x=list(wx), y=list(wy), text=list(wt), mode="text", name="weights", showlegend=False,
+                                 hoverinfo="skip", cliponaxis=False,
+                                 textfont=dict(size=FONT_SIZE - 4, color=X_COLOR, shadow="auto")))
     fig.update_layout(annotations=ann, showlegend=False)
     fig.update_xaxes(range=x_range, showgrid=False, zeroline=False, tickmode="array",
                      tickvals=list(range(n)), ticktext=[str(j + 1) for j in range(n)],
                      title_text=_t("stepthrough.axis_step", lang))
     fig.update_yaxes(range=y_range, showgrid=False, zeroline=False, showticklabels=False, ticks="", showline=False)
-    title = _t("stepthrough.diagram_title", lang, t=cur + 1, n=n,
-               phase=_t(f"stepthrough.phase_{'forward' if fwd else 'backward'}", lang))
+    title = _t("stepthrough.diagram_title", lang, phase=_t(f"stepthrough.phase_{'forward' if fwd else 'backward'}", lang))
     return apply_style(fig, title=title, height=height)
 
 
@@ -268,7 +267,8 @@ def hidden_heatmap(res: L.Result, t: int, lang: str = "en") -> go.Figure:
         texttemplate="%{z:.2f}", textfont=dict(size=FONT_SIZE - 4), colorbar=dict(title="h"),
         hovertemplate="t=%{x} %{y}: %{z:.4f}<extra></extra>"))
     _mark(fig, cur, len(ylabels))
-    fig.update_xaxes(title_text=_t("stepthrough.axis_step", lang), dtick=1)
+    # a fixed x range: the frame moves without changing it (the browser moves the frame's outline, live.js)
+    fig.update_xaxes(title_text=_t("stepthrough.axis_step", lang), dtick=1, range=[0.5, n + 0.5])
     fig.update_yaxes(autorange="reversed")
     return apply_style(fig, title=_t("stepthrough.heatmap_title", lang), height=120 + 50 * len(ylabels) + 90)
 
@@ -300,9 +300,10 @@ def outputs_figure(res: L.Result, t: int, lang: str = "en") -> go.Figure:
     fig.add_trace(go.Bar(x=lx, y=ly, width=_BAR_W, marker_color=L_COLOR, name="L_t", text=[f"{v:.2f}" for v in ly],
                          textposition="outside", textfont=dict(size=FONT_SIZE - 4)), row=2, col=1)
     # the current step's loss bar in the accent colour: a rectangle over it (a step change moves a shape, not
-    # the bars' colours: plotly redraws that shape only), hidden when the step has no loss
+    # the bars' colours: the browser moves its outline, rnnviz/assets/live.js), of no area when the step has no loss
     here = [float(Ls[i]) for i in range(len(xs)) if mask[i] and xs[i] == cur + 1]
-    fig.add_shape(type="rect", name="step", visible=bool(here), x0=cur + 1 - _BAR_W / 2, x1=cur + 1 + _BAR_W / 2,
+    half = _BAR_W / 2 if here else 0.0
+    fig.add_shape(type="rect", name="step", x0=cur + 1 - half, x1=cur + 1 + half,
                   y0=0, y1=here[0] if here else 0, fillcolor=ACCENT, line=dict(color=ACCENT, width=1), layer="above",
                   row=2, col=1)
     fig.update_xaxes(range=[0.5, n + 0.5], dtick=1)

@@ -24,6 +24,20 @@ const calls = [];
 const plain = (v) => JSON.parse(JSON.stringify(v, (k, x) => ArrayBuffer.isView(x) ? {typed: Array.from(x)} : x));
 const gd = %(gd)s;
 const layout0 = gd.layout;
+// the chart's drawn shapes (one SVG path each, by data-index, for the shapes plotly drew: its full layout's), an
+// axis' data -> px as plotly's on a linear axis, and the events the chart emits
+const shapeEls = {};
+gd.querySelectorAll = (sel) => {
+  const m = /^\.shapelayer path\[data-index="(\d+)"\]$/.exec(sel);
+  const full = m && ((gd._fullLayout || {}).shapes || [])[m[1]];
+  if (!full || full.visible !== true) return [];
+  return [shapeEls[m[1]] = shapeEls[m[1]] || {setAttribute(k, v) { this[k] = v; }}];
+};
+for (const [name, ax] of Object.entries(gd._fullLayout || {})) {  // y: px from the top
+  if (ax && Array.isArray(ax.range)) ax.r2p = (v) => (name.startsWith("y") ? ax.range[1] - v : v - ax.range[0])
+    / (ax.range[1] - ax.range[0]) * ax._length;
+}
+gd.emit = (name, what) => calls.push(["emit", name, what]);
 // What plotly does with what it is given, so that a frame's object given to plotly would show up changed:
 // it keeps the values by reference as the chart's figure (update, relayout: at the attribute string; animate:
 // merged into the trace; react: the figure given), and later writes into them in place (here: a counter on
@@ -74,7 +88,10 @@ const out = [];
 for (const k of %(order)s) {
   calls.length = 0;
   const r = applyFrame("k", "m", frames[k]);
-  out.push({r, calls: calls.slice(), updates: window.__rnnvizLive.updates.k || 0});
+  const drawn = (gd._fullLayout || {}).shapes ? {  // a chart with drawn shapes: their outlines and values
+    paths: Object.fromEntries(Object.entries(shapeEls).map(([i, e]) => [i, e.d])),
+    shapes: plain((gd.layout.shapes || []).map((s, i) => [s, gd._fullLayout.shapes[i]]))} : {};
+  out.push({r, calls: calls.slice(), updates: window.__rnnvizLive.updates.k || 0, ...drawn});
 }
 process.stdout.write(JSON.stringify({out, unchanged: JSON.stringify(frames) === sent, changed: frames
   .map((f, k) => JSON.stringify(f) === JSON.stringify(JSON.parse(sent)[k]) ? null : [k, plain(f)]).filter((x) => x)}));
@@ -208,3 +225,64 @@ def test_a_drawn_frame_is_never_changed_afterwards():
     names = [[c[0] for c in g["calls"]] for g in got["out"]]
     assert names[:3] == [["animate"], ["react"], ["react"]] and "update" in names[5], names
     assert all(g["r"] is True and g["calls"] for g in got["out"]), names  # every frame differs from the last
+
+
+def shaped(autorange=False) -> dict:
+    """A chart with a rect on x/y, a line on x / the y axis' domain, a circle of pixel size, a path, all drawn
+    (plotly's full layout holds them): x and y from 0 to 10 over 200 px from px 50 (x) and 100 px from px 20 (y)."""
+    shapes = [{"type": "rect", "xref": "x", "yref": "y", "x0": 1, "x1": 2, "y0": 0, "y1": 5},
+              {"type": "line", "xref": "x", "yref": "y domain", "x0": 1, "x1": 1, "y0": 0, "y1": 1},
+              {"type": "circle", "xref": "x", "yref": "y", "xsizemode": "pixel", "ysizemode": "pixel",
+               "xanchor": 1, "yanchor": 1, "x0": -4, "x1": 4, "y0": -4, "y1": 4},
+              {"type": "path", "xref": "x", "yref": "y", "path": "M1 1 L2 2 M3 3 L4 2 L3 1 Z"}]
+    axis = {"type": "linear", "autorange": autorange, "range": [0, 10]}
+    return {"data": [{"type": "heatmap", "z": [[1]]}],
+            "layout": {"meta": "m", "shapes": [dict(s) for s in shapes]},
+            "_fullData": [{"type": "heatmap", "xaxis": "x", "yaxis": "y"}],
+            "_fullLayout": {"xaxis": {**axis, "_offset": 50, "_length": 200}, "yaxis": {**axis, "_offset": 20, "_length": 100},
+                            "_size": {"l": 50, "t": 20, "w": 200, "h": 100},
+                            "shapes": [dict(s, visible=True) for s in shapes]}}
+
+
+def test_shapes_moved_on_fixed_axes_are_drawn_without_plotly():
+    """A frame that only moves shapes (positions of a rect, a line on the axis' domain, a circle of pixel size,
+    a path) on axes of a fixed range makes no plotly call: each shape's SVG outline is set as plotly's
+    getPathString would draw it, the values are written into the chart's figure and plotly's full layout (a later
+    redraw draws the same), plotly_relayout is emitted and the update counted. Anything else falls back to plotly:
+    a style (react), a shape moved on an autoranged axis, a hidden shape."""
+    x = lambda v: 50 + 20 * v  # noqa: E731  (data -> px, x: 0..10 over 200 px from 50)
+    y = lambda v: 20 + 100 - 10 * v  # noqa: E731
+    moved = [{"type": "rect", "xref": "x", "yref": "y", "x0": 3, "x1": 4, "y0": 0, "y1": 2},
+             {"type": "line", "xref": "x", "yref": "y domain", "x0": 3, "x1": 3, "y0": 0, "y1": 1},
+             {"type": "circle", "xref": "x", "yref": "y", "xsizemode": "pixel", "ysizemode": "pixel",
+              "xanchor": 3, "yanchor": 2, "x0": -4, "x1": 4, "y0": -4, "y1": 4},
+             {"type": "path", "xref": "x", "yref": "y", "path": "M3 1 L4 2 M5 3 L6 2 L5 1 Z"}]
+    got = run(shaped(), [frame({}, shapes=moved)])[0]
+    assert got["r"] is True and [c[:2] for c in got["calls"]] == [["emit", "plotly_relayout"]], got["calls"]
+    assert got["calls"][0][2]["shapes[0].x0"] == 3 and got["calls"][0][2]["shapes[3].path"] == moved[3]["path"]
+    assert got["updates"] == 1
+    cx, cy = x(3), y(2)
+    assert got["paths"] == {
+        "0": f"M{x(3)},{y(0)}H{x(4)}V{y(2)}H{x(3)}Z",
+        "1": f"M{x(3)},120L{x(3)},20",  # the y axis' domain: 0 at its bottom (px 120), 1 at its top (px 20)
+        "2": f"M{cx + 4},{cy}A4,4 0 1,1 {cx},{cy - 4}A4,4 0 0,1 {cx + 4},{cy}Z",
+        "3": f"M{x(3)} {y(1)} L{x(4)} {y(2)} M{x(5)} {y(3)} L{x(6)} {y(2)} L{x(5)} {y(1)} Z"}
+    for (have, full), want in zip(got["shapes"], moved):  # the figure and plotly's full layout hold the new values
+        for k, v in want.items():
+            assert have[k] == v and full[k] == v, (k, have, full)
+    # a style changed: plotly draws it
+    styled = run(shaped(), [frame({}, shapes=[dict(moved[0], line={"color": "red"})] + moved[1:])])[0]
+    assert [c[0] for c in styled["calls"]] == ["react"] and styled["paths"] == {}
+    # moved along an autoranged axis (that can change its range), a hidden shape: plotly draws them
+    auto = run(shaped(autorange=True), [frame({}, shapes=moved)])[0]
+    assert [c[0] for c in auto["calls"]] == ["react"] and auto["paths"] == {}
+    # moved along the fixed x axis only: the autoranged y axis keeps its range, no plotly call
+    along_x = shaped()
+    along_x["_fullLayout"]["yaxis"]["autorange"] = True
+    first, *rest = shaped()["layout"]["shapes"]
+    got = run(along_x, [frame({}, shapes=[dict(first, x0=3, x1=4)] + rest)])[0]
+    assert [c[0] for c in got["calls"]] == ["emit"] and got["paths"] == {"0": f"M{x(3)},{y(0)}H{x(4)}V{y(5)}H{x(3)}Z"}
+    hidden = shaped()
+    hidden["_fullLayout"]["shapes"][0]["visible"] = False
+    got = run(hidden, [frame({}, shapes=moved)])[0]
+    assert [c[0] for c in got["calls"]] == ["react"] and got["paths"] == {}

@@ -453,19 +453,21 @@ def test_diagram_highlight_follows_the_step():
     fwd, bwd = P.diagram(res2, 1, "forward"), P.diagram(res2, 1, "backward")
     assert heads(fwd, P.GRAD_COLOR) == 0 and heads(bwd, P.GRAD_COLOR) > 0
     assert heads(fwd, P.ACCENT) > 0  # the arrows into the current slot
-    # every step has the same traces (the browser swaps them one for one)
-    assert len({len(P.diagram(res2, t, ph).data) for t in (1, 2, 3, 4) for ph in ("forward", "backward")}) == 1
+    # every step of a phase has the same traces
+    assert len({len(P.diagram(res2, t, "forward").data) for t in (1, 2, 3, 4)}) == 1
+    assert len({len(P.diagram(res2, t, "backward").data) for t in (1, 2, 3, 4)}) == 1
 
 
 _ARROW = re.compile(r"M(\S+) (\S+) L(\S+) (\S+) M(\S+) (\S+) L")
 
 
 def test_diagram_highlights_the_current_step_by_shapes():
-    """At step t: the frame (shape "step") around slot t, a ring (shape "ring") shown around each node of slot t
-    and no other; forward: the highlighted arrows (path shape "arrows", accent) are the ones into slot t, the
-    weight names at them, the slots after t under the veil; backward: the gradient arrows drawn are those of the
-    slots t..T (fewer at every later t), no veil. A step changes only those shapes, the annotations and the
-    title, never a trace (the browser redraws only what a step changes, rnnviz/assets/live.js)."""
+    """At step t: the frame (shape "step") around slot t, a ring (shape "ring") around each node of slot t and no
+    other; forward: the highlighted arrows (path shape "arrows", accent) are the ones into slot t, the slots after
+    t under the veil (none after the last: a veil of no width), every weight named (a text trace); backward: the
+    gradient arrows drawn are those of the slots t..T (fewer at every later t), no veil. A step changes only the
+    shapes' positions, all visible at every step, on axes of fixed ranges: never a trace, an annotation or the
+    title (the browser moves the shapes' outlines, rnnviz/assets/live.js moveShapes)."""
     from rnnviz.plots import stepthrough as P
     from rnnviz.plots.style import changing_parts, frame_of
 
@@ -480,8 +482,9 @@ def test_diagram_highlights_the_current_step_by_shapes():
             j = t - 1
             shapes = {s.name: s for s in fig.layout.shapes if s.name}
             assert shapes["step"].x0 == pytest.approx(j - 0.45) and shapes["step"].x1 == pytest.approx(j + 0.45)
-            rings = [(s.xanchor, s.yanchor) for s in fig.layout.shapes if s.name == "ring" and s.visible is not False]
-            assert sorted(rings) == sorted((x + j, y) for x, y in every_node)
+            rings = {(s.xanchor, s.yanchor) for s in fig.layout.shapes if s.name == "ring"}
+            assert rings == {(x + j, y) for x, y in every_node}
+            assert all(s.visible is not False for s in fig.layout.shapes)
             arrows = [tuple(map(float, m)) for m in _ARROW.findall(shapes["arrows"].path)]
             ends = [xe for _, _, xe, _, _, _ in arrows]  # where each arrow's line ends (at its head)
             counts.append(len(arrows))
@@ -489,24 +492,31 @@ def test_diagram_highlights_the_current_step_by_shapes():
                 assert shapes["arrows"].line.color == P.ACCENT and arrows
                 assert all(abs(x - j) < 0.5 for x in ends), ends
                 veil = shapes["veil"]
-                assert veil.visible is False if t == n else veil.visible is not False and veil.x0 == pytest.approx(j + 0.5)
-                names = [a for a in fig.layout.annotations if a.visible is not False and "W" in a.text]
-                assert "W<sub>xh</sub>" in [a.text for a in names] and all(abs(a.x - j) <= 0.5 for a in names)
+                assert veil.x1 == fig.layout.xaxis.range[1]
+                assert veil.x0 == veil.x1 if t == n else veil.x0 == pytest.approx(j + 0.5)
+                names = next(tr for tr in fig.data if tr.name == "weights")
+                assert {"W<sub>xh</sub>", "W<sub>hh</sub>"} <= set(names.text)
             else:
                 assert shapes["arrows"].line.color == P.GRAD_COLOR and "veil" not in shapes
                 assert min(ends) == pytest.approx(j, abs=0.5) and all(x >= j - 0.5 for x in ends), ends
-                assert not any("W" in a.text for a in fig.layout.annotations)
+                assert not any("W" in a.text for a in fig.layout.annotations) and "weights" not in [tr.name for tr in fig.data]
         if phase == "backward":
             assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1], counts
-        # a step changes only shapes, annotations and the title: no trace
+        # a step changes only the shapes' positions: no trace, annotation, title or shape's style
         frames = changing_parts([frame_of(f) for f in figs])
         for f in frames:
-            assert set(f["layout"]) <= {"shapes", "annotations", "title"} and not any(f["data"]), f["data"]
+            assert set(f["layout"]) == {"shapes"} and not any(f["data"]), (f["layout"].keys(), f["data"])
+        for k in range(len(figs[0].layout.shapes)):
+            moved = {a for f in figs for a, v in f.layout.shapes[k].to_plotly_json().items()
+                     if v != figs[0].layout.shapes[k].to_plotly_json().get(a)}
+            assert moved <= {"x0", "x1", "y0", "y1", "xanchor", "yanchor", "path"}, moved
+        assert figs[0].layout.xaxis.range is not None and figs[0].layout.yaxis.range is not None
 
 
 def test_outputs_highlight_the_current_loss_bar_by_a_shape():
     """The current step's loss bar is covered by the accent rectangle (shape "step"), exactly its bar; a step
-    without a loss hides it; the bars' colours never change between steps."""
+    without a loss draws it with no area (it stays visible: the browser moves it, rnnviz/assets/live.js); the bars'
+    colours never change between steps."""
     from rnnviz.plots import stepthrough as P
 
     res = L.compute(L.StepConfig(st_weights="random", st_pattern="many_to_one"))
@@ -516,11 +526,12 @@ def test_outputs_highlight_the_current_loss_bar_by_a_shape():
         bar = fig.data[2]
         assert bar.marker.color == P.L_COLOR
         if t == 4:
-            assert rect.visible is not False and rect.fillcolor == P.ACCENT
+            assert rect.fillcolor == P.ACCENT
             assert (rect.x0, rect.x1) == pytest.approx((4 - bar.width / 2, 4 + bar.width / 2))
             assert rect.y0 == 0 and rect.y1 == pytest.approx(bar.y[0]) and (rect.xref, rect.yref) == ("x2", "y2")
         else:
-            assert rect.visible is False
+            assert rect.x0 == rect.x1 and rect.y0 == rect.y1 == 0
+        assert rect.visible is not False
 
 
 def test_many_to_one_has_one_output_everywhere():
