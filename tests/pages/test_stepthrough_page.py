@@ -140,8 +140,8 @@ def test_displayed_numbers_are_the_engine_values():
         shown = re.findall(r"-?\d+\.\d{3}", "\n".join(_step_latex(at, t)))
         for v in list(tr.h[t - 1]) + list(tr.pre[t - 1]):
             assert _f(v) in shown, (t, v)
-        # the frame the browser shows for step t: its title and highlight, the engine's h
-        assert f"step {t} of 4" in diagram[t - 1]["layout"]["title"]["text"]
+        # the frame the browser shows for step t: its highlight, the engine's h; the step named by the control
+        assert _select(at)["labels"][t - 1] == f"{t} of 4"
         rect = [sh for sh in diagram[t - 1]["layout"]["shapes"] if sh["type"] == "rect"][0]
         assert rect["x0"] == pytest.approx(t - 1 - 0.45)
         np.testing.assert_allclose(decode(heat[t - 1]["data"][0]["z"]), tr.h.T, rtol=1e-12)
@@ -182,12 +182,15 @@ def test_server_follows_the_chosen_step_and_the_url():
     assert _select(at)["value"] == 3
     assert _specs(at) == before  # the same figures: Streamlit keeps the elements
     frames = _frames(at, "st_fig_diagram")
-    assert "step 3 of 4" in frames[2]["layout"]["title"]["text"] and frames[2] != frames[0]  # what the browser shows
+    assert frames[2] != frames[0]  # what the browser shows
+    rect = [sh for sh in _shown(at, "st_fig_diagram")[2]["layout"]["shapes"] if sh["type"] == "rect"][0]
+    assert rect["x0"] == pytest.approx(2 - 0.45)
     opened = AppTest.from_file(PAGE, default_timeout=60)
     opened.query_params["st_t"] = "3"
     opened.run()
     spec = json.loads(_specs(opened)["st_fig_diagram"])
-    assert "step 3 of 4" in spec["layout"]["title"]["text"] and _select(opened)["value"] == 3
+    rect = [sh for sh in spec["layout"]["shapes"] if sh["type"] == "rect"][0]
+    assert rect["x0"] == pytest.approx(2 - 0.45) and _select(opened)["value"] == 3
     for raw, want in (("2", 2), ("99", 4), ("abc", 1), ("-3", 1)):
         at = AppTest.from_file(PAGE, default_timeout=60)
         at.query_params["st_t"] = raw
@@ -292,8 +295,8 @@ def test_chinese():
     _ok(at)
     assert at.title[0].value == "逐步展开 RNN"
     assert at.markdown[0].value == "前向传播与随时间反向传播（BPTT）"
-    assert "第 1 步" in json.loads(_specs(at)["st_fig_diagram"])["layout"]["title"]["text"]
-    assert _select(at)["value"] == 1 and "第 1 步" in _frames(at, "st_fig_diagram")[0]["layout"]["title"]["text"]
+    assert "展开的 RNN" in json.loads(_specs(at)["st_fig_diagram"])["layout"]["title"]["text"]
+    assert _select(at)["value"] == 1 and _select(at)["labels"][0] == "第 1 步，共 4 步"
 
 
 def test_trains_on_first_use_when_the_weights_file_is_missing(monkeypatch):
