@@ -11,12 +11,18 @@ pytestmark = pytest.mark.e2e
 
 DIAGRAM = """() => {
   const gds = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
-  const gd = gds.find(g => g.layout && g.layout.title && /step \d+ of|第 \d+ 步/.test(g.layout.title.text || '')
-                           && (g.layout.shapes || []).some(s => s.name === 'step'));
-  if (!gd) return null;
-  const rect = gd.layout.shapes.find(s => s.name === 'step');  // the current step's frame
+  const gd = gds.find(g => g.layout && g.layout.title && (g.layout.shapes || []).some(s => s.name === 'step'));
+  if (!gd || !gd._fullLayout) return null;
+  const i = gd.layout.shapes.findIndex(s => s.name === 'step');  // the current step's frame
+  const rect = gd.layout.shapes[i];
+  // the step the frame is drawn at: its outline's left edge on screen, in the x axis' units (slot j at x = j - 1)
+  const el = gd.querySelector(`.shapelayer path[data-index="${i}"]`);
+  const ax = gd._fullLayout.xaxis;
+  const left = el ? ax.p2r(Number(/^M([-\d.e]+),/.exec(el.getAttribute('d'))[1]) - ax._offset) : NaN;
+  const k = Math.round(left + 0.45) + 1, n = (gd.layout.xaxis.tickvals || []).length;
   const texts = gd.data.flatMap(d => Array.isArray(d.text) ? d.text : []).join(' ');
-  return {title: gd.layout.title.text, x0: rect.x0, texts: texts};
+  // the title names the phase, the control beside the chart the step ("2 of 4"): both here as "..., step 2 of 4"
+  return {title: `${gd.layout.title.text}, step ${k} of ${n}`, x0: rect.x0, texts: texts};
 }"""
 
 
@@ -30,6 +36,9 @@ def test_stepthrough_renders_and_next_moves_the_highlight(app_url, page):
     assert no_errors(page) == []
     first = _diagram(page)
     assert "step 1 of 4" in first["title"] and first["x0"] == pytest.approx(-0.45)
+    control = page.locator(".st-key-st_step .rv-value")  # the step, named beside the controls
+    control.wait_for(timeout=120_000)
+    assert control.inner_text() == "1 of 4"
     page.locator('[data-testid="stKatex"], .katex').first.wait_for(state="attached", timeout=120_000)
     page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
@@ -39,7 +48,7 @@ def test_stepthrough_renders_and_next_moves_the_highlight(app_url, page):
     page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 2 of 4'); }})()",
                            timeout=120_000)
     second = _diagram(page)
-    assert second["x0"] == pytest.approx(0.55)
+    assert second["x0"] == pytest.approx(0.55) and control.inner_text() == "2 of 4"
     assert "st_t=2" in page.url  # the step is bound to the URL
     assert no_errors(page) == []
     page.get_by_text("Forward pass at step 2").scroll_into_view_if_needed()
@@ -86,8 +95,8 @@ EQUATIONS = """() => [...document.querySelectorAll('[class*="st-key-st_eq_"]')].
 
 WATCH = """() => { window.__titles = []; window.__runs = 0;
   (function poll() {
-    const gd = document.querySelector('.st-key-st_fig_diagram .js-plotly-plot');
-    const t = gd && gd.layout && gd.layout.title ? gd.layout.title.text : null;
+    const d = (""" + DIAGRAM + """)();
+    const t = d ? d.title : null;
     if (t && window.__titles[window.__titles.length - 1] !== t) window.__titles.push(t);
     if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]'))
       window.__runs += 1;
@@ -191,8 +200,8 @@ def test_settle_rerun_redraws_no_chart(app_url, page):
     page.wait_for_function(f"(() => {{ const d = ({DIAGRAM})(); return d && d.title.includes('step 3 of 6'); }})()",
                            timeout=120_000)
     page.wait_for_function("() => (window.__rnnvizLive.value.st_t || {}).pending === true", timeout=30_000)
-    drawn = page.evaluate("() => window.__draws")
-    assert drawn.get("st_fig_diagram", 0) >= 1, drawn  # the browser's own draws of the chosen step (react)
+    own = page.evaluate("() => Object.assign({}, window.__rnnvizLive.updates)")
+    assert own.get("st_fig_diagram", 0) >= 1, own  # the browser's own draws of the chosen step (shapes moved)
     page.evaluate("() => { window.__draws = {}; }")
     hold_settles(page, False)
     wait_for_live_settled(page, "st_t")  # the settle run has ended and the server confirmed step 3
@@ -207,11 +216,11 @@ def test_settle_rerun_redraws_no_chart(app_url, page):
 
 
 STATE = """() => { const gd = document.querySelector('.st-key-st_fig_diagram .js-plotly-plot');
-  const own = (o) => JSON.parse(JSON.stringify(o, (k, v) => k.startsWith('_') ? undefined : v));
+  const own = (o) => o === undefined ? null : JSON.parse(JSON.stringify(o, (k, v) => k.startsWith('_') ? undefined : v));
   return {title: gd.layout.title.text, shapes: own(gd.layout.shapes), annotations: own(gd.layout.annotations),
           opacity: gd.data.map(d => d.opacity === undefined ? 1 : d.opacity),
-          drawn: [...gd.querySelectorAll('.shapelayer path')].length}; }"""
-"""JS: what the diagram draws for the step: its title, shapes, annotations, traces' opacity, shapes drawn."""
+          drawn: [...gd.querySelectorAll('.shapelayer path')].map(p => p.getAttribute('d'))}; }"""
+"""JS: what the diagram draws for the step: its title, shapes, annotations, traces' opacity, shapes' outlines drawn."""
 
 
 def test_steps_drawn_back_and_forth_stay_the_steps_sent(app_url, page):
@@ -223,7 +232,7 @@ def test_steps_drawn_back_and_forth_stay_the_steps_sent(app_url, page):
     page.get_by_role("button", name="Next ▶").wait_for(timeout=120_000)
     wait_for_live_settled(page, "st_t")
     first = page.evaluate(STATE)
-    assert "step 1 of 6" in first["title"]
+    assert "step 1 of 6" in _diagram(page)["title"]
     hold_settles(page, True)
     seen = []
     for button, t in (("Next ▶", 2), ("Next ▶", 3), ("◀ Back", 2), ("◀ Back", 1)):
@@ -235,6 +244,6 @@ def test_steps_drawn_back_and_forth_stay_the_steps_sent(app_url, page):
     assert seen[0] == seen[2] and seen[1] != seen[0]
     step3 = {s["name"]: s for s in seen[1]["shapes"] if s.get("name") in ("step", "veil")}
     assert step3["step"]["x0"] == pytest.approx(1.55) and step3["veil"]["x0"] == pytest.approx(2.5)
-    assert seen[1]["drawn"] == first["drawn"]  # the same shapes drawn (some hidden), none added or lost
+    assert len(seen[1]["drawn"]) == len(first["drawn"])  # the same shapes drawn, none added or lost
     hold_settles(page, False)  # (back at the server's step 1: its settle changes no value, so no run follows)
     assert no_errors(page) == []
