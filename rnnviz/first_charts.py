@@ -45,6 +45,7 @@ PICTURES = Path(__file__).parent / "data" / "first_pictures"
 loading plotly.js (1.5-2.5 s on a first visit), and the chart, drawn over it, hides it
 (rnnviz.streamlit_helpers.chart_place)."""
 PICTURES_FILE = PICTURES / "pictures.json"
+RENDERER_FILE = PICTURES / "renderer.json"  # the Chromium and fonts that drew them (tests/e2e/conftest.renderer)
 """``{chart key: {lang: {"file", "digest" (of the stored figure it shows, :func:`digest`), "width", "height"}}}``."""
 PAGES = {"vg_fig_grad": "/vanishing", "gt_fig_gates": "/gates", "st_fig_diagram": "/stepthrough", "hd_fig_heat": "/hidden"}
 """The page (URL path) that draws each stored chart, at its default settings."""

@@ -34,7 +34,7 @@ def draw_pictures() -> dict:
     from PIL import Image
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, FIRST_RUN_DONE, _free_port, start_server, stop_server
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, FIRST_RUN_DONE, _free_port, renderer, start_server, stop_server
 
     store = json.loads(first_charts.FILE.read_text(encoding="utf-8"))
     first_charts.PICTURES.mkdir(parents=True, exist_ok=True)
@@ -46,6 +46,7 @@ def draw_pictures() -> dict:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            drawn_by = renderer(browser)  # (tests/e2e: the pixels are compared only where it is the same)
 
             def load(chart: str, lang: str, height: int):
                 """The chart's page in a new 1280 px wide window: (context, page, the chart's box)."""
@@ -86,6 +87,7 @@ def draw_pictures() -> dict:
         stop_server(proc)
     first_charts.PICTURES_FILE.write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
                                           encoding="utf-8")
+    first_charts.RENDERER_FILE.write_text(json.dumps(drawn_by, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     first_charts._pictures.cache_clear()
     return manifest
 

@@ -82,6 +82,22 @@ def app_url():
         proc.kill()
 
 
+def renderer(browser) -> dict:
+    """What decides how this machine's Chromium draws a chart's pixels: the browser's version and the font
+    families fontconfig offers (a chart's text falls back to them: Arial, DejaVu Sans, ...), as a short digest.
+    scripts/build_first_charts.py stores it with the shipped pictures; a pixel comparison with them holds only
+    where it is the same (another machine draws the same chart with other fonts: not a defect of the picture)."""
+    import hashlib
+    import subprocess
+
+    try:
+        families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        families = ""
+    fonts = "\n".join(sorted(set(families.splitlines())))
+    return {"chromium": browser.version, "fonts": hashlib.sha1(fonts.encode("utf-8")).hexdigest()[:16]}
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
