@@ -556,7 +556,9 @@ function coordsOf(gd, upd, i, p) {
  * from what is shown), false when plotly must draw it (applyFrame) or the chart is another figure or not plotted. */
 export function drawDirect(key, meta, frame) {  // exported for tests
   const gd = chartDiv(key);
-  if (!gd || !gd.data || !gd._fullLayout || !gd.calcdata || !gd._fullData) return false;
+  // plotly must be there: what is drawn here is handed to it later (else the chart would keep showing a frame
+  // plotly does not hold); without it, applyFrame waits and the frame is drawn once plotly is back
+  if (!window.Plotly || !gd || !gd.data || !gd._fullLayout || !gd.calcdata || !gd._fullData) return false;
   if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
   const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
   const held = prev || gd;  // what plotly holds
