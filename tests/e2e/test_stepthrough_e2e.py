@@ -10,7 +10,8 @@ from tests.e2e.conftest import (goto, hold_settles, no_errors, screenshot, wait_
 pytestmark = pytest.mark.e2e
 
 DIAGRAM = """() => {
-  const gds = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
+  // the diagram's chart by its key: the outputs chart has a shape named 'step' too, and may be plotted first
+  const gds = [...document.querySelectorAll('.st-key-st_fig_diagram [data-testid="stPlotlyChart"] .js-plotly-plot')];
   const gd = gds.find(g => g.layout && g.layout.title && (g.layout.shapes || []).some(s => s.name === 'step'));
   if (!gd || !gd._fullLayout) return null;
   const i = gd.layout.shapes.findIndex(s => s.name === 'step');  // the current step's frame
