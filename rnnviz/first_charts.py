@@ -62,12 +62,17 @@ def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-@lru_cache(maxsize=1)
-def _store() -> dict:
+@lru_cache(maxsize=2)
+def _read(path: Path) -> dict:
+    """A shipped JSON file (the store, the pictures' manifest), read once; ``{}`` if it is not there."""
     try:
-        return json.loads(FILE.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+
+
+def _store() -> dict:
+    return _read(FILE)
 
 
 def _entry(chart: str, key: tuple, lang: str) -> dict | None:
@@ -154,12 +159,8 @@ def digest(chart: str, lang: str) -> str | None:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-@lru_cache(maxsize=1)
 def _pictures() -> dict:
-    try:
-        return json.loads(PICTURES_FILE.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+    return _read(PICTURES_FILE)
 
 
 def picture(chart: str, key: tuple, lang: str) -> dict | None:
@@ -280,5 +281,5 @@ def write(path: Path = FILE) -> dict:
     """Compute the store and write it to ``path`` (compact JSON, sorted keys)."""
     store = build_all()
     path.write_text(json.dumps(store, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    _store.cache_clear()
+    _read.cache_clear()
     return store

@@ -88,7 +88,7 @@ def draw_pictures() -> dict:
     first_charts.PICTURES_FILE.write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
                                           encoding="utf-8")
     first_charts.RENDERER_FILE.write_text(json.dumps(drawn_by, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    first_charts._pictures.cache_clear()
+    first_charts._read.cache_clear()
     return manifest
 
 
