@@ -6,11 +6,15 @@ Per lab, with the minimal one-slider page (bench/minimal_app.py) measured in the
   Playwright sees it (from sending the key to its once-a-frame poll seeing the change, its round trips to the
   browser included) and in the page (the key event's own timestamp to the end of the frame that paints the
   changed chart, PAINT_CLOCK_INIT), which is what a person at the keyboard waits for;
-- drag: chart updates per second while the control is dragged for one second from its thumb to the far end
-  of its track, button held (a plotly slider in the chart if the page has one, else the Streamlit slider or
-  the live range), with the number of slider values the drag crossed. An update is a change of the scatter
-  geometry the charts' SVG draws (tests/e2e/conftest.py DRAWN_SIG: what is painted, not plotly's data, which
-  the live range gives plotly only on release);
+- drag: chart updates per second while a control a lecturer sweeps (DRAGGED: the vanishing lab's spectral radius,
+  the gates lab's forget-gate bias Δ on its own row "gates drag"; the minimal page's Streamlit slider as the
+  baseline) is dragged from its thumb to the far end of its track, the button held, in one second of wall time
+  (tests/e2e/conftest.py drag_path paces the pointer by the clock), with the number of slider values the drag
+  crossed (at most one update each). What is counted: the changes of the scatter geometry every chart's SVG
+  draws (each line's ``d``, each marker's ``transform``: tests/e2e/conftest.py DRAWN_SIG), seen on the page's
+  animation frames before the button is released: what is painted, not plotly's data (the live range draws a
+  drag around plotly and gives plotly the frame later). A step or choice control (step-through, attention,
+  hidden, the gates unit) is not dragged: n/a;
 - cold load: a fresh server, the first browser, navigation -> the first chart plotted;
 
 and a burst: a fresh server, 20 browser contexts opening different deep links (both languages) at the
@@ -53,6 +57,8 @@ MINIMAL = ("/", "a")
 # lab -> key of a second control whose drag a live component draws (a live range in place of a Streamlit slider,
 # live.js range mode): its drag rate is measured too, on its own row (the gates page's forget-gate bias Δ)
 SECOND_DRAG = {"gates": "gt_bias_live"}
+# the labs whose main control is dragged (a sweep over many values): the drag column of the others is n/a
+DRAGGED = {"vanishing"}
 BURST_PATHS = ["/gates?lang=中文", "/stepthrough", "/attention", "/vanishing", "/train_live", "/",
                "/vanishing?lang=中文", "/gates", "/attention?lang=中文", "/stepthrough?lang=中文", "/train_live?lang=中文",
                "/home", "/hidden", "/hidden?lang=中文"]
@@ -273,7 +279,7 @@ def main() -> None:
                     reveal(page, key)
                 if key and slider_input(page, key).count():
                     row["press"], row["inpage"] = press_latencies(page, key, args.presses)
-                row["drag"] = drag_rate(page, key)
+                row["drag"] = drag_rate(page, key) if lab in DRAGGED else None
                 if lab in SECOND_DRAG:  # after the main control, on a settled page
                     rows[f"{lab} drag"] = {"drag": drag_rate(page, SECOND_DRAG[lab])}
                 page.context.close()

@@ -333,6 +333,92 @@ function own(upd) {
   }
   return out;
 }
+const isEmpty = (frame) => (frame.data || []).every((u) => !u || !Object.keys(u).length)
+  && !Object.keys(frame.layout || {}).length;
+export function applyFrame(key, meta, frame, force) {  // exported for tests/unit/test_live_apply.py
+  // force (optional, a Set of trace indices): traces whose every attribute in the frame is given to plotly even
+  // where plotly holds it already (traces drawn around plotly during a drag: see drawDirect)
+  const gd = chartDiv(key);
+  if (!gd || !window.Plotly || !gd.data || !gd._fullLayout) return WAIT;
+  if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
+  if (isEmpty(frame)) return true;  // changing_parts: nothing on this chart differs between the choices
+  const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
+  const now = prev || gd;
+  const perPath = {};  // attribute -> {trace index: value}
+  const perTrace = {};  // trace index -> {attribute: value}
+  (frame.data || []).forEach((upd, i) => {
+    if (!upd) return;
+    for (const [p, val] of Object.entries(flatten(upd, "", {}))) {
+      if (!(force && force.has(i)) && same(get(now.data[i], p), val, !!prev)) continue;
+      (perPath[p] = perPath[p] || {})[i] = val;
+      (perTrace[i] = perTrace[i] || {})[p] = val;
+    }
+  });
+  const traces = Object.keys(perTrace).map(Number).sort((a, b) => a - b);
+  const lay = layoutEdits(now.layout || {}, frame.layout, !!prev);
+  // an axis range plotly draws already (set around plotly by drawDirect, rule 1) is not set again
+  for (const p of Object.keys(lay)) if (RANGE.test(p) && holds(gd, p.split(".")[0], lay[p], true)) delete lay[p];
+  const relayout = Object.keys(lay).length > 0;
+  const layCopy = () => Object.fromEntries(Object.entries(lay).map(([p, v]) => [p, copy(v)]));
+  if (traces.length && Object.keys(lay).every((p) => RANGE.test(p))
+      && traces.every((i) => movable(gd, i, Object.keys(perTrace[i]), lay))) {
+    if (relayout) window.Plotly.relayout(gd, layCopy());  // axis ranges only: plotly's quick path (no defaults, no calc)
+    // (its promise is rejected when the next frame interrupts it: nothing to report)
+    const done = window.Plotly.animate(gd, { data: traces.map((i) => own(perTrace[i])), traces },
+      { frame: { redraw: false, duration: 0 }, transition: { duration: 0 }, mode: "immediate" });
+    if (done && done.catch) done.catch(() => {});
+  } else if (traces.some((i) => Object.values(perTrace[i]).some(isArrayValue)) || gd.layout.datarevision != null) {
+    const data = {};
+    for (const [p, m] of Object.entries(perPath)) data[p] = traces.map((i) => (i in m ? copy(m[i]) : undefined));
+    window.Plotly.update(gd, data, layCopy(), traces.length ? traces : undefined);
+  } else if (!traces.length && relayout && moveShapes(gd, lay)) {
+    // drawn: shapes moved (moveShapes)
+  } else if (traces.length || relayout) {
+    for (const i of traces) for (const [p, val] of Object.entries(perTrace[i])) put(gd.data[i], p, copy(val));
+    for (const [p, val] of Object.entries(lay)) put(gd.layout, p, copy(val));
+    const done = window.Plotly.react(gd, gd.data, gd.layout);
+    if (done && done.catch) done.catch(() => {});
+  }
+  if (traces.length || relayout) live.updates[key] = (live.updates[key] || 0) + 1;
+  gd.__rvFrame = frame;
+  // every trace drawn around plotly was given again (force): plotly holds what is shown (the hand-over, rule 3)
+  if (gd.__rvDirty && force && [...gd.__rvDirty].every((i) => force.has(i))) {
+    gd.__rvDirty = null;
+    clearTimeout(gd.__rvHand);
+  }
+  return true;
+}
+
+
+// ---- Drawing around plotly ------------------------------------------------------------------------------------
+// A frame drawn by plotly costs 10-40 ms before it is painted (Plotly.animate: ~17 ms of script, and it draws in a
+// d3 transition on the next animation frame, one frame late; Plotly.update and react more), so a drag was drawn every
+// second screen refresh at best and a key press one frame late. A frame that only moves things is drawn here instead,
+// by writing the SVG plotly drew for them, at the pixels plotly's own axes give (ax.c2p; log axes included):
+//   - scatter traces' x, y (drawDirect, directPlan): each line segment's `d` (path.js-line), each marker's `transform`
+//     (path.point), a point x, y at (xa.c2p(x), ya.c2p(y)) inside the trace's group (plotly translates it to the plot
+//     area). directPlan is one plan per trace type (a list of elements and what to write on each); another type is
+//     a branch there;
+//   - shapes' positions (moveShapes, also used by applyFrame for a frame that only moves shapes): each shape's path.
+// One rule for both, what plotly holds while the chart shows such a frame:
+//   1. A value plotly keeps as it is given and draws from alone is given to plotly at once, in the same call: a
+//      shape's position is written into gd.layout and gd._fullLayout (plotly_relayout is emitted, as plotly would);
+//      an axis range the frame needs is set by Plotly.relayout before the points are written (a range inside the one
+//      drawn is kept during a drag: drawn on the wider axis, the frame's own range comes with the hand-over).
+//   2. A value plotly derives more from (a trace's x and y: its calcdata, what hover finds, autorange) is left as
+//      plotly holds it: gd.__rvDirty lists the traces drawn this way, gd.__rvShown is the frame on screen.
+//   3. The hand-over: the dirty traces are given to plotly (applyFrame with `force` = them, every attribute of the
+//      frame, even where plotly holds it) by the next plotly draw of the chart, and at the latest HANDOVER_MS after
+//      the last frame drawn here (handOverLater), or at once when the pointer moves over the chart (before plotly's
+//      hover or a modebar click reads it). Then gd.data / gd.layout are the frame shown and __rvDirty is cleared.
+// Meanwhile (at most HANDOVER_MS, while no pointer is over the chart): the SVG shows the frame; plotly's data, a
+// hover label already open and an export (Download PNG) show the frame plotly drew last. Nothing is drawn here
+// without plotly.js loaded or while a plotly transition is drawing (it would draw over it one frame later): plotly
+// draws it then (applyFrame).
+
+/** ms after the last frame drawn around plotly until plotly is given it (rule 3): a held key or a drag draws every
+ * frame here; a pause hands over. */
+const HANDOVER_MS = 150;
 /** A shape attribute that moveShapes draws: a position (never a style, a visibility or an axis reference). */
 const SHAPE_MOVE = /^shapes\[(\d+)\]\.(x0|x1|y0|y1|xanchor|yanchor|path)$/;
 /** data -> px along `letter` ("x" or "y") for a shape's reference `ref` ("x2", "y domain", "paper"), as plotly's
@@ -377,29 +463,31 @@ function shapePath(gd, s, edits) {
   const arc = `A${rx},${ry}`, right = `${cx + rx},${cy}`, top = `${cx},${cy - ry}`;
   return `M${right}${arc} 0 1,1 ${top}${arc} 0 0,1 ${right}Z`;
 }
-/** Move shapes without plotly: when every layout edit `lay` is a shape's position (SHAPE_MOVE) of a drawn, visible
- * shape, write the values into the figure plotly holds (gd.layout and its full layout, so a later redraw draws
- * the same) and set each shape's SVG path to its new outline (shapePath). A step that moves a frame rectangle or
- * a marker line then costs about nothing; through Plotly.react every chart it touched cost 10-50 ms of defaults
- * and diffing (measured in Chromium on the step-through page). Emits plotly_relayout, as plotly would. Returns
- * false (nothing changed) when any edit is not such a move. */
-function moveShapes(gd, lay) {
+/** Where the shapes' position edits `lay` ({"shapes[i].x0": value}, all SHAPE_MOVE) take each drawn, visible shape:
+ * [[i, its edits, plotly's full shape, its SVG path element, the new outline (shapePath)], ...], at the axes as plotly
+ * draws them now; null when any edit is not such a move. */
+function shapesPlan(gd, lay) {
   const fl = gd._fullLayout;
   const byShape = {};
   for (const [p, v] of Object.entries(lay)) {
     const m = SHAPE_MOVE.exec(p);
-    if (!m || (typeof v !== "number" && typeof v !== "string")) return false;
+    if (!m || (typeof v !== "number" && typeof v !== "string")) return null;
     (byShape[m[1]] = byShape[m[1]] || {})[m[2]] = v;
   }
   const todo = [];
   for (const [i, edits] of Object.entries(byShape)) {
     const full = fl.shapes && fl.shapes[i];
     const els = gd.querySelectorAll ? gd.querySelectorAll(`.shapelayer path[data-index="${i}"]`) : [];
-    if (!full || full.visible !== true || els.length !== 1) return false;
+    if (!full || full.visible !== true || els.length !== 1) return null;
     const path = shapePath(gd, Object.assign({}, full, edits), edits);
-    if (path === null) return false;
+    if (path === null) return null;
     todo.push([i, edits, full, els[0], path]);
   }
+  return todo;
+}
+/** Draw a shapesPlan: each shape's outline, and its values written into the figure plotly holds at once (rule 1:
+ * gd.layout and its full layout, so a later redraw draws the same); emits plotly_relayout with `lay`, as plotly would. */
+function writeShapes(gd, todo, lay) {
   for (const [i, edits, full, el, path] of todo) {
     for (const [a, v] of Object.entries(edits)) {
       put(gd.layout, `shapes[${i}].${a}`, v);
@@ -408,68 +496,18 @@ function moveShapes(gd, lay) {
     el.setAttribute("d", path);
   }
   if (gd.emit) gd.emit("plotly_relayout", Object.assign({}, lay));
+}
+/** Move shapes around plotly (applyFrame's frames that only move shapes): when every layout edit `lay` is a shape's
+ * position (SHAPE_MOVE) of a drawn, visible shape, draw it (shapesPlan, writeShapes). A step that moves a frame
+ * rectangle or a marker line then costs about nothing; through Plotly.react every chart it touched cost 10-50 ms of
+ * defaults and diffing (measured in Chromium on the step-through page). Returns false (nothing changed) when any
+ * edit is not such a move. */
+function moveShapes(gd, lay) {
+  const todo = shapesPlan(gd, lay);
+  if (!todo) return false;
+  writeShapes(gd, todo, lay);
   return true;
 }
-const isEmpty = (frame) => (frame.data || []).every((u) => !u || !Object.keys(u).length)
-  && !Object.keys(frame.layout || {}).length;
-export function applyFrame(key, meta, frame, force) {  // exported for tests/unit/test_live_apply.py
-  // force (optional, a Set of trace indices): traces whose every attribute in the frame is given to plotly even
-  // where plotly holds it already (traces drawn around plotly during a drag: see drawDirect)
-  const gd = chartDiv(key);
-  if (!gd || !window.Plotly || !gd.data || !gd._fullLayout) return WAIT;
-  if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
-  if (isEmpty(frame)) return true;  // changing_parts: nothing on this chart differs between the choices
-  const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
-  const now = prev || gd;
-  const perPath = {};  // attribute -> {trace index: value}
-  const perTrace = {};  // trace index -> {attribute: value}
-  (frame.data || []).forEach((upd, i) => {
-    if (!upd) return;
-    for (const [p, val] of Object.entries(flatten(upd, "", {}))) {
-      if (!(force && force.has(i)) && same(get(now.data[i], p), val, !!prev)) continue;
-      (perPath[p] = perPath[p] || {})[i] = val;
-      (perTrace[i] = perTrace[i] || {})[p] = val;
-    }
-  });
-  const traces = Object.keys(perTrace).map(Number).sort((a, b) => a - b);
-  const lay = layoutEdits(now.layout || {}, frame.layout, !!prev);
-  const relayout = Object.keys(lay).length > 0;
-  const layCopy = () => Object.fromEntries(Object.entries(lay).map(([p, v]) => [p, copy(v)]));
-  if (traces.length && Object.keys(lay).every((p) => RANGE.test(p))
-      && traces.every((i) => movable(gd, i, Object.keys(perTrace[i]), lay))) {
-    if (relayout) window.Plotly.relayout(gd, layCopy());  // axis ranges only: plotly's quick path (no defaults, no calc)
-    // (its promise is rejected when the next frame interrupts it: nothing to report)
-    const done = window.Plotly.animate(gd, { data: traces.map((i) => own(perTrace[i])), traces },
-      { frame: { redraw: false, duration: 0 }, transition: { duration: 0 }, mode: "immediate" });
-    if (done && done.catch) done.catch(() => {});
-  } else if (traces.some((i) => Object.values(perTrace[i]).some(isArrayValue)) || gd.layout.datarevision != null) {
-    const data = {};
-    for (const [p, m] of Object.entries(perPath)) data[p] = traces.map((i) => (i in m ? copy(m[i]) : undefined));
-    window.Plotly.update(gd, data, layCopy(), traces.length ? traces : undefined);
-  } else if (!traces.length && relayout && moveShapes(gd, lay)) {
-    // drawn: shapes moved (moveShapes)
-  } else if (traces.length || relayout) {
-    for (const i of traces) for (const [p, val] of Object.entries(perTrace[i])) put(gd.data[i], p, copy(val));
-    for (const [p, val] of Object.entries(lay)) put(gd.layout, p, copy(val));
-    const done = window.Plotly.react(gd, gd.data, gd.layout);
-    if (done && done.catch) done.catch(() => {});
-  }
-  if (traces.length || relayout) live.updates[key] = (live.updates[key] || 0) + 1;
-  gd.__rvFrame = frame;
-  return true;
-}
-
-// ---- Direct drawing during a drag (the range mode) -------------------------------------------------------------
-// A frame drawn by plotly costs 25-40 ms to the painted frame (Plotly.animate: ~17 ms of script, then style and
-// layout of the whole chart; Plotly.update more), so a drag was drawn every second screen refresh at best. While
-// the range is dragged, a frame that only moves scatter points (x, y) on axes whose range it keeps is drawn by
-// writing the SVG plotly drew for those traces: each line segment's `d` (path.js-line) and each marker's
-// `transform` (path.point), at the pixels plotly's own axes give (ax.c2p, log axes included: a point x, y sits at
-//   (xa.c2p(x), ya.c2p(y)) inside the trace's group, which plotly translates to the plot area).
-// Plotly's data is not changed meanwhile: gd.__rvDirty lists the traces drawn this way, gd.__rvShown the frame they
-// show, and the next plotly draw (the release, a key, a frame this path cannot draw) gives plotly those traces
-// again (applyFrame's `force`), so plotly's data, hover and export agree with what is shown.
-
 function axisOf(gd, id) {  // "x" -> gd._fullLayout.xaxis, "y2" -> yaxis2
   return gd._fullLayout[id.replace(/^([xy])/, "$1axis")];
 }
@@ -532,14 +570,16 @@ function directPlan(gd, i, xs, ys, changed) {
 }
 
 /** Whether the axis `name` ("yaxis") as plotly draws it now holds the range `want` (a frame's [lo, hi], in the
- * axis's own units: log10 on a log axis): a frame whose range is inside the one drawn is drawn directly on the
- * axis as it is (every point at its true place on the axis shown, with room to spare); the frame's own range is
- * set on release. Only a range reaching further out (a point would fall off the chart) needs plotly during a drag. */
-function holds(gd, name, want) {
+ * axis's own units: log10 on a log axis): during a drag a frame whose range is inside the one drawn is drawn on the
+ * axis as it is (every point at its true place on the axis shown, with room to spare); its own range comes with the
+ * hand-over. `exact`: only the range `want` itself holds (a key press: the chart is drawn as plotly would draw it). */
+function holds(gd, name, want, exact) {
   const ax = gd._fullLayout[name];
   if (!ax || ax.autorange !== false || !Array.isArray(ax.range) || !Array.isArray(want) || want.length !== 2) return false;
   const [a, b] = ax.range.map(Number);
-  return want.every(Number.isFinite) && Math.min(a, b) <= Math.min(...want) && Math.max(...want) <= Math.max(a, b);
+  if (!want.every(Number.isFinite)) return false;
+  if (exact) return Math.abs(a - want[0]) <= 1e-9 * (1 + Math.abs(a)) && Math.abs(b - want[1]) <= 1e-9 * (1 + Math.abs(b));
+  return Math.min(a, b) <= Math.min(...want) && Math.max(...want) <= Math.max(a, b);
 }
 
 /** The numbers of attribute p ("x" or "y") of trace i: the frame's if it has it, else what the chart shows. */
@@ -550,23 +590,38 @@ function coordsOf(gd, upd, i, p) {
   return numbers(gd._fullData[i][p]) || numbers(gd.data[i][p]);
 }
 
-/** Draw `frame` on the chart `key` by writing the SVG of the scatter traces it moves (see above), if that is all
- * it changes: the layout and every other trace attribute as plotly holds them (the frame plotly drew last,
- * gd.__rvFrame, else the server's figure), only x and y differing, and axis ranges within those drawn (holds). Returns true when drawn (or nothing differs
- * from what is shown), false when plotly must draw it (applyFrame) or the chart is another figure or not plotted. */
-export function drawDirect(key, meta, frame) {  // exported for tests
+/** Draw `frame` on the chart `key` around plotly (the rule above), if all it changes from what plotly holds (the
+ * frame plotly drew last, gd.__rvFrame, else the server's figure) is scatter traces' x and y, shapes' positions
+ * (SHAPE_MOVE) and ranges of fixed-range axes. `ranges`: "hold" (a drag, the default): a range inside the axis drawn
+ * keeps that axis, one reaching further out is set by Plotly.relayout; "exact" (a key press): any range other than
+ * the axis drawn is set by Plotly.relayout, so the chart is the frame as plotly would draw it. Returns true when
+ * drawn (or nothing differs from what is shown), false when plotly must draw it (applyFrame), or the chart is another
+ * figure or not plotted. */
+export function drawDirect(key, meta, frame, ranges) {  // exported for tests
   const gd = chartDiv(key);
   // plotly must be there: what is drawn here is handed to it later (else the chart would keep showing a frame
   // plotly does not hold); without it, applyFrame waits and the frame is drawn once plotly is back
   if (!window.Plotly || !gd || !gd.data || !gd._fullLayout || !gd.calcdata || !gd._fullData) return false;
+  if (gd._transitioning) return false;  // plotly's d3 transition would draw its frame over this one, a frame later
   if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
+  const exact = ranges === "exact";
   const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
   const held = prev || gd;  // what plotly holds
-  const lay = layoutEdits(held.layout || {}, frame.layout, !!prev);
-  if (!Object.entries(lay).every(([p, v]) => RANGE.test(p) && holds(gd, p.split(".")[0], v))) return false;
+  const setRange = {}, shapeEdits = {};
+  for (const [p, v] of Object.entries(layoutEdits(held.layout || {}, frame.layout, !!prev))) {
+    if (RANGE.test(p)) {
+      const name = p.split(".")[0];
+      if (holds(gd, name, v, exact)) continue;
+      const ax = gd._fullLayout[name];
+      if (!ax || ax.autorange !== false || !Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite)) return false;
+      setRange[p] = v;
+    } else if (SHAPE_MOVE.test(p) && (typeof v === "number" || typeof v === "string")) shapeEdits[p] = v;
+    else return false;
+  }
+  const relayout = Object.keys(setRange).length > 0;
   const dirty = gd.__rvDirty || new Set();
   const shownFrame = dirty.size && gd.__rvShown && gd.__rvShown.data.length === gd.data.length ? gd.__rvShown : null;
-  const plans = [];
+  const moved = [];  // [trace index, its update]: the traces whose drawing changes
   for (const [i, upd] of (frame.data || []).entries()) {
     if (!upd) continue;
     const changed = new Set();  // differs from plotly's
@@ -577,19 +632,44 @@ export function drawDirect(key, meta, frame) {  // exported for tests
       if (onScreen) differs = true;
     }
     if ([...changed].some((p) => !/^[xy]$/.test(p))) return false;
-    if (!differs) continue;
-    const plan = directPlan(gd, i, coordsOf(gd, upd, i, "x"), coordsOf(gd, upd, i, "y"), new Set(["x", "y"].filter((p) => p in upd)));
-    if (!plan) return false;
-    plans.push([i, plan]);
+    if (differs) moved.push([i, upd]);
   }
-  for (const [i, plan] of plans) {
-    plan.lines.forEach((d, k) => plan.lineEls[k].setAttribute("d", d));
-    plan.points.forEach((tf, k) => plan.pointEls[k].setAttribute("transform", tf));
+  const plan = () => {  // the new drawing of every trace and shape moved, at the axes as plotly draws them now
+    const traces = [];
+    for (const [i, upd] of moved) {
+      const one = directPlan(gd, i, coordsOf(gd, upd, i, "x"), coordsOf(gd, upd, i, "y"),
+        new Set(["x", "y"].filter((p) => !!upd && p in upd)));
+      if (!one) return null;
+      traces.push([i, one]);
+    }
+    const shapes = Object.keys(shapeEdits).length ? shapesPlan(gd, shapeEdits) : [];
+    return shapes && { traces, shapes };
+  };
+  let todo = plan();
+  if (!todo) return false;
+  if (relayout) {
+    // Plotly.relayout of axis ranges only draws the axes and plotly's traces synchronously (~3-10 ms), unless an
+    // earlier call is still pending; then the points are written at the new axes' pixels
+    if (gd._promises && gd._promises.length) return false;
+    const done = window.Plotly.relayout(gd, Object.fromEntries(Object.entries(setRange).map(([p, v]) => [p, copy(v)])));
+    if (done && done.catch) done.catch(() => {});
+    // plotly redrew every trace it holds: those drawn here before (dirty) are written again too
+    for (const i of dirty) if (!moved.some(([j]) => j === i)) moved.push([i, shownFrame ? shownFrame.data[i] : null]);
+    todo = Object.entries(setRange).every(([p, v]) => holds(gd, p.split(".")[0], v, true)) ? plan() : null;
+    if (!todo) return false;  // (plotly holds the new ranges now: applyFrame draws the rest)
+  }
+  for (const [i, one] of todo.traces) {
+    one.lines.forEach((d, k) => one.lineEls[k].setAttribute("d", d));
+    one.points.forEach((tf, k) => one.pointEls[k].setAttribute("transform", tf));
     dirty.add(i);
   }
+  if (todo.shapes.length) writeShapes(gd, todo.shapes, shapeEdits);
+  // the frame on screen: this frame, and for a trace drawn here before that it leaves out, what was shown
+  gd.__rvShown = !shownFrame ? frame : Object.assign({}, frame, { data: frame.data.map((u, i) =>
+    (dirty.has(i) && shownFrame.data[i] ? Object.assign({}, shownFrame.data[i], u || {}) : u)) });
   gd.__rvDirty = dirty;
-  gd.__rvShown = frame;
-  if (plans.length) live.updates[key] = (live.updates[key] || 0) + 1;
+  if (dirty.size) handOverLater(gd, key, meta);
+  if (todo.traces.length || todo.shapes.length || relayout) live.updates[key] = (live.updates[key] || 0) + 1;
   return true;
 }
 
@@ -601,7 +681,30 @@ function dirtyTraces(key) {
 /** Plotly has drawn chart `key` with every dirty trace given again: what it holds is what is shown. */
 function handedOver(key) {
   const gd = chartDiv(key);
-  if (gd) gd.__rvDirty = null;
+  if (gd) {
+    gd.__rvDirty = null;
+    clearTimeout(gd.__rvHand);
+  }
+}
+/** Give plotly the frame drawn around it on chart element `gd` (rule 3) now, if it still holds traces not shown and gd
+ * is still the chart `key`. */
+function handOver(gd, key, meta) {
+  clearTimeout(gd.__rvHand);
+  if (!gd.__rvDirty || !gd.__rvDirty.size || !gd.__rvShown || chartDiv(key) !== gd) return;
+  const r = applyFrame(key, meta, gd.__rvShown, gd.__rvDirty);
+  if (r === true) handedOver(key);
+  else if (r === WAIT) gd.__rvHand = setTimeout(() => handOver(gd, key, meta), 50);  // plotly.js not there yet
+}
+/** Hand chart element `gd` (chart `key`) over to plotly HANDOVER_MS after the last call, or at once when the pointer
+ * moves over the chart (rule 3). */
+function handOverLater(gd, key, meta) {
+  clearTimeout(gd.__rvHand);
+  gd.__rvHand = setTimeout(() => handOver(gd, key, meta), HANDOVER_MS);
+  gd.__rvOwner = { key, meta };
+  if (!gd.__rvPointer && gd.addEventListener) {
+    gd.__rvPointer = () => { if (gd.__rvDirty) handOver(gd, gd.__rvOwner.key, gd.__rvOwner.meta); };
+    gd.addEventListener("pointermove", gd.__rvPointer, true);  // capture: before plotly's hover handler
+  }
 }
 
 export default function (component) {
@@ -630,13 +733,14 @@ export default function (component) {
   function shownBy(i) {
     for (const key of Object.keys(charts)) if (i >= 0) mark(key, i); else delete at[key];
   }
-  /** Every chart shows frame i; `direct` (during a drag): drawn by drawDirect where it can (else by plotly). A chart
-   *  drawn directly is handed to plotly by the next draw that is not direct, even of the same frame. */
+  /** Every chart shows frame i; `direct` (a drag, a key press): drawn around plotly by drawDirect where it can (else
+   *  by plotly), its value drawDirect's `ranges` ("hold", "exact"; true: "hold"). A chart drawn around plotly is
+   *  handed to plotly by the next draw that is not direct, even of the same frame, or by the hand-over (rule 3). */
   function show(i, direct) {
     let waiting = false;
     for (const [key, c] of Object.entries(charts)) {
       if (!c.frames[i] || (shows(key, i) && (direct || !dirtyTraces(key)))) continue;
-      if (direct && drawDirect(key, c.meta, c.frames[i])) { mark(key, i); continue; }
+      if (direct && drawDirect(key, c.meta, c.frames[i], direct)) { mark(key, i); continue; }
       const r = applyFrame(key, c.meta, c.frames[i], dirtyTraces(key));
       if (r === WAIT) waiting = true; else mark(key, i);
       if (r === true) handedOver(key);
@@ -724,19 +828,44 @@ export default function (component) {
       box.dataset.value = String(r.values[i]);
       box.dataset.index = String(i);
     }
-    function draw(i) {  // coalesced: at most one chart draw per animation frame, of the latest index
+    /** Show frame i. A key press (`now`): drawn at once, in the input event, around plotly where drawDirect can, at the
+     *  frame's own axis ranges (painted in the next frame; plotly is given it HANDOVER_MS after the last press). Else
+     *  coalesced: one draw per animation frame, of the latest index; while dragging around plotly where it can (a wider
+     *  axis kept), by plotly otherwise (release, the server's value). */
+    function draw(i, now) {
       want = i;
+      if (now) {
+        cancelAnimationFrame(rafR);
+        rafR = 0;
+        show(i, "exact");
+        box.dataset.drawn = String(i);
+        render(i);
+        return;
+      }
       render(i);
-      if (!rafR) rafR = requestAnimationFrame(() => { rafR = 0; show(want, dragging); box.dataset.drawn = String(want); });
+      if (!rafR) rafR = requestAnimationFrame(() => { rafR = 0; show(want, dragging && "hold"); box.dataset.drawn = String(want); });
     }
     cleanups.push(() => cancelAnimationFrame(rafR));
     function send(i) {
+      clearTimeout(settle);
+      settle = 0;
       sent = { i, at: Date.now() };
       live.value[r.key] = { v: r.values[i], pending: true };
       component.setTriggerValue("pick", i);
     }
+    /** The server is told the index once the choice settles (SETTLE_MS after the last key press or release): a held
+     *  key or quick presses start one script run, not one per press, and no run's redraw (the charts below) competes
+     *  with the presses' frames. */
+    const SETTLE_MS = 250;
+    let settle = 0;
+    function sendLater(i) {
+      clearTimeout(settle);
+      live.value[r.key] = { v: r.values[i], pending: true };
+      settle = setTimeout(() => send(index()), SETTLE_MS);
+    }
+    cleanups.push(() => { if (settle) send(index()); });  // a choice not sent yet is sent, not lost
     function follow() {  // the server's value, after a script run (or at mount)
-      if (dragging) return;
+      if (dragging || settle) return;  // the browser's choice, not sent yet, is newer
       const i = serverIndex();
       if (i < 0) return;
       if (sent) {
@@ -750,14 +879,17 @@ export default function (component) {
     }
     const index = () => parseInt(range.value, 10);
     range.addEventListener("pointerdown", () => { dragging = true; });
-    // on release plotly draws the charts (drawn directly during the drag), even if the value is where it started
+    // on release plotly draws the charts (drawn around plotly during the drag), even if the value is where it started
     const up = () => { if (dragging) { dragging = false; draw(index()); } };
     for (const ev of ["pointerup", "pointercancel"]) {
       document.addEventListener(ev, up, true);
       cleanups.push(() => document.removeEventListener(ev, up, true));
     }
-    range.addEventListener("input", () => draw(index()));
-    range.addEventListener("change", () => { dragging = false; draw(index()); send(index()); });
+    range.addEventListener("input", () => draw(index(), !dragging));
+    range.addEventListener("change", () => {
+      if (dragging) { dragging = false; draw(index()); }
+      sendLater(index());
+    });
     const root = document.querySelector('[data-testid="stApp"]') || document.body;
     const obs = new MutationObserver((muts) => {
       if (muts.some((m) => m.target.closest && m.target.closest(`.st-key-${r.key}`))) follow();

@@ -460,19 +460,31 @@ def drag_slider_watching(page, key: str, sig: str, step_px: float, moves: int = 
 
 def drag_path(page, x0: float, y0: float, x1: float, seconds: float = 1.0, moves: int = 60,
               sig: str = DRAWN_SIG) -> tuple[int, float]:
-    """Press the mouse at (x0, y0), move it to (x1, y0) in ``moves`` even steps over about ``seconds``, watching
-    the chart signature ``sig`` on every animation frame; returns (how many times it changed *before* the
-    button was released, the drag's duration in seconds)."""
+    """Press the mouse at (x0, y0) and drag it to (x1, y0) in ``seconds`` of wall time, watching the chart signature
+    ``sig`` on every animation frame; returns (how many times it changed *before* the button was released, the drag's
+    duration in seconds, from the press to the last move).
+
+    The pointer is paced by the clock: each move goes where the pointer is due at that moment (a straight line over
+    ``seconds``), at most one per tick (``moves`` ticks evenly spread); when a move takes longer than a tick (a busy
+    machine: each Playwright move is a round trip to the browser) the next one follows at once, to where the pointer is
+    due by then, and the ticks missed are not made up later: the drag lasts about ``seconds`` and crosses the same
+    values, with fewer pointer moves. The last move is to (x1, y0)."""
     page.evaluate(f"""() => {{ window.__drag = {{n: 0, on: true, last: ({sig})()}};
       const tick = () => {{ const d = window.__drag; if (!d.on) return; const s = ({sig})();
         if (s !== null && s !== d.last) {{ d.n++; d.last = s; }} requestAnimationFrame(tick); }};
       requestAnimationFrame(tick); }}""")
     page.mouse.move(x0, y0)
     page.mouse.down()
+    tick = seconds / max(moves, 1)
     t0 = time.perf_counter()
-    for i in range(1, moves + 1):
-        page.mouse.move(x0 + (x1 - x0) * i / moves, y0)
-        rest = t0 + seconds * i / moves - time.perf_counter()
+    while True:
+        now = time.perf_counter() - t0
+        share = min(now / seconds, 1.0)  # where the pointer is due now
+        page.mouse.move(x0 + (x1 - x0) * share, y0)
+        if share >= 1.0:
+            break
+        # the next move: at the next tick, or at once if the move just made took past it (ticks missed are skipped)
+        rest = (int(now / tick) + 1) * tick - (time.perf_counter() - t0)
         if rest > 0:
             page.wait_for_timeout(rest * 1000)
     elapsed = time.perf_counter() - t0

@@ -1,8 +1,10 @@
-"""live.js ``drawDirect`` (run in node against a stand-in for plotly, its axes and its SVG): during a drag of a live
-range a frame that only moves scatter points is drawn by writing the SVG plotly drew (each line segment's ``d``,
-each marker's ``transform``) at the axes' pixels, plotly's data untouched; what it cannot draw that way (a new axis
-range, a trace shown or hidden, another number of segments or markers, an autoranged axis) is left to plotly; and
-the next plotly draw (the release) gives plotly every trace drawn directly, so ``gd.data`` is the frame shown."""
+"""live.js ``drawDirect`` and the hand-over (run in node against a stand-in for plotly, its axes and its SVG): a frame that
+only moves scatter points (and shapes) is drawn around plotly by writing the SVG plotly drew (each line segment's ``d``,
+each marker's ``transform``) at the axes' pixels, plotly's data untouched; an axis range it needs is set by
+``Plotly.relayout`` first (a drag keeps a wider axis drawn, a key press sets the frame's own); what it cannot draw that
+way (a trace shown or hidden, another number of segments or markers, an autoranged axis) is left to plotly; and plotly
+is given every trace drawn around it by its next draw, ``HANDOVER_MS`` after the last such frame, or at once when the
+pointer moves over the chart, so ``gd.data`` is the frame shown."""
 from __future__ import annotations
 
 import json
@@ -27,30 +29,48 @@ const group = (lines, points) => { const kids = [...Array(lines)].map(() => el("
   return { isConnected: true, kids, querySelectorAll: (sel) => kids.filter((k) => sel === "path." + k.cls) }; };
 const spec = %(spec)s;
 const groups = spec.groups.map(([l, p], i) => Object.assign(group(l, p), { __data__: [{ trace: { index: i } }] }));
-const xaxis = { type: "linear", autorange: false, c2p: (x) => 100 * x };
-const yaxis = { type: "log", autorange: spec.yauto, range: [-1, 2], c2p: (y) => 300 - 100 * Math.log10(y) };
-const gd = { data: spec.data, layout: { meta: "m", yaxis: { range: [-1, 2] } },
-  _fullLayout: { xaxis, yaxis },
+// the plot area: x 0..400 px; y 100..400 px from the top; a log y axis of range [lo, hi] (log10 units): 10^lo at 400 px
+const xaxis = { type: "linear", autorange: false, c2p: (x) => 100 * x, r2p: (x) => 100 * x, _offset: 0, _length: 400 };
+const yaxis = { type: "log", autorange: spec.yauto, range: [-1, 2], _offset: 100, _length: 300,
+  c2p(y) { return 400 - 300 * (Math.log10(y) - this.range[0]) / (this.range[1] - this.range[0]); } };
+// one line shape (x, y data): its SVG path by data-index, as plotly's shape layer
+const shapeEl = el("shape");
+const shapes = [{ type: "line", xref: "x", yref: "y domain", x0: 1, x1: 1, y0: 0, y1: 1, visible: true }];
+const listeners = {};
+const gd = { data: spec.data, layout: { meta: "m", yaxis: { range: [-1, 2] }, shapes: shapes.map(({ visible, ...s }) => s) },
+  _fullLayout: { xaxis, yaxis, shapes },
   _fullData: spec.data.map((d) => Object.assign({ type: "scatter", visible: true, xaxis: "x", yaxis: "y" }, d)),
-  calcdata: groups.map((g) => g.__data__), querySelectorAll: (sel) => (sel === ".scatterlayer g.trace" ? groups : []) };
+  calcdata: groups.map((g) => g.__data__),
+  querySelectorAll: (sel) => (sel === ".scatterlayer g.trace" ? groups : sel === '.shapelayer path[data-index="0"]' ? [shapeEl] : []),
+  addEventListener(name, f) { (listeners[name] = listeners[name] || []).push(f); },
+  emit(name) { calls.push("emit " + name); } };
 const merge = (into, upd) => { for (const [k, v] of Object.entries(upd)) into[k] = v; };
+// plotly's relayout of a range: the axis drawn at it (and the traces redrawn from plotly's data: not modelled here)
+const relayout = (lay) => { for (const [p, v] of Object.entries(lay)) if (p === "yaxis.range") { yaxis.range = v.slice(); gd.layout.yaxis.range = v.slice(); } };
 globalThis.Plotly = {
   animate(g, fr) { calls.push("animate"); fr.traces.forEach((i, k) => merge(g.data[i], fr.data[k])); return Promise.resolve(); },
-  relayout(g, lay) { calls.push("relayout"); return Promise.resolve(); },
-  update(g, data, lay, traces) { calls.push("update"); return Promise.resolve(); },
+  relayout(g, lay) { calls.push("relayout"); relayout(lay); return Promise.resolve(); },
+  update(g, data, lay, traces) { calls.push("update"); relayout(lay); return Promise.resolve(); },
   react() { calls.push("react"); return Promise.resolve(); },
 };
 globalThis.document = { querySelector: (sel) => (sel === ".st-key-k .js-plotly-plot" ? gd : null) };
 const { applyFrame, drawDirect } = await import(%(url)s);
 const out = [];
-for (const [how, frame] of spec.steps) {
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+for (const [how, frame, arg] of spec.steps) {
   calls.length = 0;
-  const r = how === "direct" ? drawDirect("k", "m", frame) : applyFrame("k", "m", frame, gd.__rvDirty);
+  let r = null;
+  if (how === "direct") r = drawDirect("k", "m", frame, arg);
+  else if (how === "plotly") r = applyFrame("k", "m", frame, gd.__rvDirty);
+  else if (how === "wait") await sleep(frame);  // ms
+  else if (how === "pointer") (listeners.pointermove || []).forEach((f) => f({}));
   out.push({ r, calls: calls.slice(), updates: window.__rnnvizLive.updates.k || 0,
              svg: groups.map((g) => g.kids.map((k) => k.attrs.d ?? k.attrs.transform ?? null)),
-             data: JSON.parse(JSON.stringify(gd.data)) });
+             data: JSON.parse(JSON.stringify(gd.data)), dirty: gd.__rvDirty ? [...gd.__rvDirty] : [],
+             range: yaxis.range.slice(), shape: shapeEl.attrs.d ?? null, shapes: gd.layout.shapes, full: shapes });
 }
 process.stdout.write(JSON.stringify(out));
+process.exit(0);  // a hand-over still scheduled is not waited for
 """
 
 X = [1, 2, 3, 4]
@@ -69,8 +89,9 @@ def frame(y0, y1=None, rng=(-1, 2), **extra) -> dict:
     return {"data": [{"y": y0, **extra}, {"y": y1} if y1 is not None else {}], "layout": {"yaxis": {"range": list(rng)}}}
 
 
-def px(x, y) -> str:
-    return f"{100 * x:.2f},{300 - 100 * math.log10(y):.2f}"
+def px(x, y, rng=(-1, 2)) -> str:
+    """The pixel of (x, y) on the stand-in's axes, the log y axis at range ``rng`` (log10 units)."""
+    return f"{100 * x:.2f},{400 - 300 * (math.log10(y) - rng[0]) / (rng[1] - rng[0]):.2f}"
 
 
 def test_a_drag_frame_is_drawn_in_the_svg_at_the_axes_pixels_and_plotly_is_not_called():
@@ -104,17 +125,74 @@ def test_a_frame_whose_range_is_inside_the_axis_drawn_is_drawn_on_that_axis():
 
 
 def test_what_the_svg_cannot_show_is_left_to_plotly():
-    """A y range reaching beyond the axis drawn, a trace switched on or off, a gap (another number of markers), an autoranged y axis: no
-    direct drawing (drawDirect false, nothing written), plotly draws it."""
+    """A trace switched on or off, a gap (another number of markers), an autoranged y axis whose range the frame
+    changes: no direct drawing (drawDirect false, nothing written, no plotly call), plotly draws it."""
     for steps, kw in [
-        ([["direct", frame([1, 10, 10, 1], rng=(-6, 2))]], {}),
         ([["direct", frame([1, 10, 10, 1], visible=False)]], {}),
         ([["direct", frame([1, None, 10, 1])]], {}),
         ([["direct", frame([1, 10, 10, 1])]], {"yauto": True}),
+        ([["direct", frame([1, 10, 10, 1], rng=(-6, 2))]], {"yauto": True}),
     ]:
         [r] = run(steps, **kw)
         assert r["r"] is False and r["calls"] == [] and r["updates"] == 0, (steps, kw)
         assert all(v is None for g in r["svg"] for v in g), (steps, kw)
+
+
+def test_a_range_beyond_the_axis_drawn_is_set_by_relayout_then_the_points_are_drawn_at_its_pixels():
+    """During a drag the axis shows 10^-1..10^2; a frame reaching down to 10^-6 sets that range (Plotly.relayout, which
+    redraws the axes and plotly's own traces), then its points are written at the new axis's pixels, and so is a
+    trace drawn around plotly before (plotly has just redrawn it from its own data); plotly's data is unchanged."""
+    y0, y1 = [1, 10, 100, 1e-5], [0.1, 0.1, 1, 1]
+    out = run([["direct", frame([1, 10, 10, 1], y1)], ["direct", frame(y0, rng=(-6, 2))]])
+    assert out[1]["r"] is True and out[1]["calls"] == ["relayout"] and out[1]["range"] == [-6, 2]
+    new = (-6, 2)
+    assert out[1]["svg"][0] == ["M" + "L".join(px(x, y, new) for x, y in zip(X, y0))] + [
+        f"translate({px(x, y, new)})" for x, y in zip(X, y0)]
+    assert out[1]["svg"][1] == ["M" + "L".join(px(x, y, new) for x, y in zip(X, y1))]
+    assert out[1]["data"] == SERVER and out[1]["dirty"] == [0, 1] and out[1]["updates"] == 2
+
+
+def test_a_key_press_sets_the_frames_own_range_even_inside_the_axis_drawn():
+    """``ranges="exact"`` (a key press): a frame whose range 10^0..10^2 lies inside the axis drawn is drawn at its own
+    range, as plotly would draw it (relayout, then the points at its pixels); "hold" (a drag) keeps the wider axis. A
+    frame at the range drawn needs no relayout either way, and plotly, given the frame later, sets no range again."""
+    y0 = [1, 10, 100, 10]
+    out = run([["direct", frame(y0, rng=(0, 2)), "exact"], ["plotly", frame(y0, rng=(0, 2))]])
+    assert out[0]["r"] is True and out[0]["calls"] == ["relayout"] and out[0]["range"] == [0, 2]
+    assert out[0]["svg"][0][0] == "M" + "L".join(px(x, y, (0, 2)) for x, y in zip(X, y0))
+    assert out[1]["calls"] == ["animate"] and out[1]["data"][0]["y"] == y0 and out[1]["dirty"] == []
+    [held] = run([["direct", frame(y0, rng=(0, 2)), "hold"]])
+    assert held["calls"] == [] and held["range"] == [-1, 2]
+    [same] = run([["direct", frame(y0), "exact"]])
+    assert same["r"] is True and same["calls"] == [] and same["svg"][0][0] == "M" + "L".join(px(x, y) for x, y in zip(X, y0))
+
+
+def test_plotly_is_given_the_frame_after_a_pause_or_when_the_pointer_moves_over_the_chart():
+    """Rule 3 of the hand-over: drawn around plotly, the traces are given to plotly (animate) HANDOVER_MS (150 ms)
+    after the last such frame, not before (a held key draws every frame around plotly); a pointer moving over the chart
+    hands over at once (hover and a modebar export read plotly's data). Then plotly's data is the frame shown."""
+    f1 = frame([1, 10, 10, 1], [0.1, 0.1, 1, 1])
+    out = run([["direct", f1], ["wait", 60], ["direct", frame([1, 10, 100, 1])], ["wait", 60], ["wait", 200]])
+    assert [o["calls"] for o in out] == [[], [], [], [], ["animate"]]
+    assert out[3]["dirty"] == [0, 1] and out[3]["data"] == SERVER
+    assert out[4]["dirty"] == [] and out[4]["data"][0]["y"] == [1, 10, 100, 1] and out[4]["data"][1]["y"] == [0.1, 0.1, 1, 1]
+    out = run([["direct", f1], ["pointer"], ["wait", 200]])
+    assert [o["calls"] for o in out] == [[], ["animate"], []]
+    assert out[1]["dirty"] == [] and out[1]["data"][1]["y"] == [0.1, 0.1, 1, 1]
+
+
+def test_shapes_moved_with_the_points_are_drawn_and_given_to_plotly_at_once():
+    """Rule 1: a frame that moves a shape (a line on the x axis and the y axis' domain) and the points is drawn in one
+    call: the shape's outline set, its position written into plotly's layout and full layout at once (plotly_relayout
+    emitted, as plotly would), the points drawn; the traces alone wait for the hand-over."""
+    f = frame([1, 10, 10, 1])
+    f["layout"]["shapes"] = [{"type": "line", "xref": "x", "yref": "y domain", "x0": 2, "x1": 2, "y0": 0, "y1": 1}]
+    [r] = run([["direct", f]])
+    assert r["r"] is True and r["calls"] == ["emit plotly_relayout"] and r["shape"] == "M200,400L200,100"
+    assert r["shapes"][0]["x0"] == 2 and r["full"][0]["x1"] == 2 and r["dirty"] == [0] and r["updates"] == 1
+    f["layout"]["shapes"][0]["line"] = {"color": "red"}  # a style: plotly draws it
+    [r] = run([["direct", f]])
+    assert r["r"] is False and r["calls"] == [] and r["shape"] is None
 
 
 def test_gaps_split_a_line_into_the_segments_plotly_drew():
