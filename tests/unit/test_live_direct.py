@@ -163,6 +163,9 @@ def test_a_key_press_sets_the_frames_own_range_even_inside_the_axis_drawn():
     assert out[1]["calls"] == ["animate"] and out[1]["data"][0]["y"] == y0 and out[1]["dirty"] == []
     [held] = run([["direct", frame(y0, rng=(0, 2)), "hold"]])
     assert held["calls"] == [] and held["range"] == [-1, 2]
+    # after a frame plotly drew (its record, gd.__rvFrame, holds the old range): plotly is not given the range again
+    out = run([["plotly", frame([1, 1, 10, 10])], ["direct", frame(y0, rng=(0, 2)), "exact"], ["plotly", frame(y0, rng=(0, 2))]])
+    assert [o["calls"] for o in out] == [["animate"], ["relayout"], ["animate"]] and out[2]["dirty"] == []
     [same] = run([["direct", frame(y0), "exact"]])
     assert same["r"] is True and same["calls"] == [] and same["svg"][0][0] == "M" + "L".join(px(x, y) for x, y in zip(X, y0))
 
