@@ -8,9 +8,9 @@ Per lab, with the minimal one-slider page (bench/minimal_app.py) measured in the
   changed chart, PAINT_CLOCK_INIT), which is what a person at the keyboard waits for;
 - drag: chart updates per second while a control a lecturer sweeps (DRAGGED: the vanishing lab's spectral radius,
   the gates lab's forget-gate bias Δ on its own row "gates drag"; the minimal page's Streamlit slider as the
-  baseline) is dragged from its thumb to the far end of its track, the button held, in one second of wall time
-  (tests/e2e/conftest.py drag_path paces the pointer by the clock), with the number of slider values the drag
-  crossed (at most one update each). What is counted: the changes of the scatter geometry every chart's SVG
+  baseline) is dragged, the button held, for one second of wall time (tests/e2e/conftest.py drag_path paces the
+  pointer by the clock): a live range over its whole track, a Streamlit slider from its thumb to the far end
+  (thumb_and_track), with the number of slider values the drag crossed (at most one update each). What is counted: the changes of the scatter geometry every chart's SVG
   draws (each line's ``d``, each marker's ``transform``: tests/e2e/conftest.py DRAWN_SIG), seen on the page's
   animation frames before the button is released: what is painted, not plotly's data (the live range draws a
   drag around plotly and gives plotly the frame later). A step or choice control (step-through, attention,
@@ -161,29 +161,33 @@ def press_latencies(page, key: str, presses: int) -> tuple[list[float], list[flo
 
 
 def thumb_and_track(page, key: str) -> tuple[float, float, float, int]:
-    """(x of the thumb's centre, y, x of the track's far end from the thumb, slider values between them)
-    of the control ``key``: a Streamlit slider (its thumb: the parent of its value label) or a live range
-    (an <input type=range>, whose thumb sits at value's share of its width)."""
+    """(x where the drag starts, y, x where it ends, slider values between them) of the control ``key``.
+
+    A live range (an <input type=range>, whose thumb sits at value's share of its width) is swept over its whole
+    track, as a lecturer sweeps it from one end to the other: pressed at the end of the track nearer its thumb (the
+    thumb jumps there), dragged to the other end, so every row crosses all its values whatever earlier key presses
+    left it at. A Streamlit slider (its thumb: the parent of its value label) is dragged from its thumb to the far
+    end of its track."""
     now, lo, hi, step = slider_input(page, key).evaluate(
         "e => [Number(e.value), Number(e.min), Number(e.max), Number(e.step) || 1]")
     if is_live(page, key):
         box = slider_input(page, key).bounding_box()
         pad = 9  # half the thumb (18 px, rnnviz.streamlit_helpers._LIVE_CSS): its centre runs from pad to width - pad
-        x = box["x"] + pad + (box["width"] - 2 * pad) * (now - lo) / ((hi - lo) or 1)
         left, right, y = box["x"] + pad, box["x"] + box["width"] - pad, box["y"] + box["height"] / 2
-    else:
-        thumb = page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]').first.locator("..").bounding_box()
-        track = page.locator(f'.st-key-{key} [data-testid="stSlider"]').first.bounding_box()
-        x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
-        left, right = track["x"] + thumb["width"] / 2, track["x"] + track["width"] - thumb["width"] / 2
+        from_left = now - lo <= hi - now
+        return (left, y, right + 4, round((hi - lo) / step)) if from_left else (right, y, left - 4, round((hi - lo) / step))
+    thumb = page.locator(f'.st-key-{key} [data-testid="stSliderThumbValue"]').first.locator("..").bounding_box()
+    track = page.locator(f'.st-key-{key} [data-testid="stSlider"]').first.bounding_box()
+    x, y = thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2
+    left, right = track["x"] + thumb["width"] / 2, track["x"] + track["width"] - thumb["width"] / 2
     to_right = right - x >= x - left
     values = round((hi - now if to_right else now - lo) / step)
     return x, y, (right + 4 if to_right else left - 4), values
 
 
 def drag_rate(page, key: str | None) -> tuple[float, str, int] | None:
-    """Chart updates per second during a one-second drag of the lab's control from its thumb to the far end
-    of its track, as a lecturer sweeps it (None if it has none), what was dragged, and how many slider values
+    """Chart updates per second during a one-second drag of the lab's control (thumb_and_track: a live range over
+    its whole track), as a lecturer sweeps it (None if it has none), what was dragged, and how many slider values
     the drag crossed (at most one update each: fewer than 30 values cannot give 30 updates/s)."""
     grip = page.locator(PLOTLY_GRIP)
     if grip.count():
