@@ -53,13 +53,16 @@ st.markdown((f"<link rel='modulepreload' href='{chunk}'>" if chunk else "") + "<
             # Chinese words in the equations (KaTeX's \text): the shipped CJK font, for browsers without one
             ".katex .cjk_fallback{font-family:rnnviz-cjk,sans-serif}"
             "[data-testid='stElementContainer']:has(> [data-testid='stMarkdown'] style.rv-css){display:none}"
-            ".st-key-rv_subtitle{margin-top:-1.1rem}.st-key-rv_subtitle p{font-size:1.3rem;color:#5c5f6a}"
+            ".st-key-rv_subtitle h3{font-weight:400}"
             # a chart's place (sh.chart_place): its shipped picture and the chart in one grid cell, the picture on
             # top (over the chart's loading skeleton) until the chart is plotted, then hidden
             "[class*='st-key-rv_place_']{display:grid !important;grid-template-columns:minmax(0,1fr)}"
             "[class*='st-key-rv_place_']>*{grid-area:1/1}[class*='st-key-rv_place_']>:first-child{z-index:1}"
             "[class*='st-key-rv_place_'] img{display:block;width:100%;height:auto}"
-            "[class*='st-key-rv_place_']:has(.js-plotly-plot .main-svg)>:first-child{display:none}</style>",
+            "[class*='st-key-rv_place_']:has(.js-plotly-plot .main-svg)>:first-child{display:none}"
+            # a held place (sh.held_place) keeps its height: a skeleton of an element whose code is still loading (a
+            # live component drawn while the slider it replaces is still shown) would make it taller than held
+            "[class*='st-key-rv_held_'] [data-testid='stSkeleton']{display:none}</style>",
             unsafe_allow_html=True)
 # Pages that draw their first chart before torch is imported (rnnviz.first_charts) import it themselves,
 # after that chart; every other page gets torch, NumPy, pandas and plotly before it runs.

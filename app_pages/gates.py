@@ -42,6 +42,7 @@ def import_heavy() -> None:
 
 D = lab.GatesConfig()  # the defaults
 PRESETS = lab.PRESETS  # every preset sets the seed; captions checked over seeds 0-9 (tests/unit/test_gates.py)
+GT_CONTROLS_PX = 83  # the live choices' final height (unit, step, colouring) at 1280x720, default settings (sh.held_place)
 
 
 @st.cache_resource(show_spinner=False)
@@ -306,7 +307,9 @@ unit, step, color_by = int(st.session_state["gt_unit"]), int(st.session_state["g
 for k, v in zip(SELECT, (unit, step, color_by)):  # the URL records the choice (a default only if it was there)
     if st.query_params.get(k) != str(v) and (k in st.query_params or v != getattr(D, k)):
         st.query_params[k] = str(v)
-controls = st.empty()  # the live component, filled last: its data is built after the charts are on screen
+# the live component, filled last: its data is built after the charts are on screen; its place is as high as it
+# from the first paint on, so the answer and the heatmaps below do not move when it is drawn (sh.held_place)
+controls = sh.held_place("gt_select", GT_CONTROLS_PX).empty()
 
 cfg = lab.GatesConfig(**{**base_cfg.__dict__, "gt_unit": unit, "gt_step": step, "gt_color_by": color_by})
 # the analysis does not depend on unit / step / colouring: cache it without them

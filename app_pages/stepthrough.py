@@ -22,6 +22,7 @@ from rnnviz import stepthrough_data as SD  # noqa: E402 (the sequences' vocabula
 tr = sh.tr
 D = C.StepConfig()
 OPTS = dict(bind="query-params")
+ST_CONTROLS_PX = 115  # the step controls row's final height (phase, live step controls) at 1280x720 (sh.held_place)
 
 
 def import_heavy() -> None:
@@ -205,7 +206,8 @@ elif not 1 <= st.session_state["st_t"] <= n:
 def step_view() -> None:
     """The step controls (in the browser) and everything that depends on the current step."""
     lang = sh.lang()
-    c1, c2 = st.columns([1, 3], vertical_alignment="center")
+    # the row as high as its final controls from the first paint on: the diagram below does not move (sh.held_place)
+    c1, c2 = sh.held_place("st_controls", ST_CONTROLS_PX).columns([1, 3], vertical_alignment="center")
     with c1:
         phase = st.radio(tr("stepthrough.phase"), ["forward", "backward"], key="st_phase", horizontal=False,
                          format_func=lambda v: tr(f"stepthrough.phase_{v}"), on_change=_phase_changed,

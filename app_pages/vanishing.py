@@ -14,6 +14,7 @@ from rnnviz.labs import vanishing_config as lab_cfg
 from rnnviz.text import quote
 
 D = lab_cfg.VanishingConfig()  # the defaults
+VG_CONTROLS_PX = 152  # the radius's live range's final height (label, slider, readout) at 1280x720 (sh.held_place)
 PRESETS = lab_cfg.PRESETS  # every preset sets the seed; captions checked over seeds 0-9 (tests/unit)
 
 
@@ -101,10 +102,13 @@ def lab_view(cells, T, H, activation, init, forget_bias, input_kind, input_scale
     part, not the router, the sidebar and the page header (measured in bench/bench_ui.py)."""
     # the slider is the radius's state (URL, presets); once the sweep's frames are there, a live range drawn
     # in its place (below, filled last) hides it and its note, and drags the chart in the browser
-    radius = st.slider(tr("vanishing.radius"), 0.0, 3.0, D.radius, 0.05, key="vg_radius", help=tr("vanishing.radius_help"),
-                       bind="query-params")
-    note = st.container(key="vg_radius_note")
-    live_slot = st.empty()
+    # one place for the three, as high as the live range from the first paint on: the chart below does not move
+    # while the slider's skeleton, the slider, its note and the live range are drawn in turn (sh.held_place)
+    with sh.held_place("vg_radius", VG_CONTROLS_PX):
+        radius = st.slider(tr("vanishing.radius"), 0.0, 3.0, D.radius, 0.05, key="vg_radius",
+                           help=tr("vanishing.radius_help"), bind="query-params")
+        note = st.container(key="vg_radius_note")
+        live_slot = st.empty()
     cfg = lab_cfg.VanishingConfig(cells=tuple(c for c in ["RNN", "LSTM", "GRU"] if c in cells), T=T, H=H, radius=radius,
                                   activation=activation, init=init, forget_bias=forget_bias, input_kind=input_kind,
                                   input_scale=input_scale, input_size=D.input_size, text=text, loss=loss, clip=clip,

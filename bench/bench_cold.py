@@ -3,7 +3,7 @@
 For each page (the labs, and the minimal one-slider page bench/minimal_app.py in the same run), a fresh
 server and a fresh Chromium at 1280x720 open one URL; printed in ms since navigation start:
 
-- milestones: router drawn, title drawn (and its top in px when first drawn and at the end: a jump shows
+- milestones: router drawn, app.py's CSS applied, title drawn (and its top in px when first drawn and at the end: a jump shows
   as two numbers), a chart's shipped picture drawn (rnnviz.streamlit_helpers.chart_place), first chart plotted;
 - phases: the main JS bundle loaded, the websocket open, the first message from the server, the page's
   imports of torch, NumPy, pandas and plotly on the server (start..end), Streamlit's plotly chunk
@@ -112,6 +112,7 @@ const checks = {
   'title drawn': title,
   'first chart plotted': () => [...document.querySelectorAll('.js-plotly-plot')].some(g => g._fullLayout),
   // a chart's shipped picture (rnnviz.streamlit_helpers.chart_place), loaded and laid out
+  'app CSS applied': () => { const c = document.querySelector('style.rv-css'); return c && c.sheet; },
   'first picture drawn': () => [...document.querySelectorAll("[class*='st-key-rv_place_'] img")]
     .some(i => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().height > 0),
 };
@@ -223,13 +224,15 @@ def summary(events) -> dict[str, str]:
         x, y = first(events, a), first(events, b)
         return "-" if x is None or y is None else f"{x / 1e3:.1f}..{y / 1e3:.1f}"
     tops = [d for _, what, d in events if what == "title top"]
+    places = [d for _, what, d in events if what == "chart place"]  # its top: a move shows as two numbers
     return {"router": at("router drawn"), "title": at("title drawn"), "chart sent": at("server sent element plotly_chart"),
             "picture": at("first picture drawn"), "chart": at("first chart plotted"),
             "bundle": at("main JS bundle loaded"), "ws": at("websocket open"),
             "torch": span("import torch started", "import torch done"),
             "plotly chunk": span("plotly chunk requested", "plotly chunk downloaded"),
             "evaluated": at("plotly chunk evaluated (prefetch)"),
-            "title top px": "->".join(t.split()[0] for t in (tops[:1] + tops[-1:] if len(tops) > 1 else tops)) or "-"}
+            "title top px": "->".join(t.split()[0] for t in (tops[:1] + tops[-1:] if len(tops) > 1 else tops)) or "-",
+            "chart top px": "->".join(t.split()[0] for t in (places[:1] + places[-1:] if len(places) > 1 else places)) or "-"}
 
 
 def main() -> None:
@@ -261,7 +264,8 @@ def main() -> None:
                     print(f"\n{name} (run {rep + 1}, load {load:.1f}):")
                     for ms, what, detail in events:
                         print(f"  {ms:6d}  {what:34s} {detail}")
-    cols = ["router", "title", "chart sent", "picture", "chart", "bundle", "ws", "torch", "plotly chunk", "evaluated", "title top px"]
+    cols = ["router", "title", "chart sent", "picture", "chart", "bundle", "ws", "torch", "plotly chunk", "evaluated", "title top px",
+            "chart top px"]
     print(f"\ncold loads, s since navigation (load = 1-min load average before the load)\n{'page':12s} {'load':>4s} "
           + " ".join(f"{c:>12s}" for c in cols))
     for name, load, row in rows:

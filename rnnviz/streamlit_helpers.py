@@ -56,9 +56,15 @@ def page_title(key: str) -> None:
     """The page's title ``tr(key)``: a ``"Head: tail"`` title shows the head as the title and the tail
     as a subtitle under it (:func:`rnnviz.text.split_title`); the CSS of ``.st-key-rv_subtitle`` is in app.py."""
     head, tail = split_title(tr(key))
-    st.title(head, anchor=False)
-    if tail:
-        st.container(key="rv_subtitle").markdown(plain_markdown(tail))
+    if not tail:
+        st.title(head, anchor=False)
+        return
+    # The subtitle's size, colour and place are in the elements (a level-3 heading, grey, no gap above it), not in
+    # app.py's CSS: that applies once Streamlit has loaded a chunk lazily, after the title is drawn, and the
+    # subtitle (with everything below it) moved 12 px when it did; the CSS only sets its weight (normal).
+    with st.container(key="rv_title", gap=None):
+        st.title(head, anchor=False)
+        st.container(key="rv_subtitle").subheader(f":gray[{plain_markdown(tail)}]", anchor=False)
 
 
 def language_selector() -> str:
@@ -487,8 +493,19 @@ def shipped_chart(chart_key: str, config: tuple, **kwargs) -> bool:
     shipped = first_charts.lookup(chart_key, config, lang())
     if shipped is None:
         return False
-    import_light_libraries()
-    chart(shipped, key=chart_key, **kwargs)
+    if _LIGHT_IMPORTED.is_set():
+        chart(shipped, key=chart_key, **kwargs)
+        return True
+    # The first time: the chart needs NumPy and plotly (0.1 s), not pandas (0.3-0.8 s, which
+    # import_light_libraries adds for the charts drawn while other script threads import). pandas is imported
+    # only under the import lock, so no other thread is importing it while this one holds the lock: the chart
+    # is built and sent under it, and goes to the browser before pandas and torch are imported.
+    send_drawn()
+    with _HEAVY_IMPORT_LOCK:
+        import numpy  # noqa: F401
+        import plotly.graph_objects  # noqa: F401
+
+        chart(shipped, key=chart_key, **kwargs)
     return True
 
 
@@ -510,6 +527,25 @@ def chart_place(chart_key: str, config: tuple):
     else:
         place.markdown(f"![]({pic['url']})")  # (no alt text: the chart itself follows in the same place)
     return place
+
+
+def held_place(key: str, min_height: int):
+    """A container at least ``min_height`` CSS px high from its first paint on (draw into the returned one).
+
+    On a first visit the controls above a lab's first chart change height while the page loads: Streamlit
+    draws a lazily loaded widget as a short grey skeleton first, a readout arrives with the computation, and
+    the live component that replaces a slider is taller than it. Everything below (the chart, its shipped
+    picture) moved down with each (the vanishing chart ~107 px, the step-through diagram ~37 px). app.py's CSS
+    cannot hold the place: it applies only once Streamlit has loaded a chunk lazily, after the title is drawn.
+    So the height is in the elements themselves: a row of the content's container and an empty ``min_height`` px
+    high container (a strut, 16 px wide, at the right); the row is as high as the higher of the two. ``min_height``
+    is the content's final height at a 1280x720 window, the higher of English and Chinese (a first chart that does
+    not move: tests/e2e/test_first_load_e2e.py); taller content (a narrow window, a long text) makes the row
+    taller, as without it."""
+    row = st.container(key=f"rv_hold_{key}", horizontal=True, gap=None, wrap=False)
+    held = row.container(width="stretch", key=f"rv_held_{key}")
+    row.container(height=min_height, width=1, border=False)  # at the right: the content starts where the page's does
+    return held
 
 
 def shipped_extra(chart_key: str, config: tuple) -> dict | None:

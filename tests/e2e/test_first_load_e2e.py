@@ -190,3 +190,43 @@ def test_the_shipped_picture_is_the_chart_drawn_in_its_place(browser, app_url, c
         return
     share, *sizes = _differing(pic_png, chart_png)
     assert share < 0.002, f"{chart}: {share:.1%} of the picture's pixels differ from the chart's {sizes}"
+
+
+# Records, in the page, where the first chart's place (its shipped picture, then the chart) is when it first appears.
+PLACE_AT_FIRST_JS = """
+window.__rvPlaceFirst = null;
+const look = () => {
+  const p = document.querySelector("[class*='st-key-rv_place_']");
+  if (window.__rvPlaceFirst || !p || !p.getBoundingClientRect().height) return;
+  window.__rvPlaceFirst = Math.round(p.getBoundingClientRect().top);
+};
+new MutationObserver(look).observe(document, {subtree: true, childList: true, attributes: true});
+"""
+
+
+@pytest.mark.parametrize("path", sorted(set(__import__("rnnviz.first_charts").first_charts.PAGES.values())))
+def test_the_first_chart_is_first_drawn_where_it_stays(browser, app_url, path):
+    """A first visit (a new browser, nothing cached) at a 1280x720 window: the first chart's place, where its
+    shipped picture and then the chart are drawn, does not move while the page loads: not when a widget's
+    skeleton above it becomes the widget, when a readout or a live component is drawn above it
+    (rnnviz.streamlit_helpers.held_place), nor when app.py's CSS applies (the subtitle's look is in its elements)."""
+    from tests.e2e.conftest import goto, no_errors
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
+    context.add_init_script(PLACE_AT_FIRST_JS)
+    page = context.new_page()
+    try:
+        goto(page, f"{app_url}{path}", timeout=300)
+        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some(g => g._fullLayout)",
+                               timeout=300_000)
+        # the page's run has ended and its live components are drawn (they replace the Streamlit controls)
+        page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
+                               ".getAttribute('data-test-script-state') === 'notRunning'", timeout=300_000)
+        page.wait_for_timeout(1500)
+        first = page.evaluate("() => window.__rvPlaceFirst")
+        now = page.evaluate("() => Math.round(document.querySelector(\"[class*='st-key-rv_place_']\")"
+                            ".getBoundingClientRect().top)")
+        assert no_errors(page) == []
+    finally:
+        context.close()
+    assert first is not None and first == now, f"{path}: the first chart's place was first drawn at {first} px, then at {now} px"

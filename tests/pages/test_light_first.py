@@ -32,7 +32,7 @@ from rnnviz import streamlit_helpers as sh
 seen = []
 _chart = sh.chart
 def chart(fig, *args, **kwargs):
-    seen.append([kwargs.get("key"), "torch" in sys.modules])
+    seen.append([kwargs.get("key"), "torch" in sys.modules, "pandas" in sys.modules])
     return _chart(fig, *args, **kwargs)
 sh.chart = chart
 places = []
@@ -82,6 +82,8 @@ def test_the_first_charts_picture_is_sent_before_pandas_and_torch_are_imported(p
     assert picture, f"{page}: no picture for {key}"
     assert key == res["charts"][0][0] and charts_before == 0, (res["places"], res["charts"][:2])
     assert not pandas and not torch, f"{page}: the picture of {key} waited for pandas ({pandas}) or torch ({torch})"
+    # the shipped chart itself needs NumPy and plotly only (sh.shipped_chart): it does not wait for pandas either
+    assert res["charts"][0][2] is False, f"{page}: the shipped chart {key} waited for pandas"
 
 
 @pytest.mark.parametrize("lang", ["en", "中文"])
@@ -96,6 +98,6 @@ def test_first_chart_is_drawn_before_torch_is_imported(page, lang):
     res = json.loads(out.stdout.strip().splitlines()[-1])
     assert res["exceptions"] == []
     assert res["charts"], f"{page}: no chart drawn"
-    first_key, torch_imported = res["charts"][0]
+    first_key, torch_imported, _ = res["charts"][0]
     assert not torch_imported, f"{page}: the first chart ({first_key}) waited for torch"
     assert res["torch_at_end"], f"{page}: torch never imported (the rest of the page is missing?)"

@@ -103,7 +103,7 @@ def _set_step(at: AppTest, t: int) -> AppTest:
 def test_loads_with_defaults():
     at = _app()
     assert at.title[0].value == "Step through the unrolled RNN"  # the title's head; its tail is the subtitle
-    assert at.markdown[0].value == "forward pass and BPTT"
+    assert at.subheader[0].value == ":gray[forward pass and BPTT]"  # grey, 1.3rem (sh.page_title)
     assert {"st_fig_diagram", "st_fig_heat", "st_fig_out"} <= set(_specs(at))
     sel = _select(at)
     assert sel["value"] == 1 and sel["n"] == 4 and sel["dir"] == "forward"  # "hello": 4 steps
@@ -294,7 +294,7 @@ def test_chinese():
     at.run()
     _ok(at)
     assert at.title[0].value == "逐步展开 RNN"
-    assert at.markdown[0].value == "前向传播与随时间反向传播（BPTT）"
+    assert at.subheader[0].value == ":gray[前向传播与随时间反向传播（BPTT）]"
     assert "展开的 RNN" in json.loads(_specs(at)["st_fig_diagram"])["layout"]["title"]["text"]
     assert _select(at)["value"] == 1 and _select(at)["labels"][0] == "第 1 步，共 4 步"
 
