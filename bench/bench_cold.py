@@ -35,6 +35,7 @@ PAGES = {  # name -> (app script, URL path)
     "minimal": ("bench/minimal_app.py", "/"),
     "stepthrough": ("app.py", "/stepthrough"),
     "vanishing": ("app.py", "/vanishing"),
+    "vanishing_zh": ("app.py", "/vanishing?lang=中文"),
     "gates": ("app.py", "/gates"),
     "hidden": ("app.py", "/hidden"),
     "attention": ("app.py", "/attention"),
@@ -240,7 +241,7 @@ def main() -> None:
         serve(sys.argv[2], sys.argv[4:])
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--pages", nargs="+", default=[p for p in PAGES if p != "minimal"], choices=list(PAGES))
+    ap.add_argument("--pages", nargs="+", default=[p for p in PAGES if p not in ("minimal", "vanishing_zh")], choices=list(PAGES))
     ap.add_argument("--repeats", type=int, default=1, help="cold loads per page (medians printed)")
     ap.add_argument("--timeline", action="store_true", help="print every event of every load")
     ap.add_argument("--shots", default="", help="ms after navigation for 1280x720 screenshots, e.g. 1500,2500")
