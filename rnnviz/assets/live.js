@@ -863,7 +863,9 @@ export default function (component) {
       live.value[r.key] = { v: r.values[i], pending: true };
       settle = setTimeout(() => send(index()), SETTLE_MS);
     }
-    cleanups.push(() => { if (settle) send(index()); });  // a choice not sent yet is sent, not lost
+    cleanups.push(() => {  // a choice not sent yet is sent, not lost (if the component can still send)
+      if (settle) try { send(index()); } catch (e) { /* unmounted */ }
+    });
     function follow() {  // the server's value, after a script run (or at mount)
       if (dragging || settle) return;  // the browser's choice, not sent yet, is newer
       const i = serverIndex();

@@ -161,3 +161,36 @@ def test_chinese_live_range(page, app_url):
     page.locator(".st-key-vg_live").scroll_into_view_if_needed()
     screenshot(page, "vanishing_live_zh")
     assert no_errors(page) == []
+
+
+def test_a_radius_key_is_drawn_around_plotly_then_plotly_holds_it(page, app_url):
+    """A key press on the live radius range draws the gradient chart's lines at once by writing their SVG (live.js
+    drawDirect, the frame's own y range set first): when the lines first change, plotly still holds the old radius's
+    data; once the keys pause, plotly is given the frame: its data is the new radius's and every point of it lies on
+    the lines drawn. The server hears of the radius once the keys settle: the URL then records it."""
+    goto(page, f"{app_url}/vanishing?vg_T=40")
+    page.wait_for_selector(".st-key-vg_fig_grad .js-plotly-plot", timeout=60_000)
+    wait_for_rerun(page, 120)
+    wait_live(page)
+    page.evaluate("""() => { const gd = document.querySelector('.st-key-vg_fig_grad .js-plotly-plot');
+      const ys = () => JSON.stringify(Array.from(gd._fullData[0].y));
+      const before = ys(); window.__firstDraw = null; window.__gradData0 = before;
+      const obs = new MutationObserver(() => { if (window.__firstDraw === null) {
+        window.__firstDraw = ys() === before ? 'old data' : 'new data'; obs.disconnect(); } });
+      obs.observe(gd.querySelector('.scatterlayer'), {subtree: true, attributes: true, attributeFilter: ['d']}); }""")
+    start = live_state(page)["value"]
+    radius_slider(page).focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.__firstDraw !== null", timeout=30_000)
+    assert page.evaluate("() => window.__firstDraw") == "old data", "the radius's new lines were drawn by plotly"
+    page.wait_for_function("() => JSON.stringify(Array.from(document.querySelector('.st-key-vg_fig_grad .js-plotly-plot')"
+                           "._fullData[0].y)) !== window.__gradData0", timeout=30_000)
+    drawn = page.evaluate(f"({DRAWN})('vg_fig_grad')")
+    assert page.evaluate(DRAWN_MATCHES, ["vg_fig_grad", drawn]) == ""
+    now = live_state(page)["value"]
+    assert now > start
+    page.wait_for_function(f"() => location.search.includes('vg_radius={now:g}')", timeout=60_000)
+    wait_for_rerun(page)
+    assert server_radius(page) == now
+    assert no_errors(page) == []
+    screenshot(page, "vanishing_key_around_plotly")
