@@ -320,6 +320,7 @@ const isArrayValue = (v) => Array.isArray(v) || ArrayBuffer.isView(v) || (v !== 
  * when it is not plotted yet (its element is still mounting or plotly.js still loading: a choice made
  * before the page finished drawing), so the caller tries again. */
 const WAIT = "wait";
+const DIRECT = "direct";  // drawn by drawDirect (the component's drawFrame)
 /** A trace update for Plotly.animate, 1-D arrays in plotly's base64 form given as their numbers (animate merges
  * an object value into the one the chart holds; an array replaces it), every value a copy. */
 function own(upd) {
@@ -733,18 +734,23 @@ export default function (component) {
   function shownBy(i) {
     for (const key of Object.keys(charts)) if (i >= 0) mark(key, i); else delete at[key];
   }
-  /** Every chart shows frame i; `direct` (a drag, a key press): drawn around plotly by drawDirect where it can (else
-   *  by plotly), its value drawDirect's `ranges` ("hold", "exact"; true: "hold"). A chart drawn around plotly is
-   *  handed to plotly by the next draw that is not direct, even of the same frame, or by the hand-over (rule 3). */
+  /** Chart `key` (c: its {meta, frames}) shows frame i; `direct` (a drag, a key press): drawn around plotly by
+   *  drawDirect where it can (else by plotly), its value drawDirect's `ranges` ("hold", "exact"; true: "hold"). A chart
+   *  drawn around plotly is handed to plotly by the next draw that is not direct, even of the same frame, or by the
+   *  hand-over (rule 3). Returns DIRECT (drawn around plotly), WAIT (not plotted yet: try again later), else true
+   *  (drawn by plotly, or nothing to draw) or false (another figure). */
+  function drawFrame(key, c, i, direct) {
+    if (!c.frames[i] || (shows(key, i) && (direct || !dirtyTraces(key)))) return true;
+    if (direct && drawDirect(key, c.meta, c.frames[i], direct)) { mark(key, i); return DIRECT; }
+    const r = applyFrame(key, c.meta, c.frames[i], dirtyTraces(key));
+    if (r !== WAIT) mark(key, i);
+    if (r === true) handedOver(key);
+    return r;
+  }
+  /** Every chart shows frame i; `direct` as in drawFrame. */
   function show(i, direct) {
     let waiting = false;
-    for (const [key, c] of Object.entries(charts)) {
-      if (!c.frames[i] || (shows(key, i) && (direct || !dirtyTraces(key)))) continue;
-      if (direct && drawDirect(key, c.meta, c.frames[i], direct)) { mark(key, i); continue; }
-      const r = applyFrame(key, c.meta, c.frames[i], dirtyTraces(key));
-      if (r === WAIT) waiting = true; else mark(key, i);
-      if (r === true) handedOver(key);
-    }
+    for (const [key, c] of Object.entries(charts)) if (drawFrame(key, c, i, direct) === WAIT) waiting = true;
     // a chart not plotted yet: try again in 50 ms (for at most 30 s), so a choice made while the page
     // is still drawing is shown once it can be, not only after the next script run
     if (waiting) retryLater(() => request(pending));
@@ -1188,11 +1194,8 @@ export default function (component) {
       let drawn = false;
       for (const [key, c] of Object.entries(charts)) {
         if (!c.by) continue;
-        const i = index(c.by);
-        if (!c.frames[i] || (shows(key, i) && (direct || !dirtyTraces(key)))) continue;
-        if (direct && drawDirect(key, c.meta, c.frames[i])) { mark(key, i); drawn = true; continue; }
-        const r = applyFrame(key, c.meta, c.frames[i], dirtyTraces(key));
-        if (r === true) { mark(key, i); handedOver(key); } else if (r === WAIT) waiting = true;
+        const r = drawFrame(key, c, index(c.by), direct);
+        if (r === DIRECT) drawn = true; else if (r === WAIT) waiting = true;
       }
       if (drawn) { clearTimeout(hand); hand = setTimeout(() => { hand = 0; charts_(false); }, HANDOVER_MS); }
       // a chart not plotted yet (a choice made while the page is still drawing): try again in 50 ms
