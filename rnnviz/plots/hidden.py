@@ -37,7 +37,8 @@ def _finite(a) -> np.ndarray:
 
 # ------------------------------------------------------------------ neuron explorer
 def states_heatmap(h: np.ndarray, text: str, unit: int, lang: str = "en") -> go.Figure:
-    """Every unit (rows) x every character (columns) of ``h`` ``(T, H)``; the selected ``unit`` outlined."""
+    """Every unit (rows) x every character (columns) of ``h`` ``(T, H)``; the selected ``unit`` outlined. The y axis
+    has a set range (rows top to bottom), the same for every unit."""
     T, H = h.shape
     chars = np.broadcast_to(_chars(text), (H, T))
     fig = go.Figure(go.Heatmap(
@@ -48,7 +49,12 @@ def states_heatmap(h: np.ndarray, text: str, unit: int, lang: str = "en") -> go.
     fig.add_shape(**unit_shape(T, unit))
     _style(fig, title=t("hidden.fig_heat", lang, H=H, T=T), height=max(360, min(640, 6 * H + 160)))
     _char_axis(fig, text, lang)
-    fig.update_yaxes(title_text=t("hidden.axis_unit", lang), autorange="reversed")
+    # rows top to bottom, with room for half the outline's width beyond the first and the last row (as plotly's
+    # autorange pads an axis for a shape's line); set, not autoranged, so the browser moves the outline to another
+    # unit without plotly (live.js moveShapes) and the axis stays where it is whichever row is outlined
+    rows_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    pad = OUTLINE_WIDTH / 2 * H / rows_px
+    fig.update_yaxes(title_text=t("hidden.axis_unit", lang), range=[H - 0.5 + pad, -0.5 - pad], autorange=False)
     return fig
 
 
@@ -95,7 +101,11 @@ def title_prefix(k: int, c: str) -> str:
 
 def unit_shape(T: int, unit: int) -> dict:
     """The outline of row ``unit`` in :func:`states_heatmap` (a layout shape)."""
-    return dict(type="rect", x0=0.5, x1=T + 0.5, y0=unit - 0.5, y1=unit + 0.5, line=dict(color=ACCENT, width=3))
+    return dict(type="rect", x0=0.5, x1=T + 0.5, y0=unit - 0.5, y1=unit + 0.5, line=dict(color=ACCENT, width=OUTLINE_WIDTH))
+
+
+OUTLINE_WIDTH = 3
+"""Line width (px) of the unit's outline in :func:`states_heatmap`."""
 
 
 def colored_html(text: str, values: np.ndarray, *, lo: float, hi: float, scale: str = DIVERGING,
