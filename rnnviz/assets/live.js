@@ -47,26 +47,43 @@ function rgb(c) {  // "#rrggbb" -> "rgb(r, g, b)" (rnnviz.labs.gates_select._com
   return `rgb(${parseInt(c.slice(1, 3), 16)}, ${parseInt(c.slice(3, 5), 16)}, ${parseInt(c.slice(5, 7), 16)})`;
 }
 
+/** Each character's background, text colour (black on a light background, white on a dark one) and hover title in
+ * the coloured text (coloredHtml): {bg, fg, title}, one entry a character; opt.mid as in coloredHtml. */
+export function coloredParts(text, prefixes, bgs, values, opt) {
+  const mid = (opt && opt.mid) || "";
+  const bg = [], fg = [], title = [];
+  [...text].forEach((c, k) => {
+    const b = rgb(bgs[k]);
+    const nums = b.slice(b.indexOf("(") + 1, b.indexOf(")")).split(",").map(parseFloat);
+    bg.push(b);
+    fg.push(0.299 * nums[0] + 0.587 * nums[1] + 0.114 * nums[2] > 140 ? "#000" : "#fff");
+    title.push(prefixes[k] + mid + values[k]);
+  });
+  return { bg, fg, title };
+}
+
+/** The coloured text's HTML from its parts (coloredParts): a span a character (a newline shown as ↵ and followed by
+ * <br>) in the wrapping div. */
+function coloredMarkup(text, parts, opt) {
+  const o = opt || {};
+  const pad = o.pad || "2px 0";
+  const out = [];
+  [...text].forEach((c, k) => {
+    const shown = c === "\n" ? "↵" : c;
+    out.push(`<span title="${esc(parts.title[k])}" style="background:${parts.bg[k]};color:${parts.fg[k]};`
+      + `padding:${pad};border-radius:2px">${esc(shown)}</span>`);
+    if (c === "\n") out.push("<br>");
+  });
+  return `<div style="${coloredWrap(o).replace(/"/g, "&quot;")}">` + out.join("") + "</div>";
+}
+const coloredWrap = (o) => o.wrap || "font-family:'DejaVu Sans Mono',monospace;font-size:22px;line-height:1.9;"
+  + "white-space:pre-wrap;word-break:break-all";
+
 /** The coloured text's HTML, as rnnviz.plots.gates.colored_text_from builds it from the same parts.
  * opt (a view's `style`, for rnnviz.plots.hidden.unit_html): {pad, wrap, mid}: the spans' padding,
  * the wrapping div's style, and a string between each hover title's prefix and its value. */
 export function coloredHtml(text, prefixes, bgs, values, opt) {
-  const o = opt || {};
-  const pad = o.pad || "2px 0";
-  const mid = o.mid || "";
-  const parts = [];
-  [...text].forEach((c, k) => {
-    const bg = rgb(bgs[k]);
-    const nums = bg.slice(bg.indexOf("(") + 1, bg.indexOf(")")).split(",").map(parseFloat);
-    const fg = 0.299 * nums[0] + 0.587 * nums[1] + 0.114 * nums[2] > 140 ? "#000" : "#fff";
-    const shown = c === "\n" ? "↵" : c;
-    parts.push(`<span title="${esc(prefixes[k] + mid + values[k])}" style="background:${bg};color:${fg};`
-      + `padding:${pad};border-radius:2px">${esc(shown)}</span>`);
-    if (c === "\n") parts.push("<br>");
-  });
-  const wrap = o.wrap || "font-family:'DejaVu Sans Mono',monospace;font-size:22px;line-height:1.9;"
-    + "white-space:pre-wrap;word-break:break-all";
-  return `<div style="${wrap.replace(/"/g, "&quot;")}">` + parts.join("") + "</div>";
+  return coloredMarkup(text, coloredParts(text, prefixes, bgs, values, opt), opt);
 }
 
 /** Python's round(x) of a float as plotly.colors.convert_to_RGB_255 does it (Decimal(str(x)), half to even):
@@ -708,6 +725,23 @@ function handOverLater(gd, key, meta) {
   }
 }
 
+/** Give chart `key` the axis ranges of `frame` alone (Plotly.relayout), when those are all the layout edits it makes
+ * and it makes some (the multi mode: then drawDirect draws its lines on the new axes). Plotly draws every trace it
+ * holds again at the new ranges: what is shown is what plotly holds (handedOver). Returns whether it did. */
+function rangesFirst(key, meta, frame) {
+  const gd = chartDiv(key);
+  if (!window.Plotly || !gd || !gd.data || !gd._fullLayout) return false;
+  if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
+  const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
+  const lay = layoutEdits((prev || gd).layout || {}, frame.layout, !!prev);
+  const paths = Object.keys(lay);
+  if (!paths.length || !paths.every((p) => RANGE.test(p))) return false;
+  const done = window.Plotly.relayout(gd, Object.fromEntries(paths.map((p) => [p, copy(lay[p])])));
+  if (done && done.catch) done.catch(() => {});
+  handedOver(key);
+  return true;
+}
+
 export default function (component) {
   const { parentElement, setStateValue } = component;
   // Streamlit calls this again when the data changes (a rerun), without the previous call's cleanup;
@@ -1130,11 +1164,11 @@ export default function (component) {
         .catch(() => null);
       live.katexP.then((k) => { katex = k; views(); });
     }
-    function fillV(template) {  // ⟦param⟧ -> the chosen value
-      return template.replace(/⟦([A-Za-z0-9_]+)⟧/g, (_, k) => String(v[k] ?? ""));
+    function fillV(template, vals) {  // ⟦param⟧ -> the chosen value (of vals, else of the choice v)
+      return template.replace(/⟦([A-Za-z0-9_]+)⟧/g, (_, k) => String((vals || v)[k] ?? ""));
     }
     function slot(name) { return document.querySelector(`[data-rv-slot="${name}"]`); }
-    // what a slot shows, built once per choice: KaTeX typesetting and the coloured text's spans are the costly
+    // what a slot shows, built once per choice: KaTeX typesetting and the coloured text's parts are the costly
     // part of a choice, and a choice made again (a key held on a range goes back and forth) reuses them
     const built = new Map();
     const HTML = "__rvHtml";  // on a slot element: the HTML put in it last (nothing is rewritten when it is the same)
@@ -1142,6 +1176,63 @@ export default function (component) {
       if (el[HTML] === html) return;
       el.innerHTML = html;
       el[HTML] = html;
+    }
+    // A coloured text is built once per slot: another choice recolours its spans in place (each span's background,
+    // text colour and title), where writing the HTML again cost a parse and a layout of every span (the hidden
+    // page: 628 of them, 20-40 ms a choice). Its nodes are kept while the slot is cleared (the server shows the
+    // choice) and put back by the next choice of the same text.
+    const COLORED = "__rvColored";  // on a slot element: {shape, cap, spans, nodes} of the coloured text built last
+    const shapes = new WeakMap();  // view -> what its coloured text's spans depend on besides the choice
+    const shapeOf = (w) => {
+      if (!shapes.has(w)) shapes.set(w, JSON.stringify([w.text, (w.style || {}).pad, (w.style || {}).wrap]));
+      return shapes.get(w);
+    };
+    const CAPTION = "font-size:0.875rem;color:rgba(49,51,63,0.6);margin:0 0 1rem";  // as st.caption draws it
+    /** Show the coloured text `parts` (coloredParts) with `caption` (or none) in `el` by recolouring the spans built
+     * there before; false (nothing changed) when there are none of the same text and caption. */
+    function recolor(el, w, parts, caption) {
+      const c = el[COLORED];
+      if (!c || c.shape !== shapeOf(w) || (c.cap === null) !== (caption == null)) return false;
+      c.spans.forEach((span, k) => {
+        span.style.background = parts.bg[k];
+        span.style.color = parts.fg[k];
+        span.title = parts.title[k];
+      });
+      if (c.cap) c.cap.textContent = caption;
+      if (c.nodes.some((n) => n.parentNode !== el)) { el.textContent = ""; el.append(...c.nodes); }
+      el[HTML] = undefined;  // not an HTML string put there
+      return true;
+    }
+    /** Remember the coloured text just put in `el` (recolor recolours it for the next choice). */
+    function keepColored(el, w, caption) {
+      const nodes = [...el.childNodes];
+      const div = nodes[nodes.length - 1];
+      const spans = div && div.querySelectorAll ? [...div.querySelectorAll(":scope > span")] : [];
+      el[COLORED] = spans.length === [...w.text].length
+        ? { shape: shapeOf(w), cap: caption != null ? nodes[0] : null, spans, nodes } : null;
+    }
+    /** What view w (latex or colored) shows for the choice vals: its equations' HTML, or its coloured text's parts
+     * (coloredParts); built once (memo), null when there are no data for it (or KaTeX is not loaded yet). */
+    function build(w, vals) {
+      const key = w.by.map((p) => vals[p]).join(",");
+      const memo = `${w.slot}|${key}`;
+      if (built.has(memo)) return built.get(memo);
+      const entry = w.data ? w.data[key] : null;
+      let out = null;
+      if (w.kind === "latex" && entry && katex) {
+        out = w.template.map((line) => katex.renderToString(fill(line, w.keys, entry),
+          { displayMode: true, throwOnError: false })).map((h) => `<div class="rv-eq">${h}</div>`).join("");
+      } else if (w.kind === "colored" && entry) {
+        const opt = w.style ? Object.assign({}, w.style, { mid: fillV(w.style.mid || "", vals) }) : undefined;
+        // with a scale, the entry is [values as codes, caption] and the colours are sampled here
+        const [bgs, shown] = w.scale ? scaledParts(entry[0], w.scale) : [entry[0], entry[1]];
+        out = coloredParts(w.text, w.prefixes, bgs, shown, opt);
+      }
+      if (out != null) {
+        if (built.size >= 256) built.delete(built.keys().next().value);
+        built.set(memo, out);
+      }
+      return out;
     }
     function views() {
       const hide = [];
@@ -1153,48 +1244,71 @@ export default function (component) {
         if (!el) continue;
         const key = w.by.map((p) => v[p]).join(",");
         const entry = w.data ? w.data[key] : null;
-        const memo = `${w.slot}|${key}`;
-        let out = null;
-        if (w.kind === "text") {
-          out = `<p class="rv-text" style="margin:0">${esc(w.template.replace(/⟦([A-Za-z0-9_]+)⟧/g, (_, k) => String(v[k] ?? "")))}</p>`;
-        } else if (built.has(memo)) {
-          out = built.get(memo);
-        } else if (w.kind === "latex" && entry && katex) {
-          out = w.template.map((line) => katex.renderToString(fill(line, w.keys, entry),
-            { displayMode: true, throwOnError: false })).map((h) => `<div class="rv-eq">${h}</div>`).join("");
-        } else if (w.kind === "colored" && entry) {
-          const opt = w.style ? Object.assign({}, w.style, { mid: fillV(w.style.mid || "") }) : undefined;
-          // with a scale, the entry is [values as codes, caption] and the colours are sampled here
-          const [bgs, shown] = w.scale ? scaledParts(entry[0], w.scale) : [entry[0], entry[1]];
-          out = coloredHtml(w.text, w.prefixes, bgs, shown, opt);
-        }
-        if (out != null && w.kind !== "text" && !built.has(memo)) {
-          if (built.size >= 256) built.delete(built.keys().next().value);
-          built.set(memo, out);
-        }
         // the caption: this choice's own (entry[2], formatted by the server), else the template filled here
         const own = w.kind === "colored" && entry ? entry[w.scale ? 1 : 2] : null;
         const caption = own != null ? own : w.caption ? fillV(w.caption) : null;
-        if (out != null && caption != null) {  // as st.caption draws it
-          out = `<p style="font-size:0.875rem;color:rgba(49,51,63,0.6);margin:0 0 1rem">${esc(caption)}</p>` + out;
+        const out = w.kind === "text" ? null : build(w, v);
+        if (w.kind === "colored" && out != null) {
+          if (!recolor(el, w, out, caption)) {
+            put(el, (caption != null ? `<p style="${CAPTION}">${esc(caption)}</p>` : "") + coloredMarkup(w.text, out, w.style));
+            keepColored(el, w, caption);
+          }
+          el.dataset.shown = key;
+          continue;
         }
-        put(el, out != null ? out : `<p class="rv-pending">${esc(w.pending || "…")}</p>`);
-        el.dataset.shown = out != null ? key : "";
+        let html = out;
+        if (w.kind === "text") {
+          html = `<p class="rv-text" style="margin:0">${esc(fillV(w.template))}</p>`;
+        }
+        if (html != null && caption != null) html = `<p style="${CAPTION}">${esc(caption)}</p>` + html;
+        put(el, html != null ? html : `<p class="rv-pending">${esc(w.pending || "…")}</p>`);
+        el.dataset.shown = html != null ? key : "";
       }
       setSheet(style, hide.length ? `${hide.join(",")}{display:none !important}` : "");
+      ahead();
     }
+    // The views of the choices one step from this one on each range (the unit before and after; the step before and
+    // after) are built when the browser is idle, one at a time, so the next key press finds its equations typeset
+    // (KaTeX: 10-30 ms a unit's equations, measured on the gates page) and only puts them in place.
+    let early = 0;
+    const idleOnly = G.requestIdleCallback ? (f) => G.requestIdleCallback(f) : (f) => setTimeout(f, 50);
+    function ahead() {
+      const todo = [];
+      for (const c of ctrls) {
+        if (c.kind !== "range") continue;
+        for (const d of [1, -1]) {
+          const x = v[c.param] + d;
+          if (x < c.min || x > c.max) continue;
+          const vals = Object.assign({}, v, { [c.param]: x });
+          for (const w of m.views || []) if (w.kind !== "text" && w.by.includes(c.param)) todo.push([w, vals]);
+        }
+      }
+      if (early) cancelIdle(early);
+      const step = (deadline) => {
+        early = 0;
+        while (todo.length && (!deadline || !deadline.timeRemaining || deadline.timeRemaining() > 5)) build(...todo.shift());
+        if (todo.length) early = idleOnly(step);
+      };
+      early = todo.length ? idleOnly(step) : 0;
+    }
+    cleanups.push(() => { if (early) cancelIdle(early); });
     // A choice made by the user (a key, the pointer) is drawn straight into the SVG where drawDirect can (the
     // frame only moves scatter points on axes whose range it keeps: the gradient path of another unit; the unit's
     // lines when their y range stays), the rest by plotly; plotly is given what was drawn so once choices pause
     // for HANDOVER_MS (a held key draws every press directly), so its data, hover and export are the chart shown.
+    // A frame that also changes an axis range beyond the one drawn (another unit's own y range) is drawn directly
+    // after Plotly.relayout of the new ranges alone (rangesFirst): plotly draws the axes and, once, the traces it
+    // holds; relayout and then Plotly.animate of the lines drew the traces twice.
     const HANDOVER_MS = 150;
     let hand = 0;
+    const directly = (key, meta, frame) => drawDirect(key, meta, frame)
+      || (rangesFirst(key, meta, frame) && drawDirect(key, meta, frame));
     function charts_(direct) {
       let waiting = false;
       let drawn = false;
       for (const [key, c] of Object.entries(charts)) {
         if (!c.by) continue;
-        const r = drawFrame(key, c, index(c.by), direct);
+        const r = drawFrame(key, c, index(c.by), direct && directly);
         if (r === DIRECT) drawn = true; else if (r === WAIT) waiting = true;
       }
       if (drawn) { clearTimeout(hand); hand = setTimeout(() => { hand = 0; charts_(false); }, HANDOVER_MS); }
