@@ -337,7 +337,6 @@ const isArrayValue = (v) => Array.isArray(v) || ArrayBuffer.isView(v) || (v !== 
  * when it is not plotted yet (its element is still mounting or plotly.js still loading: a choice made
  * before the page finished drawing), so the caller tries again. */
 const WAIT = "wait";
-const DIRECT = "direct";  // drawn by drawDirect (the component's drawFrame)
 /** A trace update for Plotly.animate, 1-D arrays in plotly's base64 form given as their numbers (animate merges
  * an object value into the one the chart holds; an array replaces it), every value a copy. */
 function own(upd) {
@@ -725,23 +724,6 @@ function handOverLater(gd, key, meta) {
   }
 }
 
-/** Give chart `key` the axis ranges of `frame` alone (Plotly.relayout), when those are all the layout edits it makes
- * and it makes some (the multi mode: then drawDirect draws its lines on the new axes). Plotly draws every trace it
- * holds again at the new ranges: what is shown is what plotly holds (handedOver). Returns whether it did. */
-function rangesFirst(key, meta, frame) {
-  const gd = chartDiv(key);
-  if (!window.Plotly || !gd || !gd.data || !gd._fullLayout) return false;
-  if (meta !== undefined && (gd.layout.meta !== meta || gd.data.length !== frame.data.length)) return false;
-  const prev = gd.__rvFrame && gd.__rvFrame.data.length === gd.data.length ? gd.__rvFrame : null;
-  const lay = layoutEdits((prev || gd).layout || {}, frame.layout, !!prev);
-  const paths = Object.keys(lay);
-  if (!paths.length || !paths.every((p) => RANGE.test(p))) return false;
-  const done = window.Plotly.relayout(gd, Object.fromEntries(paths.map((p) => [p, copy(lay[p])])));
-  if (done && done.catch) done.catch(() => {});
-  handedOver(key);
-  return true;
-}
-
 export default function (component) {
   const { parentElement, setStateValue } = component;
   // Streamlit calls this again when the data changes (a rerun), without the previous call's cleanup;
@@ -771,11 +753,11 @@ export default function (component) {
   /** Chart `key` (c: its {meta, frames}) shows frame i; `direct` (a drag, a key press): drawn around plotly by
    *  drawDirect where it can (else by plotly), its value drawDirect's `ranges` ("hold", "exact"; true: "hold"). A chart
    *  drawn around plotly is handed to plotly by the next draw that is not direct, even of the same frame, or by the
-   *  hand-over (rule 3). Returns DIRECT (drawn around plotly), WAIT (not plotted yet: try again later), else true
-   *  (drawn by plotly, or nothing to draw) or false (another figure). */
+   *  hand-over (rule 3). Returns WAIT (not plotted yet: try again later), true (drawn, or nothing to draw) or false
+   *  (another figure). */
   function drawFrame(key, c, i, direct) {
     if (!c.frames[i] || (shows(key, i) && (direct || !dirtyTraces(key)))) return true;
-    if (direct && drawDirect(key, c.meta, c.frames[i], direct)) { mark(key, i); return DIRECT; }
+    if (direct && drawDirect(key, c.meta, c.frames[i], direct)) { mark(key, i); return true; }
     const r = applyFrame(key, c.meta, c.frames[i], dirtyTraces(key));
     if (r !== WAIT) mark(key, i);
     if (r === true) handedOver(key);
@@ -1292,30 +1274,17 @@ export default function (component) {
       early = todo.length ? idleOnly(step) : 0;
     }
     cleanups.push(() => { if (early) cancelIdle(early); });
-    // A choice made by the user (a key, the pointer) is drawn straight into the SVG where drawDirect can (the
-    // frame only moves scatter points on axes whose range it keeps: the gradient path of another unit; the unit's
-    // lines when their y range stays), the rest by plotly; plotly is given what was drawn so once choices pause
-    // for HANDOVER_MS (a held key draws every press directly), so its data, hover and export are the chart shown.
-    // A frame that also changes an axis range beyond the one drawn (another unit's own y range) is drawn directly
-    // after Plotly.relayout of the new ranges alone (rangesFirst): plotly draws the axes and, once, the traces it
-    // holds; relayout and then Plotly.animate of the lines drew the traces twice.
-    const HANDOVER_MS = 150;
-    let hand = 0;
-    const directly = (key, meta, frame) => drawDirect(key, meta, frame)
-      || (rangesFirst(key, meta, frame) && drawDirect(key, meta, frame));
+    // A choice made by the user (a key, the pointer) is drawn around plotly where drawDirect can (scatter lines moved,
+    // an axis range set by Plotly.relayout: "exact", the frame as plotly would draw it), the rest by plotly; drawDirect
+    // hands what it drew to plotly once choices pause (HANDOVER_MS), so its data, hover and export are the chart shown.
     function charts_(direct) {
       let waiting = false;
-      let drawn = false;
       for (const [key, c] of Object.entries(charts)) {
-        if (!c.by) continue;
-        const r = drawFrame(key, c, index(c.by), direct && directly);
-        if (r === DIRECT) drawn = true; else if (r === WAIT) waiting = true;
+        if (c.by && drawFrame(key, c, index(c.by), direct && "exact") === WAIT) waiting = true;
       }
-      if (drawn) { clearTimeout(hand); hand = setTimeout(() => { hand = 0; charts_(false); }, HANDOVER_MS); }
       // a chart not plotted yet (a choice made while the page is still drawing): try again in 50 ms
       if (waiting) retryLater(redraw);
     }
-    cleanups.push(() => clearTimeout(hand));
     let raf2 = 0;
     let idle = 0;
     // the views once the browser is idle (at the latest 150 ms later): after the frame that draws the charts and
