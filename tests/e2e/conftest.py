@@ -221,20 +221,26 @@ ALL_CHARTS_SIG = """() => { const gds = [...document.querySelectorAll('.js-plotl
     let e = cache.get(g);
     if (!e) { e = {}; cache.set(g, e); }
     if (e.ev !== g._ev) {  // plotly's event emitter of this chart (a new one after a purge / newPlot)
-      e.ev = g._ev; e.dirty = true;
-      for (const name of ['plotly_afterplot', 'plotly_restyle', 'plotly_relayout', 'plotly_update', 'plotly_redraw',
-                          'plotly_animated', 'plotly_animatingframe', 'plotly_react']) g.on(name, () => { e.dirty = true; });
+      e.ev = g._ev; e.dirtyData = e.dirtyLayout = true;
+      for (const name of ['plotly_afterplot', 'plotly_restyle', 'plotly_update', 'plotly_redraw',
+                          'plotly_animated', 'plotly_animatingframe', 'plotly_react'])
+        g.on(name, () => { e.dirtyData = e.dirtyLayout = true; });
+      g.on('plotly_relayout', () => { e.dirtyLayout = true; });  // a relayout changes the layout only
     }
-    if (e.dirty || e.data !== g.data || e.layout !== g.layout) {
-      e.dirty = false; e.data = g.data; e.layout = g.layout;
-      e.h = hash(JSON.stringify([g.data, g.layout.shapes, g.layout.annotations, g.layout.title]));
+    if (e.dirtyData || e.data !== g.data) {
+      e.dirtyData = false; e.data = g.data; e.hd = hash(JSON.stringify(g.data));
     }
-    return e.h; }).join(','); }"""
+    if (e.dirtyLayout || e.layout !== g.layout) {
+      e.dirtyLayout = false; e.layout = g.layout; e.hl = hash(JSON.stringify([g.layout.shapes, g.layout.annotations, g.layout.title]));
+    }
+    return e.hd + '/' + e.hl; }).join(','); }"""
 """JS: a signature of everything drawn in every chart on the page (data, shapes, annotations, titles),
 null until a chart is plotted. For controls that change a chart other than the first, or only a marker.
-Each chart's part is hashed again only after plotly redrew or restyled it (its events), or its data or
-layout object was replaced; otherwise the stored hash is reused: polled on every animation frame, hashing
-every chart's full data took ~10 ms a poll on the gates page (300 kB of JSON), delaying what it measures."""
+Each chart's data is hashed again only after plotly redrew or restyled it (its events) or its data object was
+replaced, its layout parts after those or a relayout (which changes no data) or a new layout object; otherwise
+the stored hashes are reused: polled on every animation frame, hashing every chart's full data took ~10 ms a
+poll on the gates page (300 kB of JSON), and a relayout that only moved the hidden page's heatmap outline had
+its 1.4 MB of data hashed again (25-30 ms, inside the frame the bench measures)."""
 
 
 DRAWN = """(key) => { const gd = document.querySelector(key ? '.st-key-' + key + ' .js-plotly-plot' : '.js-plotly-plot');
