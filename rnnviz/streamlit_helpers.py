@@ -422,26 +422,38 @@ def prefetch_plotly(after_picture: bool = False) -> None:
     _prefetch_components[after_picture](key="rv_prefetch", height="content")
 
 
+def _outgoing_queue():
+    """This script run's session's queue of messages not yet sent to the browser, or None where there is none
+    (AppTest, a bare script). Streamlit has no public way to read it: this is private state (the runtime's
+    ``_session_mgr``, the session's ``_browser_queue``), pinned on the installed Streamlit by
+    tests/unit/test_send_drawn.py, so an upgrade that renames a piece fails a test instead of silently turning
+    :func:`send_drawn` into a fixed sleep."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return None
+    try:
+        info = Runtime.instance()._session_mgr.get_session_info(ctx.session_id)
+        return info.session._browser_queue if info is not None else None
+    except AttributeError:  # another Streamlit build: send_drawn is then a short sleep (the test above fails)
+        return None
+
+
 def send_drawn(timeout: float = 0.5) -> None:
     """Let the server send what this script run has drawn so far, before a first import of a large package.
 
     A session's messages go to the browser from the server's event-loop thread; while a script thread imports
     pandas or torch for the first time, that thread barely runs (measured on a fresh server: the title and a
     chart's picture, drawn before pandas' import, reached the browser only when the import ended, 0.5-1.2 s
-    later). This sleeps (the sleep lets the event loop run) until the session's outgoing queue is empty and one
-    more moment for its last batch to be written, at most ``timeout`` seconds. Private Streamlit state is read
-    (the session's ``_browser_queue``); if it is not found, a short sleep does the same."""
+    later). This sleeps (the sleep lets the event loop run) until the session's outgoing queue
+    (:func:`_outgoing_queue`) is empty and one more moment for its last batch to be written, at most ``timeout``
+    seconds; with no queue (AppTest), only that moment."""
     import time
 
     deadline = time.monotonic() + timeout
-    try:
-        from streamlit.runtime import Runtime
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        info = Runtime.instance()._session_mgr.get_session_info(get_script_run_ctx().session_id)
-        queue = info.session._browser_queue
-    except Exception:  # noqa: BLE001 (another Streamlit build, or no session: AppTest)
-        queue = None
+    queue = _outgoing_queue()
     while queue is not None and not queue.is_empty() and time.monotonic() < deadline:
         time.sleep(0.005)
     time.sleep(0.02)
