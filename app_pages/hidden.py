@@ -20,7 +20,7 @@ from rnnviz import streamlit_helpers as sh
 from rnnviz.labs import hidden_config as cfg
 from rnnviz.text import quote
 
-UNIT_CONTROLS_PX = 65  # height of the live unit control (label + range), both languages
+UNIT_CONTROLS_PX = 65  # the live unit control's final height (label, range) at 1280x720, both languages (sh.held_place)
 # page model key -> session-state key of a model record (train-live page)
 SESSION_KEYS = {"session": "trained_model"}
 UPLOAD = "hd"  # prefix of the uploader's session-state keys: the model kept is st.session_state["hd_byo"]
@@ -213,13 +213,10 @@ if "hd_unit_init" not in st.session_state:  # first run of the session: the link
         st.session_state.setdefault("hd_unit", _unit_from_url())
 _apply_unit_choice()
 st.session_state.setdefault("hd_unit", D.hd_unit)
-# the live component, filled last (its data is built after the page is on screen), in a container whose
-# height is reserved from the first paint: the heatmap below does not move when it mounts, and a rerun keeps
-# the old control in place until the new one replaces it (an st.empty() here was cleared at every rerun)
-# (a height makes Streamlit draw the container while it is empty; the CSS lets it grow, never scroll)
-unit_controls = st.container(key="hd_unit_controls", height=UNIT_CONTROLS_PX, border=False)
-st.html(f"<style>.st-key-hd_unit_controls{{height:auto !important;min-height:{UNIT_CONTROLS_PX}px;"
-        "overflow:visible !important}</style>")
+# the live component, filled last (its data is built after the page is on screen), in a place as high as it from
+# the first paint on: the heatmap below does not move when it mounts (sh.held_place), and a rerun keeps the old
+# control in place until the new one replaces it (an st.empty() here was cleared at every rerun)
+unit_controls = sh.held_place("hd_unit", UNIT_CONTROLS_PX)
 # at the default settings the heatmap is shipped (rnnviz.first_charts): drawn before torch is imported; else
 # it is computed and drawn in the same place (nothing else is drawn in between)
 heat_key = cfg.heat_key(replace(base, hd_unit=int(st.session_state["hd_unit"])))
