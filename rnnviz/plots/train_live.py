@@ -10,6 +10,12 @@ from rnnviz.plots.style import ACCENT, CELL_COLORS, GATE, SEQUENTIAL, WARN, appl
 LINE = "#1f5fbf"
 
 
+# The legend sits below the plot area, under the x title, as on the gates page. Above the plot, right-aligned
+# (as before), it shared the title's row: in a half-width column it wrapped onto the title ("损失（第 400 步）"
+# with its three entries, and any "Loss (step 12000)"). Plotly makes room for a legend outside the plot area.
+BELOW = dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0.0)
+
+
 def _empty(fig: go.Figure, lang: str) -> go.Figure:
     """A chart with nothing to show yet: the waiting message and bare axes (no made-up range such as -1..4)."""
     fig.add_annotation(text=t("train_live.fig_waiting", lang), showarrow=False, xref="paper", yref="paper",
@@ -50,7 +56,7 @@ def loss_figure(v, lang: str = "en", cell: str = "LSTM") -> go.Figure:
     fig.update_xaxes(title_text=t("train_live.fig_step", lang), rangemode="tozero")
     fig.update_yaxes(title_text=t("train_live.fig_loss_axis", lang))
     apply_style(fig, title=t("train_live.fig_loss_title", lang, step=v.step), height=400)
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
+    fig.update_layout(legend=BELOW)
     return fig
 
 
@@ -106,7 +112,7 @@ def grad_norm_figure(v, clip: float | None, lang: str = "en") -> go.Figure:
     fig.update_xaxes(title_text=t("train_live.fig_step", lang), rangemode="tozero")
     fig.update_yaxes(title_text=t("train_live.fig_norm_axis", lang), type="log", **ticks)
     apply_style(fig, title=t("train_live.fig_norm_title", lang), height=400)
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0))
+    fig.update_layout(legend=BELOW)
     return fig
 
 
