@@ -225,14 +225,23 @@ def link_fits(code: str) -> bool:
     return len(code) <= MAX_LINK_CODE
 
 
-def scene_url(scene: Scene, lang_name: str) -> str:
+SCENE_PARAM = "lc_scene"
+"""The URL parameter of a presented scene's page: its number in the lecture (1 = the first). Present mode
+follows it, so the browser's Back and Forward, which reopen an earlier scene's URL, also move the presenter's
+bar to that scene (:func:`rnnviz.streamlit_helpers.present_bar`). No page has a widget of this name."""
+
+
+def scene_url(scene: Scene, lang_name: str, number: int | None = None) -> str:
     """``<page>?<params>`` of a scene, relative to the app's base path. The page is one of
     :data:`PAGE_PREFIX` and every value is percent-encoded (no quote, no ``<``); ``lang`` is
-    ``lang_name`` unless the scene sets it."""
+    ``lang_name`` unless the scene sets it; ``number`` (a presented scene's, 1-based) is added as
+    :data:`SCENE_PARAM`."""
     from urllib.parse import quote, urlencode
 
     if scene.page not in PAGE_PREFIX and scene.page != "lecture":
         raise ValueError(f"unknown page {scene.page!r}")
-    params = dict(scene.params)
+    params = {k: v for k, v in scene.params.items() if k != SCENE_PARAM}
     params.setdefault("lang", lang_name)
+    if number is not None:
+        params[SCENE_PARAM] = str(int(number))
     return quote(scene.page) + "?" + urlencode(params, doseq=True)

@@ -601,6 +601,7 @@ def import_heavy_libraries() -> None:
 LECTURE_KEY = "lc_lecture"  # the session's lecture (rnnviz.lecture.Lecture), not a widget
 PRESENT_KEY = "lc_scene"  # index of the scene being presented, or None
 GOTO_KEY = "lc_goto"  # set by a button callback: the Scene whose URL the browser opens next
+GOTO_NUMBER_KEY = "lc_goto_n"  # ... and its number in the lecture (1-based), None for the lecture page
 _PAGES_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "app_pages"
 
 # Clicker keys -> the presenter's buttons. Static script (no user text in it): it clicks the button
@@ -694,27 +695,51 @@ def request_scene(target) -> None:
     if target == "exit" or not n:
         st.session_state[PRESENT_KEY] = None
         st.session_state[GOTO_KEY] = Scene(page="lecture", params={"lang": LANG_NAMES[lang()]})
+        st.session_state[GOTO_NUMBER_KEY] = None
         return
     i = min(max(int(target), 0), n - 1)
     st.session_state[PRESENT_KEY] = i
     st.session_state[GOTO_KEY] = current_lecture().scenes[i]
+    st.session_state[GOTO_NUMBER_KEY] = i + 1
 
 
-def _navigate() -> None:
+def _navigate() -> bool:
     """If a scene change was requested, send the browser to its URL (one static script; the URL is
-    built by :func:`rnnviz.lecture.scene_url` and passed as a JSON string)."""
+    built by :func:`rnnviz.lecture.scene_url` and passed as a JSON string). Returns whether it did."""
     import json as _json
 
     scene = st.session_state.pop(GOTO_KEY, None)
+    number = st.session_state.pop(GOTO_NUMBER_KEY, None)
     if scene is None:
-        return
+        return False
     n = st.session_state["lc_nav_count"] = st.session_state.get("lc_nav_count", 0) + 1
-    target = _json.dumps(scene_url(scene, LANG_NAMES[lang()])).replace("<", "\\u003c")
+    target = _json.dumps(scene_url(scene, LANG_NAMES[lang()], number)).replace("<", "\\u003c")
     st.html(f"""<script>/* {n} */ (() => {{
   const url = location.pathname.replace(/[^/]*$/, "") + {target};
   history.pushState(null, "", url);
   window.dispatchEvent(new PopStateEvent("popstate"));
 }})();</script>""", unsafe_allow_javascript=True)
+    return True
+
+
+def _scene_from_url() -> None:
+    """Present the scene the URL names (:data:`rnnviz.lecture.SCENE_PARAM`), or leave present mode when it
+    names none. The browser's Back and Forward reopen an earlier URL; without this the presenter's bar kept
+    the scene it showed last over another scene's page. A number this session's lecture has no scene for (a
+    link opened in another session, a typed URL) is removed from the address."""
+    from rnnviz.lecture import SCENE_PARAM
+
+    raw = st.query_params.get(SCENE_PARAM)
+    if raw is None:
+        st.session_state[PRESENT_KEY] = None
+        return
+    n = len(current_lecture().scenes)
+    k = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 0
+    if 1 <= k <= n:
+        st.session_state[PRESENT_KEY] = k - 1
+    else:
+        st.session_state[PRESENT_KEY] = None
+        del st.query_params[SCENE_PARAM]
 
 
 def clicker_script() -> None:
@@ -726,7 +751,8 @@ def present_bar() -> None:
     """The presenter's bar (only in present mode): sidebar hidden, "scene i of n", Previous/Next
     (buttons and clicker keys), Exit, and the speaker note in a collapsed panel. Call before the
     page runs (``app.py``)."""
-    _navigate()
+    if not _navigate():  # a scene asked for in this run: the URL is the old one until the browser opens it
+        _scene_from_url()
     i = st.session_state.get(PRESENT_KEY)
     if i is None:
         return

@@ -55,6 +55,14 @@ def test_build_present_with_clicker_keys_save_and_reload(page, app_url, lang, sc
     screenshot(page, f"lecture_present_vanishing_{lang}")
     page.keyboard.press("PageUp")
     wait_scene(page, scene_of.format(i=3))
+    # the browser's Back reopens scene 4's URL and the bar follows it (it kept "scene 3" over scene 4's page);
+    # Forward, scene 3 again
+    page.go_back()
+    wait_scene(page, scene_of.format(i=4))
+    assert "/vanishing" in page.url and "lc_scene=4" in page.url
+    page.go_forward()
+    wait_scene(page, scene_of.format(i=3))
+    assert "/stepthrough" in page.url and "lc_scene=3" in page.url
     page.click(".st-key-lc_exit button")
     page.wait_for_selector(".st-key-lc_default", timeout=T * 1000)
     wait_for_rerun(page, T)

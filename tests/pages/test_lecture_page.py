@@ -77,6 +77,7 @@ def test_add_this_view_and_present_bar():
     lec.scenes.append(L.Scene(page="gates", params={"gt_cell": "GRU"}, title="<b>GRU</b> *z*", note="<i>note</i>"))
     # present mode: the bar with "Scene 1 of 2", Previous disabled, the sidebar hidden, no Add button
     at.session_state["lc_scene"] = 0
+    at.query_params["lc_scene"] = "1"  # a presented scene's URL names it (rnnviz.lecture.SCENE_PARAM)
     at.run()
     assert not at.exception
     assert any("Scene 1 of 2" in m.value for m in at.markdown)
@@ -88,11 +89,42 @@ def test_add_this_view_and_present_bar():
     assert "Scene 2 of 2" in bar and "\\<b\\>GRU\\</b\\> \\*z\\*" in bar  # the title is escaped text
     assert any(t.value == "<i>note</i>" for t in at.text)  # the note as plain text
     script = " ".join(h.proto.body for h in at.get("html"))
-    assert "pushState" in script and '"gates?gt_cell=GRU&lang=English"' in script
+    assert "pushState" in script and '"gates?gt_cell=GRU&lang=English&lc_scene=2"' in script
     at.button(key="lc_exit").click().run()
     assert not at.exception
     assert at.session_state["lc_scene"] is None
     assert '"lecture?lang=English"' in " ".join(h.proto.body for h in at.get("html"))
+
+
+def test_present_mode_follows_the_scene_the_url_names():
+    """The browser's Back and Forward reopen an earlier scene's URL: the presenter's bar follows it (it kept
+    the last scene's number, title and note over another scene's page); a URL naming no scene ends present
+    mode, and a number the lecture has no scene for is removed from the address."""
+    at = AppTest.from_function(shell_script, default_timeout=60)
+    at.session_state["lc_lecture"] = L.Lecture(scenes=[
+        L.Scene(page="vanishing", title="first", note="note one"),
+        L.Scene(page="gates", params={"gt_cell": "GRU"}, title="second", note="note two")])
+    at.session_state["lc_scene"] = 1  # scene 2 was presented last
+    at.query_params["lc_scene"] = "1"  # ... and Back reopened scene 1's URL
+    at.run()
+    assert not at.exception
+    assert at.session_state["lc_scene"] == 0
+    bar = " ".join(m.value for m in at.markdown)
+    assert "Scene 1 of 2" in bar and "first" in bar and "second" not in bar
+    assert any(t.value == "note one" for t in at.text)
+    assert at.button(key="lc_prev").disabled and not at.button(key="lc_next").disabled
+    at.query_params["lc_scene"] = "2"  # Forward
+    at.run()
+    assert at.session_state["lc_scene"] == 1 and "Scene 2 of 2" in " ".join(m.value for m in at.markdown)
+    del at.query_params["lc_scene"]  # Back past the first scene, to the page Present was pressed on
+    at.run()
+    assert at.session_state["lc_scene"] is None
+    assert not any("Scene" in m.value for m in at.markdown)
+    for bad in ("3", "0", "abc", "１"):  # no such scene in this session's lecture
+        at.query_params["lc_scene"] = bad
+        at.run()
+        assert not at.exception
+        assert at.session_state["lc_scene"] is None and "lc_scene" not in at.query_params, bad
 
 
 @pytest.mark.parametrize("content,problem", [
