@@ -8,6 +8,7 @@ import streamlit as st
 from rnnviz import lecture as L
 from rnnviz import streamlit_helpers as sh
 from rnnviz.lecture_default import default_lecture
+from rnnviz.text import quote
 
 tr = sh.tr
 GEN = "lc_gen"  # bumped when scenes move: the per-scene widgets get fresh keys
@@ -19,17 +20,20 @@ def _replace(lec: L.Lecture) -> None:
     st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
 
 
-def _load(read, source) -> None:
-    """Replace the lecture with one read by ``read(source)``; report errors and skipped parts."""
+def _load(read, source) -> bool:
+    """Replace the lecture with one read by ``read(source)``; report errors and skipped parts. Returns
+    whether it was read. The messages quote what the file or link holds (a version, a page name), shown
+    as the characters it is (rnnviz.text.quote), never as a link, an image or formatting."""
     try:
         lec, warnings = read(source, known)
     except L.LectureError as exc:
-        st.error(tr("lecture.load_error", msg=str(exc)), icon=":material/error:")
-        return
+        st.error(tr("lecture.load_error", msg=quote(exc, limit=600)), icon=":material/error:")
+        return False
     _replace(lec)
     st.success(tr("lecture.loaded", n=len(lec.scenes)))
     for w in warnings[:20]:
-        st.warning(tr("lecture.load_warning", msg=w))
+        st.warning(tr("lecture.load_warning", msg=quote(w, limit=300)))
+    return True
 
 
 def _move(i: int, d: int) -> None:
@@ -59,7 +63,10 @@ sh.clicker_script()
 code = st.query_params.get("lc")
 if code and st.session_state.get("lc_link_done") != code:
     st.session_state["lc_link_done"] = code
-    _load(L.decode_link, code)
+    if not _load(L.decode_link, code):
+        del st.query_params["lc"]  # said once; a reload or a shared copy of the address no longer carries it
+elif code == "":
+    del st.query_params["lc"]
 
 lec = sh.current_lecture()
 gen = st.session_state.get(GEN, 0)

@@ -169,6 +169,37 @@ def test_lecture_from_a_link(lang):
     assert any("base64url" in e.value for e in bad.error)
 
 
+def _link(d: dict) -> str:
+    import base64
+    import zlib
+
+    raw = json.dumps(d).encode("utf-8")
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_link_s_text_in_a_message_is_shown_as_text_and_a_bad_link_leaves_the_address(lang):
+    """What a lecture link holds (here a version and a page name) is quoted in the error and the warning:
+    as Markdown, they drew an image fetched from another host and a link to one. A link that cannot be
+    read is removed from the address once said (a reload or a shared copy no longer carries it)."""
+    image = _link({"format": "rnnviz-lecture", "version": "![x](http://203.0.113.7/t.png)", "scenes": []})
+    at = open_lecture(lang, lc=image)
+    assert len(at.error) == 1 and "203.0.113.7" in at.error[0].value
+    body = at.error[0].value.split("203.0.113.7")[0]
+    assert body.count("`") % 2 == 1, at.error[0].value  # inside a code span: shown verbatim
+    assert "lc" not in at.query_params
+    phish = _link({"format": "rnnviz-lecture", "version": 1,
+                   "scenes": [{"page": "[Log in](https://evil.example)"}, {"page": "vanishing"}]})
+    at = open_lecture(lang, lc=phish)
+    assert not at.error and len(lecture_of(at).scenes) == 1
+    (w,) = at.warning
+    assert "evil.example" in w.value and w.value.split("[Log in]")[0].count("`") % 2 == 1, w.value
+    assert at.query_params["lc"] == phish  # a link that was read stays in the address
+    for bad in ("not$base64", ""):
+        at = open_lecture(lang, lc=bad)
+        assert not at.exception and "lc" not in at.query_params, bad
+
+
 @pytest.mark.parametrize("i", range(11))
 def test_every_shipped_scene_reaches_its_widgets(i):
     scene = default_lecture("en").scenes[i]
