@@ -22,17 +22,18 @@ def _replace(lec: L.Lecture) -> None:
 
 def _load(read, source) -> bool:
     """Replace the lecture with one read by ``read(source)``; report errors and skipped parts. Returns
-    whether it was read. The messages quote what the file or link holds (a version, a page name), shown
-    as the characters it is (rnnviz.text.quote), never as a link, an image or formatting."""
+    whether it was read. The messages (rnnviz.lecture.Msg) are in the page's language; they quote what the file
+    or link holds (a version, a page name), shown as the characters it is (rnnviz.text.quote), never as a link,
+    an image or formatting."""
     try:
         lec, warnings = read(source, known)
     except L.LectureError as exc:
-        st.error(tr("lecture.load_error", msg=quote(exc, limit=600)), icon=":material/error:")
+        st.error(tr("lecture.load_error", msg=quote(exc.msg.text(sh.lang()), limit=600)), icon=":material/error:")
         return False
     _replace(lec)
     st.success(tr("lecture.loaded", n=len(lec.scenes)))
     for w in warnings[:20]:
-        st.warning(tr("lecture.load_warning", msg=quote(w, limit=300)))
+        st.warning(tr("lecture.load_warning", msg=quote(w.text(sh.lang()) if isinstance(w, L.Msg) else w, limit=300)))
     return True
 
 

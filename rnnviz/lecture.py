@@ -28,7 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-__all__ = ["Scene", "Lecture", "LectureError", "validate", "to_json", "from_json", "encode_link", "decode_link",
+from rnnviz.i18n import t
+
+__all__ = ["Scene", "Lecture", "LectureError", "Msg", "validate", "to_json", "from_json", "encode_link", "decode_link",
            "page_params", "PAGE_PREFIX", "GLOBAL_PARAMS", "MAX_FILE_BYTES", "MAX_SCENES", "MAX_LINK_CODE"]
 
 FORMAT = "rnnviz-lecture"
@@ -52,8 +54,30 @@ _QUERY_RE = re.compile(r"""query_params\.get\(\s*["']([A-Za-z][A-Za-z0-9_]*)["']
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
+class Msg(str):
+    """A message of this module: its English text (it is a ``str``), with the i18n key (``lecture.err_*``,
+    ``lecture.warn_*``) and fields to say it in another language, :meth:`text`. A field may itself be a
+    :class:`Msg` (what a message is about, ``lecture.what_*``)."""
+
+    def __new__(cls, key: str, **fmt):
+        self = super().__new__(cls, _say(key, "en", fmt))
+        self.key, self.fmt = key, fmt
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        return _say(self.key, lang, self.fmt)
+
+
+def _say(key: str, lang: str, fmt: dict) -> str:
+    return t(key, lang, **{k: v.text(lang) if isinstance(v, Msg) else v for k, v in fmt.items()})
+
+
 class LectureError(ValueError):
-    """A lecture file or link that cannot be read; the message names the problem."""
+    """A lecture file or link that cannot be read; the message (a :class:`Msg`, ``.msg``) names the problem."""
+
+    def __init__(self, key: str, **fmt):
+        self.msg = Msg(key, **fmt)
+        super().__init__(self.msg)
 
 
 @dataclass
@@ -89,39 +113,46 @@ def page_params(pages_dir: str | Path) -> dict[str, frozenset[str]]:
     return out
 
 
-def _text(value, what: str, limit: int) -> str:
+def _kind(value) -> Msg:
+    """What a JSON value is, in words: a number, a list, ..."""
+    kind = ("bool" if isinstance(value, bool) else "null" if value is None else "number" if isinstance(value, (int, float))
+            else "list" if isinstance(value, list) else "object" if isinstance(value, dict) else "text")
+    return Msg(f"lecture.type_{kind}")
+
+
+def _text(value, what: Msg, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise LectureError(f"{what} must be text, not {type(value).__name__}")
+        raise LectureError("lecture.err_not_text", what=what, type=_kind(value))
     if len(value) > limit:
-        raise LectureError(f"{what} is {len(value)} characters long (at most {limit})")
+        raise LectureError("lecture.err_too_long", what=what, n=len(value), limit=limit)
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise LectureError(f"{what} contains control characters")
+        raise LectureError("lecture.err_control", what=what)
     return value
 
 
-def _param_value(value, what: str):
+def _param_value(value, what: Msg):
     if isinstance(value, bool) or value is None:
-        raise LectureError(f"{what} must be text or a list of texts, not {json.dumps(value)}")
+        raise LectureError("lecture.err_not_texts", what=what, value=json.dumps(value))
     if isinstance(value, (int, float)):
         value = repr(value) if isinstance(value, float) else str(value)
     if isinstance(value, list):
         if len(value) > MAX_LIST:
-            raise LectureError(f"{what} has {len(value)} values (at most {MAX_LIST})")
+            raise LectureError("lecture.err_too_many_values", what=what, n=len(value), limit=MAX_LIST)
         out = []
         for i, v in enumerate(value):
             if isinstance(v, (list, dict)):
-                raise LectureError(f"{what} contains a nested list or object")
-            out.append(_param_value(v, f"{what}[{i}]"))
+                raise LectureError("lecture.err_nested", what=what)
+            out.append(_param_value(v, Msg("lecture.what_item", what=what, i=i)))
         return out
     if not isinstance(value, str):
-        raise LectureError(f"{what} must be text or a list of texts, not {type(value).__name__}")
+        raise LectureError("lecture.err_not_texts", what=what, value=_kind(value))
     return _text(value, what, MAX_VALUE)
 
 
-def _raise(msg: str):
-    raise LectureError(msg)
+def _raise(key: str, **fmt):
+    raise LectureError(key, **fmt)
 
 
 def validate(data: Any, known: Mapping[str, frozenset[str]]) -> tuple[Lecture, list[str]]:
@@ -132,43 +163,44 @@ def validate(data: Any, known: Mapping[str, frozenset[str]]) -> tuple[Lecture, l
     format marker, wrong types, too many scenes, too long texts, control characters).
     """
     if not isinstance(data, dict):
-        raise LectureError(f"a lecture is a JSON object, not {type(data).__name__}")
+        raise LectureError("lecture.err_not_object", type=_kind(data))
     if data.get("format") != FORMAT:
-        raise LectureError(f'not an rnnviz lecture: "format" must be "{FORMAT}"')
+        raise LectureError("lecture.err_format", format=FORMAT)
     if data.get("version") != VERSION:
-        raise LectureError(f'unsupported lecture version {json.dumps(data.get("version"))} (this app reads {VERSION})')
+        raise LectureError("lecture.err_version", version=json.dumps(data.get("version")), supported=VERSION)
     extra = sorted(set(data) - {"format", "version", "title", "scenes"})
-    warnings = [f"ignored unknown field {k!r}" for k in extra[:10]]
-    title = _text(data.get("title", ""), "the lecture title", MAX_TITLE)
+    warnings = [Msg("lecture.warn_unknown_field", field=repr(k)) for k in extra[:10]]
+    title = _text(data.get("title", ""), Msg("lecture.what_title"), MAX_TITLE)
     scenes_in = data.get("scenes")
     if not isinstance(scenes_in, list):
-        raise LectureError('"scenes" must be a list')
+        raise LectureError("lecture.err_scenes_list")
     if len(scenes_in) > MAX_SCENES:
-        raise LectureError(f"the lecture has {len(scenes_in)} scenes (at most {MAX_SCENES})")
+        raise LectureError("lecture.err_too_many_scenes", n=len(scenes_in), limit=MAX_SCENES)
     scenes = []
     for n, s in enumerate(scenes_in, start=1):
-        where = f"scene {n}"
+        where = Msg("lecture.what_scene", n=n)
         if not isinstance(s, dict):
-            raise LectureError(f"{where} must be a JSON object")
+            raise LectureError("lecture.err_scene_object", what=where)
         page = s.get("page")
         if not isinstance(page, str) or page not in known:
             shown = page if isinstance(page, str) and len(page) <= 40 else type(page).__name__
-            warnings.append(f"{where}: unknown page {shown!r}, scene skipped")
+            warnings.append(Msg("lecture.warn_unknown_page", what=where, page=repr(shown)))
             continue
         params_in = s.get("params", {})
         if not isinstance(params_in, dict):
-            raise LectureError(f"{where}: \"params\" must be a JSON object")
+            raise LectureError("lecture.err_params_object", what=where)
         if len(params_in) > MAX_PARAMS:
-            raise LectureError(f"{where} has {len(params_in)} parameters (at most {MAX_PARAMS})")
+            raise LectureError("lecture.err_too_many_params", what=where, n=len(params_in), limit=MAX_PARAMS)
         params = {}
         for k, v in params_in.items():
             if not _PARAM_NAME.match(k) or k not in known[page]:
                 shown = k if len(k) <= 40 else k[:40] + "…"
-                warnings.append(f"{where}: unknown parameter {shown!r} for page {page!r}, ignored")
+                warnings.append(Msg("lecture.warn_unknown_param", what=where, param=repr(shown), page=repr(page)))
                 continue
-            params[k] = _param_value(v, f"{where}: parameter {k!r}")
-        scenes.append(Scene(page=page, params=params, title=_text(s.get("title", ""), f"{where}: the title", MAX_TITLE),
-                            note=_text(s.get("note", ""), f"{where}: the note", MAX_NOTE)))
+            params[k] = _param_value(v, Msg("lecture.what_param", n=n, param=repr(k)))
+        scenes.append(Scene(page=page, params=params,
+                            title=_text(s.get("title", ""), Msg("lecture.what_scene_title", n=n), MAX_TITLE),
+                            note=_text(s.get("note", ""), Msg("lecture.what_scene_note", n=n), MAX_NOTE)))
     return Lecture(title=title, scenes=scenes), warnings
 
 
@@ -181,19 +213,19 @@ def from_json(text: str | bytes, known: Mapping[str, frozenset[str]]) -> tuple[L
     """Read a lecture file: size cap, UTF-8, JSON, then :func:`validate`."""
     if isinstance(text, bytes):
         if len(text) > MAX_FILE_BYTES:
-            raise LectureError(f"the file is {len(text):,} bytes (a lecture file is at most {MAX_FILE_BYTES:,})")
+            raise LectureError("lecture.err_file_size", n=f"{len(text):,}", limit=f"{MAX_FILE_BYTES:,}")
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise LectureError(f"the file is not UTF-8 text (byte {exc.start})") from None
+            raise LectureError("lecture.err_not_utf8", at=exc.start) from None
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-        raise LectureError(f"the lecture is larger than {MAX_FILE_BYTES:,} bytes")
+        raise LectureError("lecture.err_text_size", limit=f"{MAX_FILE_BYTES:,}")
     try:
-        data = json.loads(text, parse_constant=lambda c: _raise(f"{c} is not allowed in a lecture file"))
+        data = json.loads(text, parse_constant=lambda c: _raise("lecture.err_constant", c=c))
     except json.JSONDecodeError as exc:
-        raise LectureError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise LectureError("lecture.err_json", line=exc.lineno, col=exc.colno) from None
     except RecursionError:
-        raise LectureError("not a lecture: nested too deeply") from None
+        raise LectureError("lecture.err_too_deep") from None
     return validate(data, known)
 
 
@@ -206,17 +238,17 @@ def encode_link(lecture: Lecture) -> str:
 def decode_link(code: str, known: Mapping[str, frozenset[str]]) -> tuple[Lecture, list[str]]:
     """Inverse of :func:`encode_link`, with the same checks as a file (and a cap on the inflated size)."""
     if not isinstance(code, str) or len(code) > 4 * MAX_LINK_CODE:
-        raise LectureError("the lecture link is too long")
+        raise LectureError("lecture.err_link_long")
     if not re.fullmatch(r"[A-Za-z0-9_-]*", code):
-        raise LectureError("the lecture link contains characters that base64url does not use")
+        raise LectureError("lecture.err_link_chars")
     try:
         packed = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
         d = zlib.decompressobj()
         raw = d.decompress(packed, MAX_FILE_BYTES + 1)
     except (binascii.Error, zlib.error, ValueError):
-        raise LectureError("the lecture link is damaged (not a compressed lecture)") from None
+        raise LectureError("lecture.err_link_damaged") from None
     if len(raw) > MAX_FILE_BYTES or d.unconsumed_tail:
-        raise LectureError(f"the lecture in the link is larger than {MAX_FILE_BYTES:,} bytes")
+        raise LectureError("lecture.err_link_size", limit=f"{MAX_FILE_BYTES:,}")
     return from_json(raw, known)
 
 

@@ -200,6 +200,49 @@ def test_a_link_s_text_in_a_message_is_shown_as_text_and_a_bad_link_leaves_the_a
         assert not at.exception and "lc" not in at.query_params, bad
 
 
+# words a Chinese message may keep: the JSON names of a lecture file and the link's alphabet
+LATIN_OK = {"JSON", "UTF", "base64url", "format", "scenes", "params", "rnnviz", "lecture", "version"}
+
+
+def _english_words(text: str) -> set[str]:
+    import re
+
+    text = re.sub(r"'[^']*'", "", text)  # a quoted name from the file: a page or a parameter
+    return set(re.findall(r"[A-Za-z][A-Za-z0-9]+", text)) - LATIN_OK
+
+
+@pytest.mark.parametrize("how,source", [
+    ("file", b"{broken"), ("file", b'{"format": "something-else"}'), ("file", b"\x80\x81 binary"),
+    ("file", b'{"format": "rnnviz-lecture", "version": 1, "title": 7, "scenes": []}'),
+    ("file", b'{"format": "rnnviz-lecture", "version": 1, "scenes": [{"page": "vanishing", "params": {"vg_T": [[1]]}}]}'),
+    ("link", "not$base64"), ("link", "AAAA"),
+])
+def test_a_lecture_that_cannot_be_read_is_said_in_chinese(how, source):
+    """In the Chinese UI the reason a file or link cannot be read is Chinese (it was English after the
+    Chinese "无法读取该讲稿：")."""
+    if how == "file":
+        at = open_lecture("zh")
+        at.file_uploader(key="lc_upload").upload("lecture.json", source, "application/json").run()
+    else:
+        at = open_lecture("zh", lc=source)
+    assert not at.exception
+    (err,) = at.error
+    assert not _english_words(err.value), err.value
+    en = open_lecture("en", lc=source) if how == "link" else None
+    if en is not None:
+        assert any("lecture link" in e.value for e in en.error)  # the English UI keeps English
+
+
+def test_skipped_parts_are_said_in_chinese():
+    d = {"format": "rnnviz-lecture", "version": 1, "extra": 1,
+         "scenes": [{"page": "nope"}, {"page": "vanishing", "params": {"vg_radius": "1.5", "evil": "x"}}]}
+    at = open_lecture("zh")
+    at.file_uploader(key="lc_upload").upload("l.json", json.dumps(d).encode(), "application/json").run()
+    assert not at.exception and not at.error and len(at.warning) == 3
+    for w in at.warning:
+        assert not _english_words(w.value), w.value
+
+
 @pytest.mark.parametrize("i", range(11))
 def test_every_shipped_scene_reaches_its_widgets(i):
     scene = default_lecture("en").scenes[i]
