@@ -87,3 +87,43 @@ def test_raw_option_names_in_chinese(watched, app_url):
     assert "语言" in sidebar  # the page is in Chinese
     assert page.locator(".st-key-vg_init input[role=combobox]").input_value() == "正交"
     screenshot(page, "hostile_raw_names_zh")
+
+
+def _lecture_link(d: dict) -> str:
+    import base64
+    import json
+    import zlib
+
+    return base64.urlsafe_b64encode(zlib.compress(json.dumps(d).encode("utf-8"), 9)).decode("ascii").rstrip("=")
+
+
+@pytest.mark.parametrize("lang", ["English", "中文"])
+def test_markdown_in_a_lecture_link_is_shown_as_text(watched, app_url, lang):
+    """A lecture link whose version is a Markdown image and whose page name is a Markdown link: the error
+    and the warning show them as text (no request leaves the app, no link), and the unreadable link is
+    removed from the address."""
+    page = watched
+    image = _lecture_link({"format": "rnnviz-lecture", "version": "![x](http://203.0.113.7/t.png)", "scenes": []})
+    goto(page, f"{app_url}/lecture?lang={lang}&lc={image}", timeout=180)
+    wait_for_router(page, 180)
+    page.wait_for_selector('[data-testid="stAlert"]', timeout=60_000)
+    page.wait_for_timeout(1500)  # give any image a chance to be requested
+    assert no_errors(page) == []
+    texts = []
+    for alert in _alerts(page):
+        md = alert.query_selector('[data-testid="stMarkdownContainer"]')
+        assert md.query_selector("a") is None and md.query_selector("img") is None, md.inner_html()[:400]
+        texts.append(md.text_content())
+    assert any("203.0.113.7" in t for t in texts), texts
+    assert _outside_requests(page) == [], _outside_requests(page)
+    assert "lc=" not in page.url
+    screenshot(page, f"hostile_lecture_link_{'zh' if lang != 'English' else 'en'}")
+    phish = _lecture_link({"format": "rnnviz-lecture", "version": 1,
+                           "scenes": [{"page": "[Log in](https://evil.example)"}, {"page": "vanishing"}]})
+    goto(page, f"{app_url}/lecture?lang={lang}&lc={phish}", timeout=180)
+    wait_for_router(page, 180)
+    page.wait_for_selector('[data-testid="stAlert"]', timeout=60_000)
+    alerts = _alerts(page)
+    assert any("evil.example" in a.inner_text() for a in alerts), [a.inner_text() for a in alerts]
+    assert all(a.query_selector('[data-testid="stMarkdownContainer"] a') is None for a in alerts)
+    assert no_errors(page) == []
