@@ -88,6 +88,7 @@ c3.download_button(tr("lecture.save"), L.to_json(lec), file_name="rnnviz-lecture
 # content and names the problem
 up = st.file_uploader(tr("lecture.load"), key="lc_upload", help=tr("lecture.load_help"),
                       max_upload_size=1)
+sh.uploader_words("lc_upload", 1)
 if up is not None and st.session_state.get("lc_upload_done") != up.file_id:
     st.session_state["lc_upload_done"] = up.file_id
     _load(L.from_json, up.getvalue())

@@ -214,6 +214,22 @@ UPLOAD_MB = 4  # = server.maxUploadSize: the largest train-live model file fits 
 """Each model uploader's own limit (MB), equal to the server's ``maxUploadSize``."""
 
 
+def uploader_words(key: str, mb: int, types: tuple[str, ...] = ()) -> None:
+    """The words Streamlit 1.67 draws in the drop zone of the file uploader ``key`` ("Upload", "4MB per file •
+    PT, PTH": ``mb`` and the accepted ``types``) in the page's language. Streamlit has them in English only, so
+    outside English a style sheet hides them and draws the catalog's (``byo.dropzone_*``) in their place. Call
+    next to the uploader. The style's own element is hidden by app.py's CSS (its class ``rv-css``)."""
+    if lang() == LANGS[0]:
+        return
+    zone = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    limit = tr("byo.dropzone_limit", mb=mb) + (" • " + ", ".join(x.upper() for x in types) if types else "")
+    words = {f"{zone} button [data-testid='stMarkdownContainer'] p": (tr("byo.dropzone_button"), "1rem"),
+             f"{zone} [data-testid='stFileUploaderDropzoneInstructions'] span": (limit, "0.875rem")}
+    css = "".join(f"{sel}{{font-size:0}}{sel}::after{{content:{json.dumps(text, ensure_ascii=False)};font-size:{size}}}"
+                  for sel, (text, size) in words.items())
+    st.markdown(f"<style class='rv-css'>{css}</style>", unsafe_allow_html=True)
+
+
 def upload_section(prefix: str):
     """The sidebar expander "Your own model" of a lab (open while an uploaded model is kept)."""
     return st.sidebar.expander(tr("byo.section"), expanded=f"{prefix}_byo" in st.session_state,
@@ -228,6 +244,7 @@ def upload_field(prefix: str, help_key: str = "byo.upload_help", check=None):
     store, done = f"{prefix}_byo", f"{prefix}_byo_done"
     up = st.file_uploader(tr("byo.upload"), type=["pt", "pth"], key=f"{prefix}_byo_file",
                           help=tr(help_key, mb=UPLOAD_MB), max_upload_size=UPLOAD_MB)
+    uploader_words(f"{prefix}_byo_file", UPLOAD_MB, ("pt", "pth"))
     if up is not None and st.session_state.get(done) != up.file_id:
         import_heavy_libraries()  # torch: only once a file is uploaded (a lab's first chart needs none)
         from rnnviz import byo

@@ -87,4 +87,7 @@ STRINGS = {
         "en": "This model's file is {size}; the labs accept uploads up to {mb} MB. Fewer units or one layer make it fit.",
         "zh": "此模型文件大小为 {size}；实验页面接受的上传最大 {mb} MB。减少单元数或只用一层即可。",
     },
+    # the words Streamlit draws in a file uploader's drop zone, in English only (sh.uploader_words)
+    "byo.dropzone_button": {"en": "Upload", "zh": "上传"},
+    "byo.dropzone_limit": {"en": "{mb}MB per file", "zh": "每个文件最大 {mb} MB"},
 }

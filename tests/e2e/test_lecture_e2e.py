@@ -82,6 +82,25 @@ def test_build_present_with_clicker_keys_save_and_reload(page, app_url, lang, sc
     page2.close()
 
 
+DROPZONE_WORDS = """() => [...document.querySelectorAll('.st-key-lc_upload [data-testid=stFileUploaderDropzone] button p,'
+  + '.st-key-lc_upload [data-testid=stFileUploaderDropzoneInstructions] span')].map((e) => {
+    const after = getComputedStyle(e, '::after').content;
+    return after && after !== 'none' && getComputedStyle(e).fontSize === '0px' ? JSON.parse(after) : e.textContent; })"""
+
+
+def test_the_lecture_uploader_speaks_chinese(page, app_url):
+    """The file uploader's own words (Streamlit's "Upload", "1MB per file", English only) are shown in Chinese."""
+    goto(page, f"{app_url}/lecture?lang=中文", T)
+    wait_for_router(page, T)
+    page.wait_for_function(f"() => {{ const w = ({DROPZONE_WORDS})(); return w.length === 2 && w[0] === '上传'; }}",
+                           timeout=T * 1000)
+    assert page.evaluate(DROPZONE_WORDS) == ["上传", "每个文件最大 1 MB"]
+    screenshot(page, "lecture_uploader_zh")
+    goto(page, f"{app_url}/lecture", T)
+    wait_for_router(page, T)
+    assert page.evaluate(DROPZONE_WORDS) == ["Upload", "1MB per file"]
+
+
 def test_csv_download_equals_the_drawn_chart(page, app_url):
     page.set_default_timeout(T * 1000)
     goto(page, f"{app_url}/vanishing?vg_T=30", T)

@@ -267,3 +267,16 @@ def test_every_shipped_scene_reaches_its_widgets(i):
         got = w.value
         formatted = w.format_func(got) if callable(getattr(w, "format_func", None)) else got
         assert str(v) in {str(got), str(formatted)} or (isinstance(got, float) and float(v) == got), (k, v, got)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_uploader_s_own_words_are_in_the_page_s_language(lang):
+    """Streamlit draws "Upload" and "1MB per file" in a file uploader in English only; in Chinese a style
+    sheet scoped to the uploader draws them in Chinese (what the browser shows: tests/e2e/test_lecture_e2e.py)."""
+    at = open_lecture(lang)
+    styles = [m.value for m in at.markdown if "st-key-lc_upload" in m.value]
+    if lang == "en":
+        assert styles == []
+    else:
+        (css,) = styles
+        assert '"上传"' in css and '"每个文件最大 1 MB"' in css and "stFileUploaderDropzone" in css
