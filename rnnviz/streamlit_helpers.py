@@ -530,8 +530,8 @@ def shipped_chart(chart_key: str, config: tuple, **kwargs) -> bool:
     # only under the import lock, so no other thread is importing it while this one holds the lock: the chart
     # is built and sent under it, and goes to the browser before pandas and torch are imported.
     send_drawn()
+    import_numpy()
     with _HEAVY_IMPORT_LOCK:
-        import numpy  # noqa: F401
         import plotly.graph_objects  # noqa: F401
 
         chart(shipped, key=chart_key, **kwargs)
@@ -567,10 +567,11 @@ def held_place(key: str, min_height: int):
     picture) moved down with each (the vanishing chart ~107 px, the step-through diagram ~37 px). app.py's CSS
     cannot hold the place: it applies only once Streamlit has loaded a chunk lazily, after the title is drawn.
     So the height is in the elements themselves: a row of the content's container and an empty ``min_height`` px
-    high container (a strut, 16 px wide, at the right); the row is as high as the higher of the two. ``min_height``
-    is the content's final height at a 1280x720 window, the higher of English and Chinese (a first chart that does
-    not move: tests/e2e/test_first_load_e2e.py); taller content (a narrow window, a long text) makes the row
-    taller, as without it."""
+    high container (a strut at the right; asked 1 px wide, it is drawn 16 px wide: Streamlit's minimum, as measured
+    in Chromium, not a width of ours); the row is as high as the higher of the two. ``min_height`` is the content's
+    final height at a 1280x720 window, the higher of English and Chinese (a first chart that does not move:
+    tests/e2e/test_first_load_e2e.py); taller content (a narrow window, a long text) makes the row taller, as
+    without it."""
     row = st.container(key=f"rv_hold_{key}", horizontal=True, gap=None, wrap=False)
     held = row.container(width="stretch", key=f"rv_held_{key}")
     row.container(height=min_height, width=1, border=False)  # at the right: the content starts where the page's does

@@ -161,6 +161,43 @@ FIRST_RUN_DONE = """() => { const app = document.querySelector('[data-testid="st
 then), ``running``, then ``notRunning``."""
 
 
+AT_REST = """() => {
+  const deep = (el, sel) => el.querySelector(sel) || [el, ...el.querySelectorAll('*')].map((e) => e.shadowRoot)
+    .filter(Boolean).map((r) => deep(r, sel)).find(Boolean) || null;  // in el, or in a shadow root in it or of it
+  const main = document.querySelector('[data-testid="stMain"]');
+  const live = window.__rnnvizLive || {};
+  const ready = (""" + FIRST_RUN_DONE + """)() && !!main && document.fonts.status === 'loaded'
+    && !main.querySelector('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')
+    && [...main.querySelectorAll('img')].every((i) => i.complete)
+    && [...main.querySelectorAll('[data-testid^="stBidiComponent"]')].every((c) => !!c.closest('.st-key-rv_prefetch')
+         || !!deep(c, '.rv-live, .rv-select, .rv-multi'))
+    && Object.keys(live.targets || {}).every((k) => { const el = document.querySelector('.st-key-' + k);
+         const gd = el && el.querySelector('.js-plotly-plot'); return !el || !!(gd && gd._fullLayout); });
+  let sig = null;
+  if (ready) {
+    const parts = [...main.querySelectorAll('[data-testid="stVerticalBlock"], [data-testid="stElementContainer"], .js-plotly-plot')]
+      .map((e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round).join(','); });
+    for (const el of main.querySelectorAll('.scatterlayer path.js-line, .scatterlayer path.point, .shapelayer path'))
+      parts.push(el.getAttribute(el.classList.contains('point') ? 'transform' : 'd') || '');
+    sig = parts.join(';') + '|' + JSON.stringify(live.updates || {});
+  }
+  const w = window.__rvRest || (window.__rvRest = {sig: null, same: 0});
+  if (sig === null || sig !== w.sig) { w.sig = sig; w.same = 0; return false; }
+  return ++w.same >= 2; }"""
+"""JS, polled on every animation frame (``polling="raf"``): true once nothing more will be drawn on the page: the
+script run is over (:data:`FIRST_RUN_DONE`), no element is still a skeleton (its code loading), every picture has
+loaded, the fonts are ready, every custom component but the plotly prefetch has mounted its live controls
+(rnnviz/assets/live.js; they may sit in a shadow root), every chart a live component draws on is plotted, and for two
+animation frames in a row nothing has changed: neither the place and size of any block, element or chart of the main
+area, nor the scatter lines, markers and shapes the charts draw, nor the live component's count of drawn frames."""
+
+
+def wait_for_rest(page, timeout: float = 120.0) -> None:
+    """Wait until nothing more will be drawn on the page (:data:`AT_REST`)."""
+    page.evaluate("() => { window.__rvRest = null; }")
+    page.wait_for_function(AT_REST, polling="raf", timeout=timeout * 1000)
+
+
 def goto(page, url: str, timeout: float = 60.0) -> None:
     """Open ``url`` and wait until its first script run has finished (not merely until the empty main
     area is there: under load the run can start well after it) and at least one element is rendered."""
@@ -298,6 +335,38 @@ DRAWN_MATCHES = """([key, drawn]) => { const gd = document.querySelector('.st-ke
 """JS, called with ``[key, drawn]`` (``drawn``: what :data:`DRAWN` read earlier from the chart keyed ``key``): the
 points of the chart's data (what plotly holds now, ``gd._fullData``), placed by the axes as they were drawn then, that the
 lines drawn then do not pass within one pixel of, as text ('' when they all do; points off the plot area are not checked)."""
+
+
+FIRST_DRAW_WATCH = """(key) => { const gd = document.querySelector('.st-key-' + key + ' .js-plotly-plot');
+  const ys = () => JSON.stringify(Array.from(gd._fullData[0].y));
+  const w = (window.__rvFirstDraw = window.__rvFirstDraw || {});
+  const me = (w[key] = {seen: null, before: ys(), ys});
+  const obs = new MutationObserver(() => { if (w[key] === me && me.seen === null) {
+    me.seen = ys() === me.before ? 'old data' : 'new data'; obs.disconnect(); } });
+  obs.observe(gd.querySelector('.scatterlayer'), {subtree: true, attributes: true, attributeFilter: ['d']}); }"""
+"""JS, called with a chart key: watch the chart's lines (each ``path``'s ``d`` in its scatter layer) and record, at
+their first change, whether plotly's data of its first trace (``gd._fullData[0].y``) was still the one it had when the
+watch began (``'old data'``: the change was drawn around plotly, rnnviz/assets/live.js drawDirect) or not
+(``'new data'``). A mutation observer runs right after the script that made the change, before anything else."""
+
+
+def watch_first_draw(page, key: str) -> None:
+    """Start :data:`FIRST_DRAW_WATCH` on the chart keyed ``key`` (before the key press it is about)."""
+    page.evaluate(FIRST_DRAW_WATCH, key)
+
+
+def first_draw(page, key: str, timeout: float = 30.0) -> str:
+    """What :func:`watch_first_draw` recorded at the first change of the chart's lines, once they have changed:
+    ``'old data'`` (plotly still held the data it had before) or ``'new data'``."""
+    page.wait_for_function("(key) => window.__rvFirstDraw[key].seen !== null", arg=key, timeout=timeout * 1000)
+    return page.evaluate("(key) => window.__rvFirstDraw[key].seen", key)
+
+
+def wait_for_plotly_data_change(page, key: str, timeout: float = 30.0) -> None:
+    """Wait until plotly's data of the first trace of the chart keyed ``key`` differs from what it was when
+    :func:`watch_first_draw` began (plotly has been given the new frame)."""
+    page.wait_for_function("(key) => { const w = window.__rvFirstDraw[key]; return w.ys() !== w.before; }",
+                           arg=key, timeout=timeout * 1000)
 
 
 def wait_for_chart_change(page, before: str | None, timeout: float = 30.0, sig: str = CHART_SIG) -> None:

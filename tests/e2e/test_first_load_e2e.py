@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from contextlib import contextmanager
 
 import pytest
 
@@ -83,6 +84,27 @@ def test_the_router_has_the_browser_load_plotly_before_any_chart(app_url, page):
     assert no_errors(page) == []
 
 
+PLOTTED = "() => [...document.querySelectorAll('.js-plotly-plot')].some(g => g._fullLayout)"
+
+
+@contextmanager
+def first_visit(browser, url: str, init_js: str):
+    """A first visit (a new browser context: nothing cached) to ``url`` at a 1280x720 window, with ``init_js`` run in
+    the page before any of its own scripts: yields the page once its first run has ended and a chart is plotted;
+    the context is closed on leaving."""
+    from tests.e2e.conftest import goto
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
+    context.add_init_script(init_js)
+    try:
+        page = context.new_page()
+        goto(page, url, timeout=300)
+        page.wait_for_function(PLOTTED, timeout=300_000)
+        yield page
+    finally:
+        context.close()
+
+
 # Records, in the page, where the title is when it first appears (and the main area's top padding then).
 TITLE_AT_FIRST_JS = """
 window.__rvTitleFirst = null;
@@ -103,15 +125,9 @@ def test_the_title_is_first_drawn_where_it_stays(browser, app_url):
     when app.py's CSS applies (which waits for a chunk Streamlit loads lazily). The main area's top padding is
     the theme's (.streamlit/config.toml), and the two elements app.py draws for every page (that CSS, hidden by
     itself, and the plotly prefetch) sit below the page, so they push nothing down before they are hidden."""
-    from tests.e2e.conftest import goto, no_errors
+    from tests.e2e.conftest import no_errors
 
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
-    context.add_init_script(TITLE_AT_FIRST_JS)
-    page = context.new_page()
-    try:
-        goto(page, f"{app_url}/hidden", timeout=300)
-        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some(g => g._fullLayout)",
-                               timeout=300_000)
+    with first_visit(browser, f"{app_url}/hidden", TITLE_AT_FIRST_JS) as page:
         first, now = page.evaluate("() => window.__rvTitleFirst"), page.evaluate(TITLE_NOW_JS)
         order = page.evaluate("""() => {
           const top = document.querySelector('[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]');
@@ -119,8 +135,6 @@ def test_the_title_is_first_drawn_where_it_stays(browser, app_url):
           const at = (sel) => kids.findIndex((k) => k.matches(sel) || !!k.querySelector(sel));
           return [at('h1'), at('style.rv-css'), at('.st-key-rv_prefetch')]; }""")
         assert no_errors(page) == []
-    finally:
-        context.close()
     assert first == now, f"the title was first drawn at {first}, then moved to {now} (top px, main padding)"
     title, css, prefetch = order
     assert 0 <= title < css and title < prefetch, order
@@ -156,7 +170,7 @@ def test_the_shipped_picture_is_the_chart_drawn_in_its_place(browser, app_url, c
     differs in none; the other language's in 0.4-0.7%, the right one moved 3 px down in 1.6-16%, the gates
     heatmaps' cut at the window's bottom (a first version of the picture) in 8.7%. This allows 0.2%."""
     from rnnviz import first_charts
-    from tests.e2e.conftest import SHOTS, goto, no_errors, renderer
+    from tests.e2e.conftest import SHOTS, goto, no_errors, renderer, wait_for_rest
 
     pic = json.loads(first_charts.PICTURES_FILE.read_text(encoding="utf-8"))[chart]["en"]
     context = browser.new_context(viewport={"width": 1280, "height": pic["height"] + 700}, device_scale_factor=1)
@@ -166,7 +180,7 @@ def test_the_shipped_picture_is_the_chart_drawn_in_its_place(browser, app_url, c
         gd = page.locator(f".st-key-{chart} .js-plotly-plot").first
         page.wait_for_function("(el) => !!el._fullLayout && !!el.querySelector('.main-svg')", arg=gd.element_handle(),
                                timeout=120_000)
-        page.wait_for_timeout(1500)  # the live components' frames for the defaults (no change) applied
+        wait_for_rest(page)  # the live components' frames for the defaults (no change) applied, nothing moving
         page.mouse.move(0, 0)
         img = page.locator(f".st-key-rv_place_{chart} img")
         assert img.count() == 1 and not img.is_visible(), "the picture is still displayed over the plotted chart"
@@ -210,23 +224,14 @@ def test_the_first_chart_is_first_drawn_where_it_stays(browser, app_url, path):
     shipped picture and then the chart are drawn, does not move while the page loads: not when a widget's
     skeleton above it becomes the widget, when a readout or a live component is drawn above it
     (rnnviz.streamlit_helpers.held_place), nor when app.py's CSS applies (the subtitle's look is in its elements)."""
-    from tests.e2e.conftest import goto, no_errors
+    from tests.e2e.conftest import no_errors, wait_for_rest
 
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
-    context.add_init_script(PLACE_AT_FIRST_JS)
-    page = context.new_page()
-    try:
-        goto(page, f"{app_url}{path}", timeout=300)
-        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].some(g => g._fullLayout)",
-                               timeout=300_000)
-        # the page's run has ended and its live components are drawn (they replace the Streamlit controls)
-        page.wait_for_function("() => document.querySelector('[data-testid=stApp]')"
-                               ".getAttribute('data-test-script-state') === 'notRunning'", timeout=300_000)
-        page.wait_for_timeout(1500)
+    with first_visit(browser, f"{app_url}{path}", PLACE_AT_FIRST_JS) as page:
+        # nothing more will be drawn: the run is over, the live components (which replace the Streamlit controls)
+        # have mounted and drawn, the fonts are ready, and the page has not moved for two animation frames
+        wait_for_rest(page, timeout=300)
         first = page.evaluate("() => window.__rvPlaceFirst")
         now = page.evaluate("() => Math.round(document.querySelector(\"[class*='st-key-rv_place_']\")"
                             ".getBoundingClientRect().top)")
         assert no_errors(page) == []
-    finally:
-        context.close()
     assert first is not None and first == now, f"{path}: the first chart's place was first drawn at {first} px, then at {now} px"

@@ -12,8 +12,8 @@ import pytest
 
 from urllib.parse import urlencode
 
-from tests.e2e.conftest import (DRAWN, DRAWN_MATCHES, LIVE, drag_slider_watching, expect_run, goto, hold_settles, no_errors, screenshot,
-                               wait_for_live_settled, wait_for_rerun)
+from tests.e2e.conftest import (DRAWN, DRAWN_MATCHES, LIVE, drag_slider_watching, expect_run, first_draw, goto, hold_settles, no_errors,
+                               screenshot, wait_for_live_settled, wait_for_plotly_data_change, wait_for_rerun, watch_first_draw)
 
 pytestmark = pytest.mark.e2e
 
@@ -342,21 +342,14 @@ def test_a_unit_key_draws_the_path_chart_directly_then_plotly_holds_it(page, app
     unit.wait_for(timeout=120_000)
     wait_for_live_settled(page, "gt_select")
     hold_settles(page, True)
-    # at the first change of the path chart's lines (a mutation observer runs right after the script that made it),
-    # whether plotly's data of the unit's line is still the one it had before the key
-    page.evaluate("""() => { const gd = document.querySelector('.st-key-gt_fig_path .js-plotly-plot');
-      const ys = () => JSON.stringify(Array.from(gd._fullData[0].y));
-      const before = ys(); window.__firstDraw = null; window.__pathData0 = before;
-      const obs = new MutationObserver(() => { if (window.__firstDraw === null) {
-        window.__firstDraw = ys() === before ? 'old data' : 'new data'; obs.disconnect(); } });
-      obs.observe(gd.querySelector('.scatterlayer'), {subtree: true, attributes: true, attributeFilter: ['d']}); }""")
+    # at the first change of the path chart's lines: whether plotly's data of the unit's line is still the one it had
+    # before the key
+    watch_first_draw(page, "gt_fig_path")
     unit.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => window.__firstDraw !== null", timeout=30_000)
-    assert page.evaluate("() => window.__firstDraw") == "old data", "the path chart's new line was drawn by plotly"
+    assert first_draw(page, "gt_fig_path") == "old data", "the path chart's new line was drawn by plotly"
     # the keys pause: plotly is given the frame drawn
-    page.wait_for_function("() => JSON.stringify(Array.from(document.querySelector('.st-key-gt_fig_path .js-plotly-plot')"
-                           "._fullData[0].y)) !== window.__pathData0", timeout=30_000)
+    wait_for_plotly_data_change(page, "gt_fig_path")
     drawn = page.evaluate(f"({DRAWN})('gt_fig_path')")
     assert page.evaluate(DRAWN_MATCHES, ["gt_fig_path", drawn]) == ""
     hold_settles(page, False)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import (CHART_SIG, DRAWN, DRAWN_MATCHES, LIVE, _free_port, drag_slider_watching, goto, no_errors, screenshot, start_server, stop_server, wait_for_chart_change,
-                                wait_for_rerun, wait_for_router)
+from tests.e2e.conftest import (CHART_SIG, DRAWN, DRAWN_MATCHES, LIVE, _free_port, drag_slider_watching, first_draw, goto, no_errors, screenshot, start_server, stop_server,
+                                wait_for_chart_change, wait_for_plotly_data_change, wait_for_rerun, wait_for_router, watch_first_draw)
 
 pytestmark = pytest.mark.e2e
 
@@ -172,19 +172,12 @@ def test_a_radius_key_is_drawn_around_plotly_then_plotly_holds_it(page, app_url)
     page.wait_for_selector(".st-key-vg_fig_grad .js-plotly-plot", timeout=60_000)
     wait_for_rerun(page, 120)
     wait_live(page)
-    page.evaluate("""() => { const gd = document.querySelector('.st-key-vg_fig_grad .js-plotly-plot');
-      const ys = () => JSON.stringify(Array.from(gd._fullData[0].y));
-      const before = ys(); window.__firstDraw = null; window.__gradData0 = before;
-      const obs = new MutationObserver(() => { if (window.__firstDraw === null) {
-        window.__firstDraw = ys() === before ? 'old data' : 'new data'; obs.disconnect(); } });
-      obs.observe(gd.querySelector('.scatterlayer'), {subtree: true, attributes: true, attributeFilter: ['d']}); }""")
+    watch_first_draw(page, "vg_fig_grad")
     start = live_state(page)["value"]
     radius_slider(page).focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => window.__firstDraw !== null", timeout=30_000)
-    assert page.evaluate("() => window.__firstDraw") == "old data", "the radius's new lines were drawn by plotly"
-    page.wait_for_function("() => JSON.stringify(Array.from(document.querySelector('.st-key-vg_fig_grad .js-plotly-plot')"
-                           "._fullData[0].y)) !== window.__gradData0", timeout=30_000)
+    assert first_draw(page, "vg_fig_grad") == "old data", "the radius's new lines were drawn by plotly"
+    wait_for_plotly_data_change(page, "vg_fig_grad")
     drawn = page.evaluate(f"({DRAWN})('vg_fig_grad')")
     assert page.evaluate(DRAWN_MATCHES, ["vg_fig_grad", drawn]) == ""
     now = live_state(page)["value"]
