@@ -123,6 +123,11 @@ def read_checkpoint(source: Source, *, max_bytes: int = MAX_CHECKPOINT_BYTES, na
             state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - UnpicklingError, EOFError, RuntimeError (bad zip), KeyError, ...
         detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        if detail.startswith("Weights only load failed"):
+            # torch's own text goes on to advise loading with weights_only=False (which runs the file's code),
+            # with terminal escape codes: not for a student; say what the safe loader refused instead
+            raise CheckpointError(file, "not a readable PyTorch checkpoint: not a file saved by torch.save, or it "
+                                        "holds Python objects besides tensors, which are never loaded here") from exc
         raise CheckpointError(file, f"not a readable PyTorch checkpoint ({type(exc).__name__}"
                                     f"{': ' + detail if detail else ''})") from exc
     if not isinstance(state, dict):

@@ -52,6 +52,18 @@ def test_malicious_pickle_is_refused_and_nothing_runs(tmp_path):
     assert not marker.exists()
 
 
+def test_a_refused_file_is_said_plainly_never_with_torch_s_advice_to_load_it_unsafely(tmp_path):
+    """A malicious pickle and random bytes: torch's own message (its first line was shown) advises re-running
+    torch.load with weights_only=False, i.e. running the file's code, and carries terminal escape codes."""
+    evil = saved({"weight_ih_l0": torch.zeros(4, 2), "evil": Payload(str(tmp_path / "pwned"))})
+    for data in (evil, os.urandom(3000)):
+        with pytest.raises(CheckpointError) as e:
+            byo.load_upload(data, name="m.pt")
+        msg = str(e.value)
+        assert msg.startswith("m.pt: not a readable PyTorch checkpoint") and "tensors" in msg, msg
+        assert "weights_only" not in msg and "\x1b" not in msg and "trust" not in msg, msg
+
+
 def test_truncated_oversized_non_torch_and_wrong_shape_files():
     good = saved(torch.nn.LSTM(3, 4).state_dict())
     for data, what in [(good[: len(good) // 2], "truncated"), (b"hello, not a model", "text"),
