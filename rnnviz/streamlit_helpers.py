@@ -250,17 +250,21 @@ def upload_field(prefix: str, help_key: str = "byo.upload_help", check=None):
         from rnnviz import byo
 
         st.session_state[done] = up.file_id
+        # "Cannot use this file: ..." (show_error's "Cannot show this setting" named no setting here)
+        def refused(exc: ValueError) -> None:
+            st.error(tr("byo.upload_error", msg=quote(exc, limit=600)), icon=":material/error:")
+
         try:
             mine = byo.load_upload(up.getvalue(), name=up.name, max_bytes=UPLOAD_MB * 1024 * 1024)
         except byo.CheckpointError as exc:
-            show_error(exc)
+            refused(exc)
         else:
             try:
                 if check is not None:
                     check(mine)
                 st.session_state[store] = mine
             except ValueError as exc:  # the lab's own requirement
-                show_error(exc)
+                refused(exc)
     return st.session_state.get(store)
 
 

@@ -90,4 +90,5 @@ STRINGS = {
     # the words Streamlit draws in a file uploader's drop zone, in English only (sh.uploader_words)
     "byo.dropzone_button": {"en": "Upload", "zh": "上传"},
     "byo.dropzone_limit": {"en": "{mb}MB per file", "zh": "每个文件最大 {mb} MB"},
+    "byo.upload_error": {"en": "Cannot use this file: {msg}", "zh": "无法使用该文件：{msg}"},
 }

@@ -165,6 +165,7 @@ def test_bad_files_give_a_clear_error_and_the_session_keeps_working(lab, tmp_pat
         upload(at, lab, name, data)
         errs = errors(at)
         assert any(name in e and problem in e for e in errs), (name, errs)
+        assert all(e.startswith("Cannot use this file: ") for e in errs), errs  # not "Cannot show this setting"
         assert "nn.LSTM" not in texts(at) and figures(at)
     assert not (tmp_path / "pwned").exists()  # nothing in the malicious pickle ran
     upload(at, lab, "mine.pt", saved(lstm2().state_dict()))
