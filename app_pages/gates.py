@@ -384,7 +384,7 @@ st.subheader(tr("gates.sec_bias"))
 sh.chart(bias_figure(key, lang, models), width="stretch", key="gt_fig_bias")
 
 
-fbias_note.caption(plots.bias_readout(fbias, res.horizons, cell, lang))  # beside the slider, as the live range shows it
+fbias_note.caption(plots.bias_readout(fbias, res.horizons, cell, len(res.text), lang))  # beside the slider, as the live range shows it
 st.markdown(tr("gates.horizon", delta=fbias, state="c" if cell == "LSTM" else "h", **{k: plots.horizon_text(v, lang) for k, v in res.horizons.items()}))
 if task == "recall":
     st.markdown(tr("gates.recall_at_gap", gap=int(gap), delta=fbias, acc=percent(recall_at(cell, int(gap), float(fbias), models[cell]))))

@@ -222,9 +222,14 @@ STRINGS = {
     "gates.trace_base": {"en": "trained, Δ = 0", "zh": "训练好的，Δ = 0"},
     "gates.trace_trained": {"en": "trained, shifted by Δ", "zh": "训练好的，平移 Δ"},
     "gates.trace_fresh": {"en": "fresh, shifted by Δ", "zh": "新初始化，平移 Δ"},
+    # (no-break spaces, \u00a0: a line does not break inside "> 1/e", "Δ = 0" or "≥ 64")
     "gates.bias_live": {
-        "en": "Δ = {delta:+.1f}: memory horizon ({state} kept above 1/e) trained {trained}, fresh {fresh}; trained, Δ = 0: {base}",
-        "zh": "Δ = {delta:+.1f}：记忆跨度（{state} 保留超过 1/e）训练好的 {trained}，新模型 {fresh}；训练好的，Δ = 0：{base}",
+        "en": "{state} kept >\u00a01/e for: trained {trained} (Δ\u00a0=\u00a00: {base}), fresh {fresh} steps",
+        "zh": "{state} 保留 >\u00a01/e 的步数：训练好的 {trained}（Δ\u00a0=\u00a00：{base}），新模型 {fresh}",
+    },
+    "gates.bias_live_zero": {
+        "en": "{state} kept >\u00a01/e for: trained {trained}, fresh {fresh} steps",
+        "zh": "{state} 保留 >\u00a01/e 的步数：训练好的 {trained}，新模型 {fresh}",
     },
     "gates.fig_recall": {"en": "Recall accuracy vs gap", "zh": "回忆准确率与间隔的关系"},
     "gates.axis_gap": {"en": "gap (distractors)", "zh": "间隔（干扰符号数）"},

@@ -168,5 +168,5 @@ def bias_frames(cfg: lab.GatesConfig, models: dict, fresh, lang: str) -> tuple[l
                                 {"y": b64(plots._positive(carry_fresh.mean(axis=1)))}],
                        "layout": {"yaxis": {"range": plots.bias_range(base, carry, carry_fresh)}}})
         horizons = lab._horizons({"trained": carry, "base": base, "fresh": carry_fresh})
-        readouts.append(plots.bias_readout(d, horizons, cfg.gt_cell, lang))
+        readouts.append(plots.bias_readout(d, horizons, cfg.gt_cell, len(text), lang))
     return frames, readouts

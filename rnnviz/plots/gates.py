@@ -269,12 +269,18 @@ def horizon_text(v: float, lang: str = "en") -> str:
     return t("gates.one_step", lang) if n == "1" else t("gates.n_steps", lang, n=n)
 
 
-def bias_readout(delta: float, horizons: dict, cell: str, lang: str = "en") -> str:
-    r"""The line beside the Δ control (plain text): Δ and the memory horizons of the three lines (steps until
-    the average unit's product :math:`\prod f` falls below :math:`1/e`; :func:`rnnviz.gates.memory_horizon`),
-    ``horizons`` as :func:`rnnviz.labs.gates.analyse` computes them (``base``, ``trained``, ``fresh``)."""
-    return t("gates.bias_live", lang, delta=delta, state="c" if cell == "LSTM" else "h",
-             **{k: horizon_text(horizons[k], lang) for k in ("base", "trained", "fresh")})
+def bias_readout(delta: float, horizons: dict, cell: str, T: int, lang: str = "en") -> str:
+    r"""The line beside the Δ control (plain text, at most two lines in the sidebar at 1280 px): the memory horizons of the
+    three lines of the bias chart in steps (the lag until the average unit's product :math:`\prod f` falls below
+    :math:`1/e`, :func:`rnnviz.gates.memory_horizon`), ``horizons`` as :func:`rnnviz.labs.gates.analyse` computes
+    them (``base``, ``trained``, ``fresh``). Δ itself is the control's value (shown on its thumb); the trained
+    model's horizon at Δ = 0 is left out at Δ = 0 (it is the trained one). A horizon the ``T`` characters never
+    reach (``inf``: no lag ``0..T-1`` falls below 1/e) reads ``≥ T``."""
+    def n(v: float) -> str:
+        return f"≥\u00a0{T}" if math.isinf(v) else f"{v:.0f}"
+
+    key = "gates.bias_live" if delta != 0 else "gates.bias_live_zero"
+    return t(key, lang, state="c" if cell == "LSTM" else "h", **{k: n(horizons[k]) for k in ("base", "trained", "fresh")})
 
 
 def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta: float, text: str, cell: str,

@@ -50,7 +50,7 @@ def test_page_renders_and_bias_slider_redraws(page, app_url):
         "() => document.querySelector('[data-testid=\"stMain\"]').innerText.includes('Δ = -2.0')", timeout=30_000)
     page.wait_for_function("() => location.search.includes('gt_fbias=-2')", timeout=30_000)
     state = page.evaluate(LIVE, "gt_bias_live")
-    assert state["value"] == -2.0 and state["readout"].startswith("Δ = -2.0: memory horizon")
+    assert state["value"] == -2.0 and state["readout"].startswith("c kept >\u00a01/e for: trained") and "(Δ\u00a0=\u00a00: " in state["readout"]
     assert no_errors(page) == []
     page.locator("h3").filter(has_text="Forget-gate bias").scroll_into_view_if_needed()
     page.wait_for_timeout(300)

@@ -242,13 +242,16 @@ def test_bias_frames_are_the_bias_charts_of_the_grid():
         first = names
         for i in (1, 2):
             np.testing.assert_allclose(arr(frames[k]["data"][i]["y"]), arr(fig["data"][i]["y"]), rtol=1e-12, atol=0)
-        # the readout: Δ and the page's own memory horizons at that Δ
-        assert readouts[k] == P.bias_readout(d, res.horizons, cell, "en") and f"Δ = {d:+.1f}" in readouts[k]
+        # the readout: the page's own memory horizons at that Δ (Δ itself is on the control's thumb), over the
+        # T characters the products run over (a horizon never reached reads "≥ T")
+        assert len(arr(frames[k]["data"][1]["y"])) == len(res.text)
+        assert readouts[k] == P.bias_readout(d, res.horizons, cell, len(res.text), "en")
+        assert ("(Δ\u00a0=\u00a00: " in readouts[k]) == (d != 0)
 
 
 def test_bias_readout_says_the_horizons_of_the_lines():
-    """The readout beside the Δ control gives Δ and the memory horizons (steps until the mean product falls
-    below 1/e) of the three lines of the bias chart, each computed from the products (closed form: a constant
+    """The readout beside the Δ control gives the memory horizons (steps until the mean product falls
+    below 1/e; one never reached within the T steps: "≥ T") of the three lines of the bias chart, each computed from the products (closed form: a constant
     gate g keeps g^k after k steps, so its horizon is the first k with g^k < 1/e)."""
     T, H = 40, 3
     k = np.arange(T, 0, -1)[:, None]  # prod over s > t of a constant gate: g^(T - t + 1) at step t
@@ -256,12 +259,18 @@ def test_bias_readout_says_the_horizons_of_the_lines():
     horizons = L._horizons(prods)
     # the lag L (steps back from T) first below 1/e: g^(L+1) < 1/e; 0.5^2 < 1/e < 0.5, 0.9^10 < 1/e < 0.9^9, 0.99^40 > 1/e
     assert (horizons["base"], horizons["trained"], horizons["fresh"]) == (1, 9, np.inf)
-    en = P.bias_readout(-2.0, horizons, "LSTM", "en")
-    zh = P.bias_readout(-2.0, horizons, "LSTM", "zh")
-    assert en.startswith("Δ = -2.0:") and zh.startswith("Δ = -2.0：")
-    assert "trained 9 steps, fresh beyond the text; trained, Δ = 0: 1 step" in en and "1 steps" not in en
-    assert "训练好的 9 步，新模型 超出文本长度；训练好的，Δ = 0：1 步" in zh
-    assert "(c kept" in en and "(h kept" in P.bias_readout(-2.0, horizons, "GRU", "en")
+    en = P.bias_readout(-2.0, horizons, "LSTM", T, "en")
+    zh = P.bias_readout(-2.0, horizons, "LSTM", T, "zh")
+    nb = "\u00a0"  # no-break spaces: no line break inside "> 1/e", "Δ = 0", "≥ 40"
+    assert en == f"c kept >{nb}1/e for: trained 9 (Δ{nb}={nb}0: 1), fresh ≥{nb}40 steps"
+    assert zh == f"c 保留 >{nb}1/e 的步数：训练好的 9（Δ{nb}={nb}0：1），新模型 ≥{nb}40"
+    assert P.bias_readout(-2.0, horizons, "GRU", T, "en").startswith("h kept")
+    # at Δ = 0 the shifted model is the trained one: its horizon is said once
+    same = {**horizons, "trained": horizons["base"]}
+    assert P.bias_readout(0.0, same, "LSTM", T, "en") == f"c kept >{nb}1/e for: trained 1, fresh ≥{nb}40 steps"
+    # two lines at most in the sidebar at 1280 px (about 33 Latin characters a line), the longest case too
+    longest = P.bias_readout(-2.0, {"base": 100, "trained": np.inf, "fresh": np.inf}, "LSTM", 500, "en")
+    assert len(longest) <= 64, longest
 
 
 def test_bias_range_holds_every_line_and_the_1_over_e_line():
