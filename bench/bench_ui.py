@@ -10,8 +10,8 @@ Per lab, with the minimal one-slider page (bench/minimal_app.py) measured in the
   the gates lab's forget-gate bias Δ on its own row "gates drag"; the minimal page's Streamlit slider as the
   baseline) is dragged, the button held, for one second of wall time (tests/e2e/conftest.py drag_path paces the
   pointer by the clock): a live range over its whole track, a Streamlit slider from its thumb to the far end
-  (thumb_and_track), with the number of slider values the drag crossed (at most one update each). What is counted: the changes of the scatter geometry every chart's SVG
-  draws (each line's ``d``, each marker's ``transform``: tests/e2e/conftest.py DRAWN_SIG), seen on the page's
+  (thumb_and_track), with the number of slider values the drag crossed (at most one update each). What is counted: the changes of the scatter and bar geometry every chart's SVG
+  draws (each line's ``d``, each marker's ``transform``, each bar's ``d`` and fill: tests/e2e/conftest.py DRAWN_SIG), seen on the page's
   animation frames before the button is released: what is painted, not plotly's data (the live range draws a
   drag around plotly and gives plotly the frame later). A step or choice control (step-through, attention,
   hidden, the gates unit) is not dragged: n/a;

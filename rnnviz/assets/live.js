@@ -416,13 +416,15 @@ export function applyFrame(key, meta, frame, force) {  // exported for tests/uni
 //     (path.point), a point x, y at (xa.c2p(x), ya.c2p(y)) inside the trace's group (plotly translates it to the plot
 //     area). directPlan is one plan per trace type (a list of elements and what to write on each); another type is
 //     a branch there;
+//   - bar traces' heights and fill colours (barPlan): each bar's path `d` from 0 to ya.c2p(y) at its x as drawn, and
+//     its fill (the attention page's score, weight and output bars: plotly took ~25 ms and ~11 ms a step);
 //   - shapes' positions (moveShapes, also used by applyFrame for a frame that only moves shapes): each shape's path.
-// One rule for both, what plotly holds while the chart shows such a frame:
+// One rule for all, what plotly holds while the chart shows such a frame:
 //   1. A value plotly keeps as it is given and draws from alone is given to plotly at once, in the same call: a
 //      shape's position is written into gd.layout and gd._fullLayout (plotly_relayout is emitted, as plotly would);
 //      an axis range the frame needs is set by Plotly.relayout before the points are written (a range inside the one
 //      drawn is kept during a drag: drawn on the wider axis, the frame's own range comes with the hand-over).
-//   2. A value plotly derives more from (a trace's x and y: its calcdata, what hover finds, autorange) is left as
+//   2. A value plotly derives more from (a trace's x and y, a bar's colours: its calcdata, what hover finds, autorange) is left as
 //      plotly holds it: gd.__rvDirty lists the traces drawn this way, gd.__rvShown is the frame on screen.
 //   3. The hand-over: the dirty traces are given to plotly (applyFrame with `force` = them, every attribute of the
 //      frame, even where plotly holds it) by the next plotly draw of the chart, and at the latest HANDOVER_MS after
@@ -542,9 +544,10 @@ function pixels(xa, ya, xs, ys) {
 }
 const pt = (p) => `${p[0].toFixed(2)},${p[1].toFixed(2)}`;
 
-/** The SVG group plotly draws trace i of gd in (its d3 data: the trace's calcdata), or null. */
-function traceGroup(gd, i) {
-  for (const g of gd.querySelectorAll(".scatterlayer g.trace")) {
+/** The SVG group plotly draws trace i of gd in (its d3 data: the trace's calcdata), or null; `layer`: the layer of
+ * the trace's type ("scatterlayer", "barlayer"). */
+function traceGroup(gd, i, layer) {
+  for (const g of gd.querySelectorAll(`.${layer || "scatterlayer"} g.trace`)) {
     const cd = g.__data__;
     if (cd && cd[0] && cd[0].trace && cd[0].trace.index === i) return g;
   }
@@ -556,8 +559,9 @@ function traceGroup(gd, i) {
  * draw it: not a visible scatter trace plotly drew, a line shape other than linear, a fill, text, an axis that is
  * not linear or log, an autoranged axis the change would move, or another number of line segments (runs of >= 2
  * points between gaps, as plotly draws them) or markers than plotly drew. */
-function directPlan(gd, i, xs, ys, changed) {
+function directPlan(gd, i, xs, ys, changed, colors) {
   const t = gd._fullData && gd._fullData[i];
+  if (t && t.type === "bar") return barPlan(gd, i, t, ys, changed, colors);
   const node = traceGroup(gd, i);
   if (!t || !node || t.type !== "scatter" || t.visible !== true) return null;
   const mode = t.mode || "";
@@ -586,6 +590,51 @@ function directPlan(gd, i, xs, ys, changed) {
   return plan;
 }
 
+/** How bar trace i (full trace t) of gd is drawn with the heights ys and the fill colours `colors` (one per bar; null:
+ * as drawn): {lineEls: each bar's path, lines: its `d`, pointEls: [], points: [], fillEls, fills: each bar's fill}, as
+ * plotly's bar/plot.js draws a vertical bar from 0 in the trace's group (translated to the plot area):
+ * `M x0,y0 V y1 H x1 V y0 Z`, x0 = xa.c2p(p0), x1 = xa.c2p(p1) (the bar's edges in plotly's calcdata: x does not
+ * change), y0 = ya.c2p(0), y1 = ya.c2p(y) (c2p rounds to 0.01 px); then, in this order, x0 against x1, x1 against
+ * the new x0, y0 against y1, y1 against the new y0, an end less than 2 px from the other is moved out to a whole pixel
+ * (Math.ceil above it, Math.floor below), y ends that are equal staying so (plotly's expandToVisible, for opaque bars
+ * with gaps and no outline). A fill as plotly's Color.fill writes it ("rgb(r, g, b)"). Null (plotly draws it) unless
+ * the bars are visible, vertical, from 0 (no base; barmode group or overlay), opaque ("#rrggbb" colours), without
+ * text, error bars, outline or rounded corners, with a gap, on a linear y axis with a fixed range, x unchanged, with a
+ * path per bar, every height finite. */
+function barPlan(gd, i, t, ys, changed, colors) {
+  const fl = gd._fullLayout;
+  const node = traceGroup(gd, i, "barlayer");
+  const cd = node && node.__data__;
+  if (!cd || t.visible !== true || t.orientation !== "v" || t.base != null || changed.has("x")) return null;
+  if (!["group", "overlay"].includes(fl.barmode) || !(fl.bargap > 0) || (t.error_y && t.error_y.visible)
+      || ((t.texttemplate || (t.text != null && t.text !== "")) && t.textposition !== "none")
+      || (t.marker.line && t.marker.line.width > 0.01) || t.marker.cornerradius || t.opacity < 1
+      || (t.marker.opacity != null && t.marker.opacity !== 1)) return null;
+  const solid = (c) => typeof c === "string" && /^#[0-9a-f]{6}$/.test(c);
+  const held = t.marker.color;
+  if (!(Array.isArray(held) ? held.every(solid) : solid(held)) || (colors && !Array.from(colors).every(solid))) return null;
+  const xa = axisOf(gd, t.xaxis || "x"), ya = axisOf(gd, t.yaxis || "y");
+  if (!xa || !ya || typeof xa.c2p !== "function" || ya.type !== "linear" || ya.autorange !== false
+      || typeof ya.c2p !== "function") return null;
+  const els = node.querySelectorAll("g.point > path");
+  if (!ys || els.length !== ys.length || cd.length !== ys.length || (colors && colors.length !== ys.length)) return null;
+  // plotly's expandToVisible(v, vc, hideZeroSpan)
+  const fix = (v, vc, keep) => ((keep && v === vc) || Math.abs(v - vc) >= 2 ? v : v > vc ? Math.ceil(v) : Math.floor(v));
+  const base = ya.c2p(0, true);
+  const lines = [];
+  for (let k = 0; k < ys.length; k++) {
+    let x0 = xa.c2p(cd[k].p0, true), x1 = xa.c2p(cd[k].p1, true);
+    const top = ya.c2p(ys[k], true);
+    if (![x0, x1, base, top, ys[k]].every(finite)) return null;
+    x0 = fix(x0, x1, false);
+    x1 = fix(x1, x0, false);
+    const y0 = fix(base, top, true);
+    lines.push(`M${x0},${y0}V${fix(top, y0, true)}H${x1}V${y0}Z`);
+  }
+  return { lineEls: els, lines, pointEls: [], points: [], fillEls: colors ? els : [],
+    fills: colors ? Array.from(colors, (c) => rgb(String(c))) : [] };
+}
+
 /** Whether the axis `name` ("yaxis") as plotly draws it now holds the range `want` (a frame's [lo, hi], in the
  * axis's own units: log10 on a log axis): during a drag a frame whose range is inside the one drawn is drawn on the
  * axis as it is (every point at its true place on the axis shown, with room to spare); its own range comes with the
@@ -605,6 +654,16 @@ function coordsOf(gd, upd, i, p) {
   const shown = gd.__rvDirty && gd.__rvDirty.has(i) && gd.__rvShown ? gd.__rvShown.data[i] : null;
   if (shown && p in shown) return numbers(shown[p]);
   return numbers(gd._fullData[i][p]) || numbers(gd.data[i][p]);
+}
+
+/** The fill colours (marker.color, an array) of bar trace i: the frame's if it has them, else those shown, else
+ * plotly's; null for one colour (not an array: as drawn). */
+function colorsOf(gd, upd, i) {
+  const own = upd && upd.marker && upd.marker.color;
+  if (own !== undefined) return Array.isArray(own) ? own : null;
+  const shown = gd.__rvDirty && gd.__rvDirty.has(i) && gd.__rvShown ? gd.__rvShown.data[i] : null;
+  const c = shown && shown.marker && shown.marker.color !== undefined ? shown.marker.color : gd._fullData[i].marker.color;
+  return Array.isArray(c) ? c : null;
 }
 
 /** Draw `frame` on the chart `key` around plotly (the rule above), if all it changes from what plotly holds (the
@@ -648,14 +707,17 @@ export function drawDirect(key, meta, frame, ranges) {  // exported for tests
       const onScreen = dirty.has(i) && shownFrame ? !same(get(shownFrame.data[i], p), val, true) : changed.has(p);
       if (onScreen) differs = true;
     }
-    if ([...changed].some((p) => !/^[xy]$/.test(p))) return false;
+    // x, y; a bar trace's fill colours too (barPlan)
+    const bar = gd._fullData[i] && gd._fullData[i].type === "bar";
+    if ([...changed].some((p) => !/^[xy]$/.test(p) && !(bar && p === "marker.color"))) return false;
     if (differs) moved.push([i, upd]);
   }
   const plan = () => {  // the new drawing of every trace and shape moved, at the axes as plotly draws them now
     const traces = [];
     for (const [i, upd] of moved) {
+      const bar = gd._fullData[i].type === "bar";
       const one = directPlan(gd, i, coordsOf(gd, upd, i, "x"), coordsOf(gd, upd, i, "y"),
-        new Set(["x", "y"].filter((p) => !!upd && p in upd)));
+        new Set(["x", "y"].filter((p) => !!upd && p in upd)), bar ? colorsOf(gd, upd, i) : null);
       if (!one) return null;
       traces.push([i, one]);
     }
@@ -678,9 +740,18 @@ export function drawDirect(key, meta, frame, ranges) {  // exported for tests
   for (const [i, one] of todo.traces) {
     one.lines.forEach((d, k) => one.lineEls[k].setAttribute("d", d));
     one.points.forEach((tf, k) => one.pointEls[k].setAttribute("transform", tf));
+    (one.fills || []).forEach((c, k) => { one.fillEls[k].style.fill = c; });
     dirty.add(i);
   }
   if (todo.shapes.length) writeShapes(gd, todo.shapes, shapeEdits);
+  // rule 1: plotly holds the shapes written and the ranges set now, and so must the record of the frame it holds
+  // (gd.__rvFrame, what the next frame is compared with): else a frame back at the recorded shapes would differ
+  // from nothing and not be drawn (a step back to the one plotly drew last kept the outline where it was)
+  if (prev && (todo.shapes.length || relayout)) {
+    const layout = copy(prev.layout || {});
+    for (const [p, v] of Object.entries(Object.assign({}, todo.shapes.length ? shapeEdits : {}, setRange))) put(layout, p, copy(v));
+    gd.__rvFrame = Object.assign({}, prev, { layout });
+  }
   // the frame on screen: this frame, and for a trace drawn here before that it leaves out, what was shown
   gd.__rvShown = !shownFrame ? frame : Object.assign({}, frame, { data: frame.data.map((u, i) =>
     (dirty.has(i) && shownFrame.data[i] ? Object.assign({}, shownFrame.data[i], u || {}) : u)) });
@@ -771,9 +842,13 @@ export default function (component) {
     // is still drawing is shown once it can be, not only after the next script run
     if (waiting) retryLater(() => request(pending));
   }
-  function request(i) {
+  let pendingDirect = false;
+  /** Every chart shows frame i in the next animation frame (the latest i asked for before it); `direct` as in
+   *  drawFrame, for that latest i. */
+  function request(i, direct) {
     pending = i;
-    if (!raf) raf = requestAnimationFrame(() => { raf = 0; show(pending); });
+    pendingDirect = direct || false;
+    if (!raf) raf = requestAnimationFrame(() => { raf = 0; show(pending, pendingDirect); });
   }
   /** Call `fn` again in 50 ms (a chart not plotted yet), for at most 600 tries (30 s) per component call;
    *  the component's cleanup clears a pending try. */
@@ -1034,10 +1109,14 @@ export default function (component) {
         setStateValue("value", v);
       }, s.settle_ms || 800);
     }
+    // A step chosen by the user (a key, the pointer, Back, Next; `quiet` false) is drawn in the next animation frame
+    // around plotly where drawDirect can ("exact": the frame as plotly would draw it; the attention page's bars and
+    // the heatmap's outline), the rest by plotly; drawDirect hands what it drew to plotly once the choices pause
+    // (HANDOVER_MS), so its data, hover and export are the chart shown. Play (quiet) is drawn by plotly.
     function set(k, quiet) {
       v = Math.min(Math.max(k, 1), n);
       groups();
-      request(v - 1);
+      request(v - 1, !quiet && "exact");
       render();
       url();
       live.value[s.param] = { v, pending: true, focused: document.activeElement === range

@@ -63,6 +63,19 @@ def heatmap(dec: Decoding, lang: str = "en", step: int | None = None) -> go.Figu
     return fig
 
 
+def score_range(dec: Decoding) -> list[float]:
+    """The score axis of every step of ``dec``: ``[lo, hi]`` spanning 0 and every score of every step, widened by
+    5% of its span on a side that holds a score (a side at 0 stays at 0, as plotly's autorange keeps bars' base)."""
+    every = np.asarray(dec.scores, dtype=np.float64)
+    every = every[np.isfinite(every)]
+    lo = min(0.0, float(every.min())) if every.size else 0.0
+    hi = max(0.0, float(every.max())) if every.size else 0.0
+    if lo == hi:  # every score 0 (or none): bars of height 0 on [0, 1]
+        return [0.0, 1.0]
+    pad = 0.05 * ((hi - lo) or 1.0)
+    return [lo - pad if lo < 0 else lo, hi + pad if hi > 0 else hi]
+
+
 def step_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
     """Step ``t``: the scores and the softmax weights as bars over the input characters."""
     i = t - 1
@@ -85,6 +98,10 @@ def step_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
     fig.add_trace(go.Bar(x=xs, y=w, marker_color=[ACCENT if j == top else MUTED for j in range(len(w))],
                          name="a_t(i)", customdata=[_show(c) for c in dec.source], showlegend=False,
                          hovertemplate="%{customdata}: a = %{y:.4f}<extra></extra>"), 2, 1)
+    # the scores' axis: one range for every step of this decoding (0 and the largest and smallest score of any step,
+    # 5% spare), so the steps compare on one scale and a step change moves the bars only (the browser draws them
+    # itself, rnnviz/assets/live.js barPlan; an autoranged axis would be a relayout per step)
+    fig.update_yaxes(range=score_range(dec), row=1, col=1)
     fig.update_yaxes(range=[0, 1.05], row=2, col=1)
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=xt, row=2, col=1, title=_t("attention.axis_input", lang))
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=xt, row=1, col=1)
@@ -117,11 +134,15 @@ def probs_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
     p = dec.probs[i]
     k = int(np.argmax(p))
     chars = list(D.TARGET_CHARS)
-    fig = go.Figure(go.Bar(x=chars, y=p, marker_color=[ACCENT if j == k else MUTED for j in range(len(p))],
-                           hovertemplate="'%{x}': p = %{y:.4f}<extra></extra>"))
+    xs = list(range(len(chars)))
+    # the characters at the positions 0, 1, ... of a linear axis, not as categories: plotly.js loses a category axis'
+    # categories on a Plotly.update of the bars' y (checked in Chromium: its range went from [-0.5, 10.5] to
+    # [-0.5, 9.5] and the last bar, '-', was no longer drawn), which is how the browser gives a step to plotly
+    fig = go.Figure(go.Bar(x=xs, y=p, marker_color=[ACCENT if j == k else MUTED for j in range(len(p))],
+                           customdata=chars, hovertemplate="'%{customdata}': p = %{y:.4f}<extra></extra>"))
     fig.update_yaxes(range=[0, 1.05], title="p")
-    # every character labelled (plotly's own category ticks skipped to every fifth in a half-width chart)
-    fig.update_xaxes(type="category", tickmode="array", tickvals=chars, ticktext=chars, tickangle=0,
+    # every character labelled (plotly's own ticks skip some in a half-width chart)
+    fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=chars, tickangle=0, range=[-0.5, len(chars) - 0.5],
                      title=_t("attention.axis_char", lang))
     return apply_style(fig, title=_t("attention.probs_title", lang), height=300)
 

@@ -299,14 +299,16 @@ a drag the live range draws the SVG directly (rnnviz/assets/live.js drawDirect) 
 DRAWN_SIG = """() => { const gds = [...document.querySelectorAll('.js-plotly-plot')].filter((g) => g._fullLayout);
   if (!gds.length) return null;
   let h = 0, n = 0;
-  for (const g of gds) for (const el of g.querySelectorAll('.scatterlayer path.js-line, .scatterlayer path.point')) {
-    const s = (el.getAttribute(el.classList.contains('point') ? 'transform' : 'd') || '') + ';';
+  for (const g of gds) for (const el of g.querySelectorAll('.scatterlayer path.js-line, .scatterlayer path.point, .barlayer g.point > path')) {
+    const s = (el.classList.contains('point') ? el.getAttribute('transform') || ''
+      : (el.getAttribute('d') || '') + (el.parentNode.classList.contains('point') ? el.style.fill : '')) + ';';
     for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
     n += s.length; }
   return gds.length + ':' + n + '.' + h; }"""
-"""JS: a signature of the scatter geometry every chart on the page draws (each line's ``d``, each marker's
-``transform``, read from the SVG), null until a chart is plotted: what the bench's drag rows count. A drag that draws
-nothing gives no change, whatever happens to ``gd.data``."""
+"""JS: a signature of the scatter and bar geometry every chart on the page draws (each line's ``d``, each marker's
+``transform``, each bar's ``d`` and fill, read from the SVG), null until a chart is plotted: what the bench's drag rows
+and key presses count (live.js drawDirect draws them around plotly: the attention page's step bars are drawn before
+plotly is given them). A drag that draws nothing gives no change, whatever happens to ``gd.data``."""
 
 
 DRAWN_MATCHES = """([key, drawn]) => { const gd = document.querySelector('.st-key-' + key + ' .js-plotly-plot');

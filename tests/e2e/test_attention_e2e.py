@@ -78,6 +78,22 @@ STEP_WATCH = """() => { window.__seen = []; window.__runs = 0;
   })(); }"""
 
 
+# every change of the bars the step and output charts draw (each bar's path and fill, read from the SVG), with the
+# traces then drawn around plotly (live.js drawDirect: gd.__rvDirty) and the script runs seen so far
+BARS_WATCH = """() => { window.__bars = [];
+  const read = window.__readBars = () => ['att_fig_step', 'att_fig_probs'].map((key) => {
+    const gd = document.querySelector('.st-key-' + key + ' .js-plotly-plot');
+    return gd ? {bars: [...gd.querySelectorAll('.barlayer g.point > path')].map((p) => p.getAttribute('d') + ' ' + p.style.fill),
+                 dirty: gd.__rvDirty ? [...gd.__rvDirty] : []} : null; });
+  (function poll() {
+    const now = read(), t = JSON.stringify(now), last = window.__bars[window.__bars.length - 1];
+    if (!last || last.t !== t) window.__bars.push({t, charts: now, runs: window.__runs});
+    if (!window.__stop) requestAnimationFrame(poll);
+  })(); }"""
+HANDED_OVER = """() => ['att_fig_step', 'att_fig_probs'].every((key) => {
+  const gd = document.querySelector('.st-key-' + key + ' .js-plotly-plot'); return gd && !gd.__rvDirty; })"""
+
+
 @pytest.fixture(scope="module")
 def step_weights():
     """``step_weights(t)``: the concat model's attention weights at decoding step t of the default date, here."""
@@ -105,12 +121,25 @@ def test_attention_step_is_chosen_in_the_browser(app_url, page, step_weights):
     slider.wait_for(timeout=60_000)
     wait_for_live_settled(page, "att_step")  # the tab's run is over and the charts are plotted
     page.evaluate(STEP_WATCH)
+    page.evaluate(BARS_WATCH)
     hold_settles(page, True)  # no choice reaches the server until released: what changes, the browser drew
     slider.focus()
     slider.press("ArrowRight")
     page.wait_for_function(f"() => window.__seen.some(s => {_is_step(step_weights, 2)})", timeout=60_000)
     assert page.evaluate(f"() => window.__seen.find(s => {_is_step(step_weights, 2)}).runs") == 0, \
         "a script run started before the chosen step was drawn"
+    # the bars of step 2 were drawn in the browser around plotly (the score, weight and output bars' paths and
+    # fills written, plotly not called), with no script run; once plotly is given the step (the hand-over), it
+    # draws exactly those bars
+    page.wait_for_function(HANDED_OVER, timeout=30_000)
+    bars = page.evaluate("() => window.__bars")
+    final = page.evaluate("() => window.__readBars()")
+    assert [c["dirty"] for c in final] == [[], []]
+    direct = [b for b in bars if b["charts"][0]["dirty"] == [0, 1] and b["charts"][1]["dirty"] == [0]]
+    assert direct, "step 2's bars were not drawn around plotly"
+    assert direct[0]["runs"] == 0
+    assert [c["bars"] for c in direct[-1]["charts"]] == [c["bars"] for c in final]
+    assert [c["bars"] for c in bars[0]["charts"]] != [c["bars"] for c in final]
     page.wait_for_function(f"(() => {{ const h = ({HEAT})(); return h && h.y0 === 1.5; }})()", timeout=30_000)
     assert "att_step=2" in page.url
     assert page.locator(".st-key-att_sum_2").is_visible() and not page.locator(".st-key-att_sum_1").is_visible()

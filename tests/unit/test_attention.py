@@ -162,3 +162,40 @@ def test_attention_step_frames_keep_what_changes_and_the_rest_is_the_figure():
     heat = changing_parts([frame_of(plots.heatmap(dec, step=t)) for t in steps])
     assert heat[0]["data"] == [{}] and set(heat[0]["layout"]) == {"shapes"}
     assert "bdata" not in json.dumps(frame_of(plots.heatmap(dec, step=1))["data"][0]["z"])
+
+
+def test_a_step_changes_only_the_bars_heights_and_colours_on_one_score_axis():
+    """The step chart's and the output chart's frames differ only in the bars' heights (y) and colours (marker.color),
+    and their layout not at all: the browser draws a step into the SVG (rnnviz/assets/live.js barPlan), which it
+    can do only on fixed axes. The score axis is one range for the whole decoding: 0 and every score of every step
+    inside it, 5% spare above the largest and below the smallest (negative) score; the output bars sit at the
+    positions 0..10 of a linear axis labelled with the characters (not a category axis)."""
+    import json
+
+    from rnnviz.data import dates as D
+    from rnnviz.labs import attention as lab
+    from rnnviz.plots import attention as plots
+    from rnnviz.plots.style import changing_parts, frame_of
+
+    for kind in ("dot", "concat"):
+        model, _ = lab.get_model(kind)
+        dec = lab.decode(lab.AttentionConfig(att_score=kind, att_text="3 March 2021"), model)
+        steps = range(1, len(dec.output) + 1)
+        for make in (plots.step_figure, plots.probs_figure):
+            parts = changing_parts([json.loads(json.dumps(frame_of(make(dec, t)))) for t in steps])
+            for f in parts:
+                assert f["layout"] == {}
+                for tr in f["data"]:
+                    assert set(tr) <= {"y", "marker"} and set(tr.get("marker", {})) <= {"color"}
+        lo, hi = plots.score_range(dec)
+        every = np.asarray(dec.scores, dtype=np.float64)
+        span = max(every.max(), 0) - min(every.min(), 0)
+        assert lo <= min(every.min(), 0) and hi >= every.max()
+        assert hi == pytest.approx(every.max() + 0.05 * span) if every.max() > 0 else hi == 0
+        assert lo == pytest.approx(every.min() - 0.05 * span) if every.min() < 0 else lo == 0
+        for t in steps:
+            assert plots.step_figure(dec, t).layout.yaxis.range == (lo, hi)
+    probs = plots.probs_figure(dec, 1)
+    assert list(probs.data[0].x) == list(range(len(D.TARGET_CHARS)))
+    assert list(probs.layout.xaxis.ticktext) == list(D.TARGET_CHARS) and list(probs.data[0].customdata) == list(D.TARGET_CHARS)
+    assert plots.score_range(type("Dec", (), {"scores": np.zeros((2, 3))})()) == [0.0, 1.0]

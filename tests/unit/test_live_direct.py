@@ -206,3 +206,19 @@ def test_gaps_split_a_line_into_the_segments_plotly_drew():
     [r] = run([["direct", frame(y)]], data=data, groups=((1, 3), (1, 0)))
     assert r["r"] is True
     assert r["svg"][0] == ["M" + px(1, 2) + "L" + px(2, 3)] + [f"translate({px(x, v)})" for x, v in [(1, 2), (2, 3), (4, 5)]]
+
+
+def test_a_shape_moved_around_plotly_and_back_to_the_frame_plotly_drew_last_is_drawn_back():
+    """Plotly draws a frame (its record, gd.__rvFrame, has the line at x = 1); a key press moves the line to x = 2
+    around plotly (written into plotly's layout at once: rule 1), the next one back to x = 1: it is drawn at x = 1
+    again (compared with the record of what plotly holds, which the move updated; with the record left at x = 1 the
+    frame back would differ from nothing and the line would stay at x = 2)."""
+    def at(x):
+        f = frame([1, 1, 1, 1])
+        f["layout"]["shapes"] = [{"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0, "y1": 1}]
+        return f
+    out = run([["plotly", at(1)], ["direct", at(2), "exact"], ["direct", at(1), "exact"], ["plotly", at(1)]])
+    # (the server's figure has the line at x = 1: plotly draws nothing new at first, the stand-in's outline is unset)
+    assert [o["shape"] for o in out] == [None, "M200,400L200,100", "M100,400L100,100", "M100,400L100,100"]
+    assert out[3]["shapes"][0]["x0"] == 1  # plotly's layout (read once all steps ran)
+    assert out[3]["calls"] == []  # plotly holds the line at x = 1 already
