@@ -20,7 +20,7 @@ def _replace(lec: L.Lecture) -> None:
     st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
 
 
-def _load(read, source) -> bool:
+def _load(read, source, done: str = "lecture.loaded") -> bool:
     """Replace the lecture with one read by ``read(source)``; report errors and skipped parts. Returns
     whether it was read. The messages (rnnviz.lecture.Msg) are in the page's language; they quote what the file
     or link holds (a version, a page name), shown as the characters it is (rnnviz.text.quote), never as a link,
@@ -31,7 +31,7 @@ def _load(read, source) -> bool:
         st.error(tr("lecture.load_error", msg=quote(exc.msg.text(sh.lang()), limit=600)), icon=":material/error:")
         return False
     _replace(lec)
-    st.success(tr("lecture.loaded", n=len(lec.scenes)))
+    st.success(tr(done, n=len(lec.scenes)))
     for w in warnings[:20]:
         st.warning(tr("lecture.load_warning", msg=quote(w.text(sh.lang()) if isinstance(w, L.Msg) else w, limit=300)))
     return True
@@ -64,7 +64,7 @@ sh.clicker_script()
 code = st.query_params.get("lc")
 if code and st.session_state.get("lc_link_done") != code:
     st.session_state["lc_link_done"] = code
-    if not _load(L.decode_link, code):
+    if not _load(L.decode_link, code, "lecture.from_link"):
         del st.query_params["lc"]  # said once; a reload or a shared copy of the address no longer carries it
 elif code == "":
     del st.query_params["lc"]
