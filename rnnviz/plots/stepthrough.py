@@ -16,6 +16,9 @@ H_COLOR = CELL_COLORS["RNN"]
 O_COLOR = "#1f77b4"
 L_COLOR = "#9467bd"
 GRAD_COLOR = WARN
+WEIGHT_COLOR = "#333333"
+"""The weights' names on the diagram's arrows: dark on white (a grey #7f7f7f was faint on a projector); under the
+veil of the steps not computed yet it shows as #adadad."""
 
 __all__ = ["diagram", "hidden_heatmap", "outputs_figure", "grad_figure", "truncation_figure"]
 
@@ -25,6 +28,7 @@ _NOMINAL_PLOT_W = 650.0
 used only to turn the arrows' px gaps into data units (a wider or narrower chart changes the gaps a little)."""
 _STANDOFF_PX = 16.0  # gap between a node's centre and an arrow's end (the nodes are 22 px across)
 _HEAD_PX = {2: 11, 3: 14}  # arrowhead marker size per line width
+_NAMED_SLOT_PX = 100.0  # a slot narrower than this (px, at _NOMINAL_PLOT_W) has its weights named only where they first appear
 _RING_PX = 16  # radius of the ring around each node of the current step (the nodes' radius is 11 px + outline)
 VEIL = "rgba(255,255,255,0.6)"
 """What lies over the steps after the current one in the forward phase (not computed yet): grey #7f7f7f
@@ -122,11 +126,15 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     named = [[] for _ in range(n)]  # per slot: (x, y, text) the weights' names, shown at the current slot (forward)
     nodes = {"x": [], "h": [], "o": [], "L": []}  # (x, y, text)
 
-    def arrow(j, x0, y0, x1, y1, text=None):
+    def arrow(j, x0, y0, x1, y1, text=None, side="right", row=None):
+        """An arrow of slot ``j``; its weight's name ``text`` beside it, clear of the line and its head: a vertical
+        arrow's to the ``side`` of its first row's middle (``(y0 + y0 + 1) / 2``), a horizontal one's above its middle; ``row``: whose weight (the cell's row)."""
         every.append((x0, y0, x1, y1))
         lit[j].append((x0, y0, x1, y1))
-        if text:
-            named[j].append(((x0 + x1) / 2, (y0 + y1) / 2, text))
+        if text and x0 == x1:
+            named[j].append((x0, y0 + 0.5, text, f"middle {side}", row))
+        elif text:
+            named[j].append(((x0 + x1) / 2, (y0 + y1) / 2, text, "top center", row))
 
     for j, slot in enumerate(res.slots):
         nodes["x"].append((j, rows["x"], f"x<sub>{j + 1}</sub>={escape_html(labels[j])}"))
@@ -137,20 +145,20 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
             nodes["h"].append((j, y, f"{sym}<sub>{idx}</sub>"))
             # input arrow (bidirectional backward row: from x, drawn to the upper row)
             if name == "b":
-                arrow(j, j + 0.18, rows["x"], j + 0.18, y, "W<sub>xh</sub>")
-            else:
-                arrow(j, j, rows["x"], j, y, "W<sub>xh</sub>")
+                arrow(j, j + 0.18, rows["x"], j + 0.18, y, "W<sub>xh</sub>", row=name)
+            else:  # (a bidirectional net's backward row's input arrow runs just right of it)
+                arrow(j, j, rows["x"], j, y, "W<sub>xh</sub>", "left" if p.pattern == "bidirectional" else "right", name)
             # recurrent arrow from the previous step of this cell
             prev = L.slot_of(res, name, i - 1) if i > 0 else None
             if prev is not None:
-                arrow(j, prev, y, j, y, "W<sub>hh</sub>")
+                arrow(j, prev, y, j, y, "W<sub>hh</sub>", row=name)
             elif name == "dec":
-                arrow(j, j - 1, rows["enc"], j, y, "h<sub>N</sub>")
+                arrow(j, j - 1, rows["enc"], j, y, "h<sub>N</sub>", row=name)
         if slot.out is not None and (p.pattern != "many_to_one" or p.mask[slot.out]):
             has_loss = bool(p.mask[slot.out])
             nodes["o"].append((j, rows["o"], f"o<sub>{j + 1}</sub>,ŷ"))
             top = max(v for k, v in rows.items() if k in ("f", "b", "enc", "dec"))
-            arrow(j, j, top, j, rows["o"], "W<sub>ho</sub>")
+            arrow(j, j, top, j, rows["o"], "W<sub>ho</sub>", row="o")
             if p.pattern == "bidirectional":
                 arrow(j, j - 0.18, rows["f"], j - 0.18, rows["o"])
             if has_loss:
@@ -216,11 +224,15 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
             marker=dict(size=22, symbol=symbols[kind], color=colors[kind], line=dict(color="white", width=3)),
             textfont=dict(size=FONT_SIZE - 2), hoverinfo="text", cliponaxis=False,
         ))
-    if fwd:  # every arrow's weight, named at its middle (the same at every step)
-        wx, wy, wt = zip(*[w for slot_names in named for w in slot_names])
-        fig.add_trace(go.Scatter(x=list(wx), y=list(wy), text=list(wt), mode="text", name="weights", showlegend=False,
-                                 hoverinfo="skip", cliponaxis=False,
-                                 textfont=dict(size=FONT_SIZE - 4, color=X_COLOR, shadow="auto")))
+    if fwd:  # every arrow's weight, named beside it (the same at every step), dark and large enough for a projector
+        labels = [w for slot_names in named for w in slot_names]
+        if px[0] < _NAMED_SLOT_PX:  # too narrow for a name at every arrow: each row's weights named once, where they
+            seen = set()  # first appear (the same matrices at every step)
+            labels = [w for w in labels if (w[4], w[2]) not in seen and not seen.add((w[4], w[2]))]
+        wx, wy, wt, wp, _ = zip(*labels)
+        fig.add_trace(go.Scatter(x=list(wx), y=list(wy), text=list(wt), textposition=list(wp), mode="text", name="weights",
+                                 showlegend=False, hoverinfo="skip", cliponaxis=False,
+                                 textfont=dict(size=FONT_SIZE - 2, color=WEIGHT_COLOR, shadow="auto")))
     fig.update_layout(annotations=ann, showlegend=False)
     fig.update_xaxes(range=x_range, showgrid=False, zeroline=False, tickmode="array",
                      tickvals=list(range(n)), ticktext=[str(j + 1) for j in range(n)],
