@@ -89,6 +89,8 @@ STRINGS = {
     "attention.scores_label": {"en": "score(s_t, h_i)", "zh": "分数 score(s_t, h_i)"},
     "attention.weights_label": {"en": "weight a_t(i) = softmax of the scores", "zh": "权重 a_t(i)＝分数的 softmax"},
     "attention.vectors_title": {"en": "s_t, c_t and h̃_t at step t", "zh": "第 t 步的 s_t、c_t 与 h̃_t"},
+    # the colour bar's title: its range is the largest |value| of every step, not of the step shown
+    "attention.vectors_scale": {"en": "scale: all steps", "zh": "色标：所有步"},
     "attention.axis_unit": {"en": "unit", "zh": "单元"},
     "attention.probs_title": {"en": "Output distribution p(y_t) at step t", "zh": "第 t 步的输出分布 p(y_t)"},
     "attention.axis_char": {"en": "output character", "zh": "输出字符"},

@@ -110,18 +110,29 @@ def step_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
     return fig
 
 
+def vectors_limit(dec: Decoding) -> float:
+    """The colour scale's half-range of :func:`vectors_figure`: the largest ``|value|`` of s_t, c_t and h̃_t over
+    every step of ``dec`` (1 if all are 0), so every step is coloured on one scale."""
+    parts = [dec.s, dec.htilde] + ([dec.context] if dec.context is not None else [])
+    every = np.concatenate([np.abs(np.asarray(p, dtype=np.float64)).ravel() for p in parts])
+    every = every[np.isfinite(every)]
+    return float(every.max()) if every.size and every.max() > 0 else 1.0
+
+
 def vectors_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
-    """s_t, c_t and h~_t of step ``t`` as coloured strips (diverging scale centred on 0)."""
+    """s_t, c_t and h~_t of step ``t`` as coloured strips (diverging scale centred on 0, from -L to L with L the
+    largest |value| of any step, :func:`vectors_limit`: the steps compare by colour, and a step changes z only)."""
     i = t - 1
     rows = [("s_t", dec.s[i])]
     if dec.context is not None:
         rows.append(("c_t", dec.context[i]))
     rows.append(("h̃_t", dec.htilde[i]))
     z = np.stack([r[1] for r in rows])
-    lim = float(np.max(np.abs(z))) or 1.0
+    lim = vectors_limit(dec)
     fig = go.Figure(go.Heatmap(
         z=z, y=[r[0] for r in rows], x=list(range(1, z.shape[1] + 1)), colorscale=DIVERGING, zmid=0.0,
-        zmin=-lim, zmax=lim, colorbar=dict(thickness=18), hovertemplate="%{y}[%{x}] = %{z:.4f}<extra></extra>",
+        zmin=-lim, zmax=lim, colorbar=dict(thickness=18, title=dict(text=_t("attention.vectors_scale", lang), side="right")),
+        hovertemplate="%{y}[%{x}] = %{z:.4f}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=_t("attention.axis_unit", lang))

@@ -199,3 +199,29 @@ def test_a_step_changes_only_the_bars_heights_and_colours_on_one_score_axis():
     assert list(probs.data[0].x) == list(range(len(D.TARGET_CHARS)))
     assert list(probs.layout.xaxis.ticktext) == list(D.TARGET_CHARS) and list(probs.data[0].customdata) == list(D.TARGET_CHARS)
     assert plots.score_range(type("Dec", (), {"scores": np.zeros((2, 3))})()) == [0.0, 1.0]
+
+
+def test_the_vectors_heatmap_is_coloured_on_one_scale_for_the_whole_decoding():
+    """s_t, c_t and h̃_t of every step on one diverging scale, -L..L with L the largest |value| of any step (the colour
+    bar says so): a step changes z only (no colour limits, no layout), and every value of every step is inside it."""
+    import json
+
+    from rnnviz.i18n import t as translate
+    from rnnviz.labs import attention as lab
+    from rnnviz.plots import attention as plots
+    from rnnviz.plots.style import changing_parts, frame_of
+
+    for kind in ("dot", "none"):
+        model, _ = lab.get_model(kind)
+        dec = lab.decode(lab.AttentionConfig(att_score=kind, att_text="3 March 2021"), model)
+        steps = range(1, len(dec.output) + 1)
+        parts = changing_parts([json.loads(json.dumps(frame_of(plots.vectors_figure(dec, t)))) for t in steps])
+        assert all(f["layout"] == {} and [set(tr) for tr in f["data"]] == [{"z"}] for f in parts)
+        vecs = [dec.s, dec.htilde] + ([dec.context] if dec.context is not None else [])
+        lim = max(float(np.max(np.abs(v))) for v in vecs)
+        assert plots.vectors_limit(dec) == pytest.approx(lim)
+        for lang in ("en", "zh"):
+            tr = plots.vectors_figure(dec, 3, lang).data[0]
+            assert (tr.zmin, tr.zmax, tr.zmid) == (-lim, lim, 0.0)
+            assert tr.colorbar.title.text == translate("attention.vectors_scale", lang)
+            np.testing.assert_allclose(tr.z[0], dec.s[2])
