@@ -2,7 +2,7 @@
 
 Widgets -> AttentionConfig -> rnnviz.labs.attention (models cached with st.cache_resource,
 evaluations and comparison runs with st.cache_data) -> rnnviz.plots.attention -> st.plotly_chart.
-The decoding step is chosen in the browser (a live component, rnnviz/assets/live.js, over per-step
+The decoding step is chosen in the browser (a live component, rnnviz/assets/live/, over per-step
 chart frames; every step's summary is on the page, only the chosen one shown); the server learns
 it when the choice settles. The teacher-forcing curves ship precomputed for every offered setting.
 """

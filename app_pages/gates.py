@@ -1,7 +1,7 @@
 """Page: LSTM and GRU gates, live. Widgets -> GatesConfig -> rnnviz.labs.gates -> figures.
 
 The unit, the step and the colouring only pick among numbers the analysis has computed for every
-choice: they are chosen in the browser (a live component, rnnviz/assets/live.js, with the data of
+choice: they are chosen in the browser (a live component, rnnviz/assets/live/, with the data of
 every choice from rnnviz.labs.gates_select); the server learns the choice when it settles.
 
 A clean first load: the sidebar, the model's answer and the heatmaps at the default settings (shipped

@@ -130,7 +130,7 @@ if cfg.st_pattern in ("one_to_many", "enc_dec"):  # what feeds the steps without
 
 
 # ----------------------------------------------------------------------------- stepping
-# Choosing the step happens in the browser (rnnviz/assets/live.js): the charts carry a frame per
+# Choosing the step happens in the browser (rnnviz/assets/live/): the charts carry a frame per
 # step, the equations of every step are on the page (in one place, only the chosen one shown), Back/Next/Play
 # run in the browser. The chosen step reaches the server (st_t and ?st_t=) once it settles.
 def _url_step() -> int | None:

@@ -1,4 +1,4 @@
-"""Benchmark of the in-browser charts (rnnviz/assets/live.js) in Debian chromium via Playwright,
+"""Benchmark of the in-browser charts (rnnviz/assets/live/) in Debian chromium via Playwright,
 next to the minimal one-slider page (bench/minimal_app.py) measured in the same run. Prints, never
 asserts. Targets (issue 9): key -> redrawn median <= 100 ms and <= 0.55x the minimal page, p95 <= 200 ms;
 >= 30 chart updates per second during a one-second drag.

@@ -105,7 +105,7 @@ def new_page(browser):
 
 def slider_input(page, key: str):
     """The range input of the control with widget key ``key``: a Streamlit slider's (visually hidden)
-    input, or the range of a live component (rnnviz/assets/live.js, chosen in the browser)."""
+    input, or the range of a live component (rnnviz/assets/live/, chosen in the browser)."""
     return page.locator(f'.st-key-{key} [data-testid="stSlider"] input[type="range"], .st-key-{key} input.rv-range').first
 
 

@@ -873,7 +873,7 @@ def drawn_choice(name: str, family: tuple, value):
     so a new figure is a new element, and the browser re-creates every chart (a full plotly draw each)
     0.6-0.8 s after the choice, which the browser already shows. Drawn for the same choice, the figure is
     byte-identical: the element is kept and plotly draws nothing; the live component puts the chosen
-    frame on it (rnnviz/assets/live.js: applyFrame changes only what differs). A new ``family`` draws ``value`` and remembers it."""
+    frame on it (rnnviz/assets/live/apply.js: applyFrame changes only what differs). A new ``family`` draws ``value`` and remembers it."""
     store = f"_rv_drawn_{name}"
     kept = st.session_state.get(store)
     if kept is not None and kept[0] == family:
@@ -887,7 +887,7 @@ def stacked_group(group: Mapping[str, str], shown: int) -> None:
     the containers keyed ``{name}_{k}``, the only children of the container keyed ``stack``, share one grid
     cell, so every k is laid out once and in one place (showing another k moves nothing on the page).
     Until the component is drawn only ``{name}_{shown}`` is visible (the k the charts are drawn at); the
-    component then shows the chosen k (rnnviz/assets/live.js groups(), which leaves the grid to this
+    component then shows the chosen k (rnnviz/assets/live/select.js groups(), which leaves the grid to this
     style). Call it with the same ``group`` the component gets, before the containers are drawn."""
     name, stack = group["name"], group["stack"]
     st.markdown(f"<style class='rv-css'>.st-key-{stack}{{display:grid !important;grid-template-columns:minmax(0,1fr)}}"
@@ -897,7 +897,7 @@ def stacked_group(group: Mapping[str, str], shown: int) -> None:
 
 
 def live_range(widget_key: str, values, shown, readout, label: str, help: str, hide=()) -> dict:
-    """The ``range`` part of a live component's data: an own range (rnnviz/assets/live.js) that stands in for
+    """The ``range`` part of a live component's data: an own range (rnnviz/assets/live/range.js) that stands in for
     the bound ``st.slider`` with key ``widget_key`` (hidden while the component is on the page, with the
     elements keyed ``hide``). While it is dragged the charts show frame ``i`` of the grid value ``values[i]``
     (``shown[i]``: the value as text; ``readout[i]``: the line under the range); on release the index comes
@@ -927,7 +927,8 @@ def pick_into(live_key: str, widget_key: str, values) -> Any:
 
 
 def live(key: str, data_json: str, *, on_change=None, on_pick=None):
-    """Charts that change in the browser, without a script rerun (``rnnviz/assets/live.js``).
+    """Charts that change in the browser, without a script rerun (``rnnviz/assets/live/``, joined by
+    :func:`rnnviz.live_js.source`).
 
     ``data_json`` is a JSON string (cache it: serialising frames on every rerun costs) with
     ``charts``: ``{chart key: [frame, ...]}`` (a frame: ``{"data": [per-trace update], "layout": {...}}``),
@@ -938,9 +939,8 @@ def live(key: str, data_json: str, *, on_change=None, on_pick=None):
     """
     global _live_component
     if _live_component is None:
-        from pathlib import Path
+        from rnnviz import live_js
 
-        js = (Path(__file__).with_name("assets") / "live.js").read_text(encoding="utf-8")
-        _live_component = st.components.v2.component("rnnviz_live", js=js, css=_LIVE_CSS)
+        _live_component = st.components.v2.component("rnnviz_live", js=live_js.source(), css=_LIVE_CSS)
     callbacks = {"on_value_change": on_change or (lambda: None), "on_pick_change": on_pick or (lambda: None)}
     return _live_component(key=key, data=data_json, height="content", **callbacks)

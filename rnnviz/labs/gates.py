@@ -245,7 +245,7 @@ _SLOT_RE = re.compile("⟦([A-Za-z0-9_]+)⟧")
 
 def fill(template: list[str], strings: dict[str, str]) -> list[str]:
     """The template's lines with every slot ``⟦name⟧`` replaced by ``strings[name]`` (the browser does the
-    same replacement, rnnviz/assets/live.js)."""
+    same replacement, rnnviz/assets/live/)."""
     return [_SLOT_RE.sub(lambda m: strings[m.group(1)], line) for line in template]
 
 

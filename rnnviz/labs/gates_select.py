@@ -1,5 +1,5 @@
 r"""What the gates page ships to the browser so that choosing the unit ``j``, the step ``t`` and the
-colouring happens there (``rnnviz/assets/live.js``, its ``multi`` mode), without a script rerun.
+colouring happens there (``rnnviz/assets/live/multi.js``, its ``multi`` mode), without a script rerun.
 
 Everything here is taken from one :class:`rnnviz.labs.gates.GatesResult` (nothing is recomputed in
 the browser):

@@ -1,5 +1,5 @@
 r"""What the hidden-state page ships to the browser so that choosing the unit ``j`` of the neuron
-explorer happens there (``rnnviz/assets/live.js``, its ``multi`` mode), without a script rerun.
+explorer happens there (``rnnviz/assets/live/multi.js``, its ``multi`` mode), without a script rerun.
 
 Everything is taken from the hidden states ``h`` ``(T, H)`` the page already has (nothing is
 recomputed in the browser):

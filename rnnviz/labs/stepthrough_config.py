@@ -62,5 +62,5 @@ def clamp_step(t: int, n: int) -> int:
 
 
 def figure_meta(chart: str, key: tuple, phase: str, lang: str) -> str:
-    """Names the figure a set of live frames belongs to (its ``layout.meta``, rnnviz/assets/live.js)."""
+    """Names the figure a set of live frames belongs to (its ``layout.meta``, rnnviz/assets/live/)."""
     return hashlib.sha1(repr((chart, key, phase, lang)).encode()).hexdigest()[:16]

@@ -55,7 +55,7 @@ def heatmap(dec: Decoding, lang: str = "en", step: int | None = None) -> go.Figu
         fig.add_shape(type="rect", x0=0.5, x1=N + 0.5, y0=step - 0.5, y1=step + 0.5, line=dict(color=ACCENT, width=3))
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=xt, title=_t("attention.axis_input", lang), side="bottom")
     # a fixed range (top row first): the step's outline moves without changing it (the browser moves the
-    # outline itself, rnnviz/assets/live.js moveShapes)
+    # outline itself, rnnviz/assets/live/around_plotly.js moveShapes)
     fig.update_yaxes(tickmode="array", tickvals=ys, ticktext=yt, range=[T + 0.5, 0.5],
                      title=_t("attention.axis_output", lang))
     apply_style(fig, title=_t("attention.heat_title", lang, src=dec.source, out=dec.output),
@@ -100,7 +100,7 @@ def step_figure(dec: Decoding, t: int, lang: str = "en") -> go.Figure:
                          hovertemplate="%{customdata}: a = %{y:.4f}<extra></extra>"), 2, 1)
     # the scores' axis: one range for every step of this decoding (0 and the largest and smallest score of any step,
     # 5% spare), so the steps compare on one scale and a step change moves the bars only (the browser draws them
-    # itself, rnnviz/assets/live.js barPlan; an autoranged axis would be a relayout per step)
+    # itself, rnnviz/assets/live/around_plotly.js barPlan; an autoranged axis would be a relayout per step)
     fig.update_yaxes(range=score_range(dec), row=1, col=1)
     fig.update_yaxes(range=[0, 1.05], row=2, col=1)
     fig.update_xaxes(tickmode="array", tickvals=xs, ticktext=xt, row=2, col=1, title=_t("attention.axis_input", lang))

@@ -137,7 +137,7 @@ def unit_range(quantities: dict[str, np.ndarray], unit: int) -> list[float]:
     smallest of -1 and the unit's finite values and ``hi`` the largest of 1 and them, each rounded outward to a
     multiple of ``UNIT_RANGE_STEP``. Every gate, ``g``, ``n`` and ``h`` lies in [-1, 1]; only an LSTM's cell
     state ``c`` goes beyond. Set explicitly (not autoranged), so the browser moves the lines of another unit
-    without a redraw of the axes when the range is the same (rnnviz/assets/live.js)."""
+    without a redraw of the axes when the range is the same (rnnviz/assets/live/)."""
     v = np.concatenate([np.asarray(a[:, unit], dtype=np.float64) for a in quantities.values()])
     v = v[np.isfinite(v)]
     lo = min(-1.0, float(v.min())) if v.size else -1.0
@@ -241,8 +241,8 @@ def gradient_path(carry: np.ndarray, unit: int, rnn_path: np.ndarray, text: str,
 def bias_depths():
     """Decades below 1 the bias chart's y range may reach down to: 5, 10, 20, 50, 100, 200, 500, ... (1-2-5 steps):
     a negative Δ makes the products fall fast (to ~1e-165 at Δ = -6), and with few depths most neighbouring Δ of a
-    drag share one range, so the browser only moves the lines (rnnviz/assets/live.js drawDirect: a new range is a
-    plotly redraw). Each depth at most 2.5x the one before: the lines keep at least 40 % of the height."""
+    drag share one range, so the browser only moves the lines (rnnviz/assets/live/around_plotly.js drawDirect: a new
+    range is a plotly redraw). Each depth at most 2.5x the one before: the lines keep at least 40 % of the height."""
     k = 0
     while True:
         for m in (5, 10, 20):
@@ -299,7 +299,7 @@ def bias_figure(base: np.ndarray, trained: np.ndarray, fresh: np.ndarray, delta:
              (fresh, t("gates.trace_fresh", lang), ACCENT, "solid")]
     for k, (arr, label, color, dash) in enumerate(lines):
         # at Δ = 0 the shifted model is the trained one: the Δ = 0 line is hidden (one line, one legend
-        # entry), but always there, so the browser can swap the lines during a drag (rnnviz/assets/live.js)
+        # entry), but always there, so the browser can swap the lines during a drag (rnnviz/assets/live/)
         fig.add_trace(go.Scatter(x=ts, y=_positive(arr.mean(axis=1)), name=label, mode="lines",
                                  visible=k > 0 or delta != 0,
                                  line=dict(color=color, width=4 if dash == "solid" else 2.5, dash=dash),
@@ -398,7 +398,7 @@ def colored_text_prefixes(text: str) -> list[str]:
 
 def colored_text_from(text: str, bgs: list[str], shown_values: list[str]) -> str:
     """The HTML of :func:`colored_text_html` from its parts (the browser builds the same string from the
-    same parts, rnnviz/assets/live.js ``coloredHtml``)."""
+    same parts, rnnviz/assets/live/colored.js ``coloredHtml``)."""
     parts = []
     for k, (c, prefix) in enumerate(zip(text, colored_text_prefixes(text))):
         bg = bgs[k]

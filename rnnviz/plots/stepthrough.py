@@ -107,7 +107,7 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     Backward phase: red gradient arrows (loss -> h_t, h_{t+1} -> h_t) for the slots BPTT has reached (>= t);
     truncation cuts as vertical dashed lines. The title names the phase; the step is the page's control.
 
-    Built for the browser's step change (rnnviz/assets/live.js): every step of a phase has the same traces,
+    Built for the browser's step change (rnnviz/assets/live/): every step of a phase has the same traces,
     annotations and title, the same shapes, all visible, on axes of a fixed range (a slot with fewer nodes
     rings one twice; the veil after the last slot has no width), and a step changes only the shapes'
     positions (the highlighted arrows are one path shape, named ``arrows``). The browser then moves those
@@ -312,7 +312,7 @@ def outputs_figure(res: L.Result, t: int, lang: str = "en") -> go.Figure:
     fig.add_trace(go.Bar(x=lx, y=ly, width=_BAR_W, marker_color=L_COLOR, name="L_t", text=[f"{v:.2f}" for v in ly],
                          textposition="outside", textfont=dict(size=FONT_SIZE - 4)), row=2, col=1)
     # the current step's loss bar in the accent colour: a rectangle over it (a step change moves a shape, not
-    # the bars' colours: the browser moves its outline, rnnviz/assets/live.js), of no area when the step has no loss
+    # the bars' colours: the browser moves its outline, rnnviz/assets/live/), of no area when the step has no loss
     here = [float(Ls[i]) for i in range(len(xs)) if mask[i] and xs[i] == cur + 1]
     half = _BAR_W / 2 if here else 0.0
     fig.add_shape(type="rect", name="step", x0=cur + 1 - half, x1=cur + 1 + half,

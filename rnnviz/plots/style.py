@@ -85,7 +85,7 @@ def changing_parts(frames: list[dict]) -> list[dict]:
 
     A trace attribute (``x``, ``marker``, ...) or a top-level layout entry (``shapes``, ``title``, ...) with
     the same value in every frame is left out of all of them; a trace with nothing left is ``{}``. The
-    browser (rnnviz/assets/live.js) copies a frame's entries over the chart on screen, which the server drew
+    browser (rnnviz/assets/live/) copies a frame's entries over the chart on screen, which the server drew
     from the same figure builder, so what it leaves out is already there, with the same value. Plotly then
     sees the same arrays (same objects) and redraws only what changed: measured in Chromium here, a
     heatmap whose frames only move a frame rectangle went from a full redraw (~35 ms) to a shape update.

@@ -22,7 +22,7 @@ def _log_range(arrays) -> tuple[float, float] | None:
 
 RANGE_STEP = 5
 """Decades: the y range of the gradient chart is rounded out to multiples of this, so neighbouring radii of a
-drag mostly share one range and the browser only moves the lines (no axis redraw, rnnviz/assets/live.js)."""
+drag mostly share one range and the browser only moves the lines (no axis redraw, rnnviz/assets/live/)."""
 
 
 def _stepped(lo: float, hi: float) -> list[float]:

@@ -131,7 +131,7 @@ def wait_for_rerun(page, timeout: float = 30.0) -> None:
 
 def wait_for_live_settled(page, live_key: str, timeout: float = 120.0) -> None:
     """Wait until no script run is going, the server has confirmed the live component's last browser
-    choice (``window.__rnnvizLive.value[live_key]`` not pending, see rnnviz/assets/live.js), so no settle
+    choice (``window.__rnnvizLive.value[live_key]`` not pending, see rnnviz/assets/live/), so no settle
     run of an earlier choice is due, and every chart on the page that a live component draws on is
     plotted (a choice made before that is drawn only once it is, which under load can be after the
     choice's own settle run): a run counted after this belongs to what the test does next."""
@@ -147,7 +147,7 @@ def wait_for_live_settled(page, live_key: str, timeout: float = 120.0) -> None:
 
 def hold_settles(page, on: bool) -> None:
     """Hold (``on``) or release the live component's settled choices (``window.__rnnvizLive.hold``, see
-    rnnviz/assets/live.js). While held no choice reaches the server, so a chart that changes was changed
+    rnnviz/assets/live/). While held no choice reaches the server, so a chart that changes was changed
     by the browser alone, whatever the load: no test then depends on the order of the browser's redraw
     and the 800 ms settle timer. A choice held back is sent once released."""
     page.evaluate("(on) => { (window.__rnnvizLive = window.__rnnvizLive || {updates: {}, value: {}}).hold = on; }", on)
@@ -187,7 +187,7 @@ AT_REST = """() => {
 """JS, polled on every animation frame (``polling="raf"``): true once nothing more will be drawn on the page: the
 script run is over (:data:`FIRST_RUN_DONE`), no element is still a skeleton (its code loading), every picture has
 loaded, the fonts are ready, every custom component but the plotly prefetch has mounted its live controls
-(rnnviz/assets/live.js; they may sit in a shadow root), every chart a live component draws on is plotted, and for two
+(rnnviz/assets/live/; they may sit in a shadow root), every chart a live component draws on is plotted, and for two
 animation frames in a row nothing has changed: neither the place and size of any block, element or chart of the main
 area, nor the scatter lines, markers and shapes the charts draw, nor the live component's count of drawn frames."""
 
@@ -293,7 +293,8 @@ DRAWN = """(key) => { const gd = document.querySelector(key ? '.st-key-' + key +
 trace of ``gd.data`` (``null`` for a trace not drawn: hidden, or not a scatter trace), each line segment's ``d``, each marker's
 ``transform`` and its axes' mapping then (plotly's pixel = b + m * value, log10 of it on a log axis; the plot area's
 length); null until it is plotted. The drag rows and tests count changes of this, not of ``gd.data``: during
-a drag the live range draws the SVG directly (rnnviz/assets/live.js drawDirect) and gives plotly the data on release."""
+a drag the live range draws the SVG directly (rnnviz/assets/live/around_plotly.js drawDirect) and gives plotly the
+data on release."""
 
 
 DRAWN_SIG = """() => { const gds = [...document.querySelectorAll('.js-plotly-plot')].filter((g) => g._fullLayout);
@@ -348,7 +349,7 @@ FIRST_DRAW_WATCH = """(key) => { const gd = document.querySelector('.st-key-' + 
   obs.observe(gd.querySelector('.scatterlayer'), {subtree: true, attributes: true, attributeFilter: ['d']}); }"""
 """JS, called with a chart key: watch the chart's lines (each ``path``'s ``d`` in its scatter layer) and record, at
 their first change, whether plotly's data of its first trace (``gd._fullData[0].y``) was still the one it had when the
-watch began (``'old data'``: the change was drawn around plotly, rnnviz/assets/live.js drawDirect) or not
+watch began (``'old data'``: the change was drawn around plotly, rnnviz/assets/live/around_plotly.js drawDirect) or not
 (``'new data'``). A mutation observer runs right after the script that made the change, before anything else."""
 
 
@@ -482,12 +483,12 @@ LIVE = """(key) => { const host = document.querySelector('.st-key-' + key);
   const box = inner(host);
   return box ? {value: Number(box.dataset.value), index: box.dataset.index, drawn: box.dataset.drawn,
                 readout: box.querySelector('.rv-readout').textContent, label: box.querySelector('.rv-label').textContent} : null; }"""
-"""JS: the live range's state (rnnviz/assets/live.js: the value under its thumb, the frame index drawn last,
+"""JS: the live range's state (rnnviz/assets/live/range.js: the value under its thumb, the frame index drawn last,
 its readout and label), or null while it is not on the page (it may sit in a shadow root)."""
 
 
 def live_thumb(page, key: str, thumb_px: float = 18) -> tuple[float, float]:
-    """(x, y) of the thumb's centre of the live range (an ``<input type=range>``, rnnviz/assets/live.js) in the
+    """(x, y) of the thumb's centre of the live range (an ``<input type=range>``, rnnviz/assets/live/range.js) in the
     element keyed ``key``: its value's share of the track, the thumb ``thumb_px`` wide."""
     rng = page.locator(f".st-key-{key} input.rv-range").first
     now, lo, hi = rng.evaluate("e => [Number(e.value), Number(e.min), Number(e.max)]")

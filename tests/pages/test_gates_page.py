@@ -103,7 +103,7 @@ def colored(at) -> list:
 
 
 CHOSEN_IN_BROWSER = ("gt_unit", "gt_step", "gt_color_by")
-"""Chosen with the live component (rnnviz/assets/live.js); the server reads them from session state,
+"""Chosen with the live component (rnnviz/assets/live/); the server reads them from session state,
 where the component's settled choice, a preset or the URL puts them."""
 
 

@@ -43,7 +43,7 @@ def widget(at, key):
 
 
 CHOSEN_IN_BROWSER = ("hd_unit",)
-"""Chosen with the live component (rnnviz/assets/live.js); the server reads it from session state, where
+"""Chosen with the live component (rnnviz/assets/live/); the server reads it from session state, where
 the component's settled choice, a ranking button or the URL puts it."""
 
 

@@ -80,7 +80,7 @@ def _frames(at: AppTest, chart: str) -> list[dict]:
 
 def _shown(at: AppTest, chart: str) -> list[dict]:
     """What the browser shows of ``chart`` at each step: the server's figure with frame ``t`` copied over it,
-    as rnnviz/assets/live.js applyFrame does (each trace's entries; the layout's, one level deep). The
+    as rnnviz/assets/live/apply.js applyFrame does (each trace's entries; the layout's, one level deep). The
     frames carry only what differs between steps (rnnviz.plots.style.changing_parts)."""
     spec = json.loads(_specs(at)[chart])
     assert spec["layout"]["meta"] == live_data(at)["charts"][chart]["meta"]  # the frames belong to this figure

@@ -139,7 +139,7 @@ def test_precomputed_concat_keys_give_the_same_scores():
 
 
 def test_attention_step_frames_keep_what_changes_and_the_rest_is_the_figure():
-    """The browser copies each step's frame over the chart the server drew (rnnviz/assets/live.js): a frame
+    """The browser copies each step's frame over the chart the server drew (rnnviz/assets/live/): a frame
     leaves out only what every step has the same, so over any step's figure it gives that step's figure;
     the heatmap's frames only move the outline (its z is a plain list, not base64)."""
     import json
@@ -166,8 +166,8 @@ def test_attention_step_frames_keep_what_changes_and_the_rest_is_the_figure():
 
 def test_a_step_changes_only_the_bars_heights_and_colours_on_one_score_axis():
     """The step chart's and the output chart's frames differ only in the bars' heights (y) and colours (marker.color),
-    and their layout not at all: the browser draws a step into the SVG (rnnviz/assets/live.js barPlan), which it
-    can do only on fixed axes. The score axis is one range for the whole decoding: 0 and every score of every step
+    and their layout not at all: the browser draws a step into the SVG (rnnviz/assets/live/around_plotly.js barPlan),
+    which it can do only on fixed axes. The score axis is one range for the whole decoding: 0 and every score of every step
     inside it, 5% spare above the largest and below the smallest (negative) score; the output bars sit at the
     positions 0..10 of a linear axis labelled with the characters (not a category axis)."""
     import json

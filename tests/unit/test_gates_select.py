@@ -8,7 +8,6 @@ import base64
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +16,7 @@ from rnnviz import gates as G
 from rnnviz.labs import gates as L
 from rnnviz.labs import gates_select as S
 from rnnviz.plots import gates as P
-
-LIVE_JS = Path(__file__).resolve().parents[2] / "rnnviz" / "assets" / "live.js"
+from tests.unit.live_module import LIVE_JS  # the module the browser gets
 
 
 def arr(v) -> np.ndarray:
@@ -115,7 +113,7 @@ def test_path_frames_are_the_path_charts(case):
 
 
 def _over(base, upd):
-    """``upd`` copied over ``base`` as rnnviz/assets/live.js applyFrame does: nested entries one by one, a
+    """``upd`` copied over ``base`` as rnnviz/assets/live/apply.js applyFrame does: nested entries one by one, a
     typed array (``{dtype, bdata}``), a list or a value as a whole."""
     if isinstance(upd, dict) and "bdata" not in upd and isinstance(base, dict) and "bdata" not in base:
         return {**base, **{k: _over(base.get(k), v) for k, v in upd.items()}}

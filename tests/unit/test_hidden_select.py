@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from rnnviz.labs import hidden_select as S
 from rnnviz.plots import hidden as P
-
-LIVE_JS = Path(__file__).resolve().parents[2] / "rnnviz" / "assets" / "live.js"
+from tests.unit.live_module import LIVE_JS  # the module the browser gets
 
 
 def states(T: int = 30, H: int = 6, seed: int = 0) -> np.ndarray:

@@ -9,12 +9,12 @@ import base64
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-LIVE_JS = Path(__file__).resolve().parents[2] / "rnnviz" / "assets" / "live.js"
+from tests.unit.live_module import LIVE_JS  # the module the browser gets
+
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node runs live.js outside a browser")
 

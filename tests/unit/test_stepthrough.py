@@ -467,7 +467,7 @@ def test_diagram_highlights_the_current_step_by_shapes():
     t under the veil (none after the last: a veil of no width), every weight named (a text trace); backward: the
     gradient arrows drawn are those of the slots t..T (fewer at every later t), no veil. A step changes only the
     shapes' positions, all visible at every step, on axes of fixed ranges: never a trace, an annotation or the
-    title (the browser moves the shapes' outlines, rnnviz/assets/live.js moveShapes)."""
+    title (the browser moves the shapes' outlines, rnnviz/assets/live/around_plotly.js moveShapes)."""
     from rnnviz.plots import stepthrough as P
     from rnnviz.plots.style import changing_parts, frame_of
 
@@ -515,7 +515,7 @@ def test_diagram_highlights_the_current_step_by_shapes():
 
 def test_outputs_highlight_the_current_loss_bar_by_a_shape():
     """The current step's loss bar is covered by the accent rectangle (shape "step"), exactly its bar; a step
-    without a loss draws it with no area (it stays visible: the browser moves it, rnnviz/assets/live.js); the bars'
+    without a loss draws it with no area (it stays visible: the browser moves it, rnnviz/assets/live/); the bars'
     colours never change between steps."""
     from rnnviz.plots import stepthrough as P
 
@@ -588,7 +588,7 @@ def test_every_displayed_delta_line_adds_up():
 
 
 def test_step_frames_keep_what_changes_and_the_rest_is_the_figure():
-    """The browser copies each frame over the chart the server drew (rnnviz/assets/live.js), so a frame may
+    """The browser copies each frame over the chart the server drew (rnnviz/assets/live/), so a frame may
     leave out only what every step has the same: copied over any step's figure, frame t is step t's figure."""
     import json
 
