@@ -66,12 +66,6 @@ def _copy_example() -> None:
     st.session_state["att_text"] = st.session_state["att_example"]
 
 
-def _url_step() -> int | None:
-    """``?att_step=`` as a step, or ``None`` if absent or not a whole number."""
-    raw = st.query_params.get("att_step")
-    return int(raw) if raw is not None and str(raw).strip().isdigit() else None
-
-
 def _set_step(t: int) -> None:
     st.session_state["att_step"] = lab.clamp_step(t)
     st.query_params["att_step"] = str(st.session_state["att_step"])
@@ -143,8 +137,9 @@ with st.sidebar:
     st.caption(tr("common.share_hint"))
 
 if "att_step" not in st.session_state:  # first run of the session: the link's step, else 1
-    url_t = _url_step()
+    url_t = sh.url_int("att_step")  # a value that is not a whole number: a notice, and it leaves the URL
     st.session_state["att_step"] = lab.clamp_step(url_t if url_t is not None else D.att_step)
+    sh.url_records("att_step", st.session_state["att_step"], D.att_step)  # out of range: the clamped step
 with sh.user_errors():
     cfg = lab.AttentionConfig(att_score=kind, att_text=text, att_step=lab.clamp_step(st.session_state["att_step"]))
     lab.validate(cfg)

@@ -264,12 +264,11 @@ SELECT = ("gt_unit", "gt_step", "gt_color_by")
 
 
 def _from_url() -> dict:
-    """The choice a link carries (``?gt_unit= ?gt_step= ?gt_color_by=``); unreadable entries left out."""
-    raw = {"gt_unit": st.query_params.get("gt_unit"), "gt_step": st.query_params.get("gt_step"),
-           "gt_color_by": st.query_params.get("gt_color_by")}
-    out = {k: int(v) for k, v in raw.items() if k != "gt_color_by" and v is not None and str(v).strip().isdigit()}
-    if raw["gt_color_by"] is not None:
-        out["gt_color_by"] = str(raw["gt_color_by"])
+    """The choice a link carries (``?gt_unit= ?gt_step= ?gt_color_by=``); a unit or step that is not a whole
+    number is named in a notice and leaves the URL (sh.url_int); out of range, it is clamped below."""
+    out = {k: v for k in ("gt_unit", "gt_step") if (v := sh.url_int(k)) is not None}
+    if st.query_params.get("gt_color_by") is not None:
+        out["gt_color_by"] = str(st.query_params.get("gt_color_by"))
     return out
 
 
@@ -305,8 +304,7 @@ T = len(shown_text)
 clamp_state("gt_step", 1, T)
 unit, step, color_by = int(st.session_state["gt_unit"]), int(st.session_state["gt_step"]), st.session_state["gt_color_by"]
 for k, v in zip(SELECT, (unit, step, color_by)):  # the URL records the choice (a default only if it was there)
-    if st.query_params.get(k) != str(v) and (k in st.query_params or v != getattr(D, k)):
-        st.query_params[k] = str(v)
+    sh.url_records(k, v, getattr(D, k))
 # the live component, filled last: its data is built after the charts are on screen; its place is as high as it
 # from the first paint on, so the answer and the heatmaps below do not move when it is drawn (sh.held_place)
 controls = sh.held_place("gt_select", GT_CONTROLS_PX).empty()

@@ -124,12 +124,6 @@ def pick_unit(unit: int) -> None:
     st.session_state["hd_unit"] = int(unit)
 
 
-def _unit_from_url() -> int | None:
-    """``?hd_unit=`` as a unit, or ``None`` if absent or not a whole number (clamped to the model later)."""
-    raw = st.query_params.get("hd_unit")
-    return int(raw) if raw is not None and str(raw).strip().isdigit() else None
-
-
 def _apply_unit_choice() -> None:
     """The browser's settled unit (the live component's value), once per new value: the server follows."""
     value = getattr(st.session_state.get("hd_select"), "value", None)
@@ -209,8 +203,9 @@ st.subheader(tr("hidden.sec_explorer"))
 # when the choice settles, or from a ranking button, or from the link
 if "hd_unit_init" not in st.session_state:  # first run of the session: the link's unit, else the default
     st.session_state["hd_unit_init"] = True
-    if _unit_from_url() is not None:
-        st.session_state.setdefault("hd_unit", _unit_from_url())
+    url_unit = sh.url_int("hd_unit")  # not a whole number: a notice, and it leaves the URL; clamped to the model later
+    if url_unit is not None:
+        st.session_state.setdefault("hd_unit", url_unit)
 _apply_unit_choice()
 st.session_state.setdefault("hd_unit", D.hd_unit)
 # the live component, filled last (its data is built after the page is on screen), in a place as high as it from
@@ -230,8 +225,7 @@ with sh.user_errors():
 T, H = S.T, S.H
 clamp_state("hd_unit", 0, H - 1)
 unit = int(st.session_state["hd_unit"])
-if st.query_params.get("hd_unit") != str(unit) and ("hd_unit" in st.query_params or unit != D.hd_unit):
-    st.query_params["hd_unit"] = str(unit)  # the URL records the unit (a default only if it was there)
+sh.url_records("hd_unit", unit, D.hd_unit)  # the URL records the unit (a default only if it was there)
 if not shipped:
     sh.chart(plots.states_heatmap(S.h, text, unit, lang).update_layout(meta=hs.meta(token(model), text, lang)),
              key="hd_fig_heat", where=heat_place)

@@ -133,15 +133,6 @@ if cfg.st_pattern in ("one_to_many", "enc_dec"):  # what feeds the steps without
 # Choosing the step happens in the browser (rnnviz/assets/live/): the charts carry a frame per
 # step, the equations of every step are on the page (in one place, only the chosen one shown), Back/Next/Play
 # run in the browser. The chosen step reaches the server (st_t and ?st_t=) once it settles.
-def _url_step() -> int | None:
-    """``?st_t=`` as a step, or ``None`` if absent or not a whole number."""
-    raw = st.query_params.get("st_t")
-    try:
-        return int(raw) if raw is not None and str(raw).strip().isdigit() else None
-    except ValueError:
-        return None
-
-
 def _start(phase: str) -> int:
     return 1 if phase == "forward" else n
 
@@ -197,8 +188,9 @@ def step_latex(key: tuple, phase: str, lang: str) -> list[list[str]]:
 
 
 if "st_t" not in st.session_state:  # first run of the session: the URL's step, else the phase's start
-    url_t = _url_step()
+    url_t = sh.url_int("st_t")  # a value that is not a whole number: a notice, and it leaves the URL
     st.session_state["st_t"] = C.clamp_step(url_t if url_t is not None else 1, n)
+    sh.url_records("st_t", st.session_state["st_t"], D.st_t)  # a step out of range: the URL has the clamped one
 elif not 1 <= st.session_state["st_t"] <= n:
     st.session_state["st_t"] = C.clamp_step(st.session_state["st_t"], n)
 

@@ -334,6 +334,29 @@ def url_notice(param: str, value, exc: urlparams.BadURLValue) -> None:
                icon=":material/link_off:")
 
 
+def url_int(param: str) -> int | None:
+    """``?param=`` as a whole number, or ``None`` if the URL has none, for a choice that no widget is bound to
+    (a step or unit picked in the browser by the live component). A value that is not a whole number is named
+    in a notice (:func:`url_notice`) and removed from the URL; a number out of the page's range is the page's
+    to clamp, and :func:`url_records` then writes the clamped value back."""
+    raw = st.query_params.get(param)
+    if raw is None:
+        return None
+    try:
+        return int(float(urlparams.check(urlparams.Spec("int"), raw)))
+    except urlparams.BadURLValue as exc:
+        del st.query_params[param]
+        url_notice(param, raw, exc)
+        return None
+
+
+def url_records(param: str, value, default=None) -> None:
+    """The URL records ``value`` of a choice no widget is bound to: written if ``?param=`` differs from it and
+    the URL names the parameter or ``value`` is not ``default`` (a default is not added to a clean link)."""
+    if st.query_params.get(param) != str(value) and (param in st.query_params or value != default):
+        st.query_params[param] = str(value)
+
+
 def _install_url_guard() -> None:
     """Check every bound widget's URL value before Streamlit seeds the widget from it.
 

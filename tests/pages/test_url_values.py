@@ -186,3 +186,36 @@ def test_raw_option_names_and_other_language_labels(lang):
     at = _open("app_pages/train_live.py", {"lang": lang, "tl_task": "names", "tl_lr": "3e-3"})
     assert at.radio(key="tl_task").value == "names"
     assert at.select_slider(key="tl_lr").value == 0.003
+
+
+# choices that no widget is bound to (picked in the browser by the live component; the page reads the URL itself):
+# page -> (parameter, its first value, session-state key)
+BROWSER_CHOICES = [("app_pages/stepthrough.py", "st_t", 1), ("app_pages/attention.py", "att_step", 1),
+                   ("app_pages/gates.py", "gt_unit", 0), ("app_pages/gates.py", "gt_step", 1),
+                   ("app_pages/hidden.py", "hd_unit", 0)]
+
+
+def _url(at, param):
+    value = at.query_params.get(param)
+    return value[-1] if isinstance(value, list) and value else value
+
+
+@pytest.mark.parametrize("page,param,first", BROWSER_CHOICES, ids=[p for _, p, _ in BROWSER_CHOICES])
+def test_a_browser_choice_from_a_link_is_clamped_or_named_and_the_url_ends_valid(page, param, first):
+    """Out of range: the nearest end, and the URL says so; not a whole number: a notice names the parameter, the
+    choice keeps its default and the value leaves the URL. Never an exception."""
+    default = _open(page, {}).session_state[param]
+    top = _open(page, {param: "999999"})
+    last = top.session_state[param]
+    assert last > first and _url(top, param) == str(last), (param, last, _url(top, param))
+    low = _open(page, {param: "-5"})
+    assert low.session_state[param] == first and _url(low, param) == str(first), (param, _url(low, param))
+    inside = _open(page, {param: str(first + 1)})
+    assert inside.session_state[param] == first + 1 and _url(inside, param) == str(first + 1)
+    assert f"`{param}`" not in _notices(inside)
+    for bad in ("abc", "inf", "2.5", "1e309", "<b>PWNED</b>"):
+        at = _open(page, {param: bad})
+        assert at.session_state[param] == default, (param, bad, at.session_state[param])
+        assert _url(at, param) in (None, str(default)), (param, bad, _url(at, param))
+        assert f"`{param}`" in _notices(at), (param, bad, _notices(at))
+        assert_inert(at, (page, param, bad))
