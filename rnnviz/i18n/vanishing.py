@@ -137,6 +137,8 @@ STRINGS = {
     "vanishing.live_zero": {"en": "{cell}: {n} step(s) underflowed to 0 (▼ at the bottom)",
                             "zh": "{cell}：{n} 个时间步下溢为 0（底部 ▼）"},
     "vanishing.live_sep": {"en": " · ", "zh": " · "},
+    "vanishing.live_bound_off": {"en": ", above the chart for t ≤ {n} (▲)", "zh": "，t ≤ {n} 时在图上方（▲）"},
+    "vanishing.fig_bound_off": {"en": "the bound continues above the chart", "zh": "上界在图上方继续"},
     "vanishing.fig_overflow": {"en": "{cell}: overflow (inf/nan)", "zh": "{cell}：溢出 (inf/nan)"},
     "vanishing.fig_underflow": {"en": "{cell}: underflow (0)", "zh": "{cell}：下溢 (0)"},
     "vanishing.fig_heat_title": {"en": "{cell}: log₁₀|∂L/∂h_t| per unit", "zh": "{cell}：每个单元的 log₁₀|∂L/∂h_t|"},

@@ -70,6 +70,15 @@ def grad_norm_parts(res, lang: str = "en") -> tuple[list[dict], list[float]]:
         hi = max(hi, min(bounds[1], hi + 4.0))
     lo, hi = _stepped(lo, hi)
     for cell, cr in res.cells.items():
+        if cr.envelope is not None:  # where the bound leaves the chart at the top: a triangle there (none if it does not)
+            off = bound_off_chart(cr.envelope, hi)
+            traces.append(dict(
+                type="scatter", x=[off[0]] if off else [], y=[10 ** hi] if off else [], mode="markers",
+                showlegend=False, cliponaxis=False, name=t("vanishing.fig_bound_off", lang, cell=cell),
+                marker=dict(symbol="triangle-up", size=14, color=CELL_COLORS[cell]),
+                hovertemplate=f"{cell}: {t('vanishing.fig_bound_off', lang, cell=cell)}<extra></extra>",
+            ))
+    for cell, cr in res.cells.items():
         ro = cr.readout
         over, zero = list(ro.nonfinite_steps), list(ro.zero_steps)
         traces.append(dict(
@@ -85,6 +94,25 @@ def grad_norm_parts(res, lang: str = "en") -> tuple[list[dict], list[float]]:
             hovertemplate=f"{cell}: t=%{{x}}: 0 (underflow)<extra></extra>",
         ))
     return traces, [lo, hi]
+
+
+def bound_off_chart(envelope, hi: float) -> tuple[float, int] | None:
+    r"""Where the dashed bound :math:`\|\partial L/\partial h_T\|\,\gamma^{T-t}` leaves a chart whose top is
+    :math:`10^{hi}`: ``(x, n)`` with ``x`` the point on the axis where its line (straight between steps on the log
+    axis) crosses the top and ``n`` the last step above it (every step ``t <= n`` is above: the bound does not
+    increase with ``t`` when it is above the curves), or ``None`` if no step is above (an overflowed value, inf or
+    nan, counts as above)."""
+    e = np.asarray(envelope, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        above = ~(np.log10(e) <= hi)  # nan (overflow) above too
+    if not above.any():
+        return None
+    n = int(np.nonzero(above)[0].max()) + 1  # the last step above (1-based)
+    x = float(n)
+    if n < len(e) and np.isfinite(e[n - 1]) and e[n - 1] > 0:  # interpolate to the top on the log axis
+        a, b = np.log10(e[n - 1]), np.log10(e[n])
+        x = n + (a - hi) / (a - b)
+    return x, n
 
 
 def grad_norm_figure(res, lang: str = "en") -> go.Figure:
@@ -121,11 +149,16 @@ def grad_norm_readout(res, lang: str = "en") -> str:
     r"""The line beside the radius control that says what the chart's legend does not (plain text): for a
     vanilla RNN with the last-step loss, :math:`\gamma = \|W_{hh}\|_2 \max|\phi'|` of the dashed bound
     :math:`\|\partial L/\partial h_T\|\,\gamma^{T-t}`; per cell, how many steps overflowed (inf/nan: the
-    crosses along the top) or underflowed to exactly 0 (the triangles along the bottom). ``""`` if none."""
+    crosses along the top) or underflowed to exactly 0 (the triangles along the bottom); where the bound runs above
+    the chart (steps ``t <= n``, the ▲ at the top, :func:`bound_off_chart`). ``""`` if none."""
     parts = []
+    hi = grad_norm_parts(res, lang)[1][1] if any(cr.envelope is not None for cr in res.cells.values()) else None
     for cell, cr in res.cells.items():
         if cr.envelope is not None:
             parts.append(t("vanishing.live_gamma", lang, cell=cell, gamma=f"{cr.gamma:.3g}"))
+            off = bound_off_chart(cr.envelope, hi)
+            if off:
+                parts[-1] += t("vanishing.live_bound_off", lang, n=off[1])
     for cell, cr in res.cells.items():
         if cr.readout.nonfinite_steps:
             parts.append(t("vanishing.live_over", lang, cell=cell, n=len(cr.readout.nonfinite_steps)))

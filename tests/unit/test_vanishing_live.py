@@ -92,7 +92,37 @@ def test_frames_only_move_data_and_keep_the_legend():
                 ys = np.array([v for v in upd["y"] if v is not None])
                 assert np.all((np.log10(ys) >= lo) & (np.log10(ys) <= hi)), r
             if a["mode"] == "markers":  # along the top (overflow) or the bottom (underflow) of the range
-                assert all(math.isclose(math.log10(v), hi if a["marker"]["symbol"] == "x" else lo) for v in upd["y"])
+                assert all(math.isclose(math.log10(v), lo if a["marker"]["symbol"] == "triangle-down" else hi)
+                           for v in upd["y"])
+
+
+def test_the_bound_leaving_the_chart_is_marked_and_said_for_every_radius():
+    """Over the page's radius grid (vanilla RNN and LSTM, last-step loss, and a long sequence): the bound's line
+    runs above the chart exactly when a ▲ is drawn at the top, where the line (straight between steps on the log
+    axis) crosses it, and the readout says "above the chart for t ≤ n" with n the last step above, every step up to
+    n above and none after (checked against the bound's closed form γ^(T-t) ‖∂L/∂h_T‖)."""
+    for kw in (dict(cells=("RNN", "LSTM")), dict(cells=("RNN",), T=200, H=32)):
+        radii, results = sweep(**kw)
+        for r, res in zip(radii, results):
+            traces, (lo, hi) = plots.grad_norm_parts(res)
+            cr = res.cells["RNN"]
+            env = cr.trace.grad_norm[-1] * cr.gamma ** (res.T - np.arange(1, res.T + 1))  # closed form
+            np.testing.assert_allclose(cr.envelope, env, rtol=1e-9)
+            with np.errstate(all="ignore"):
+                above = ~(np.log10(env) <= hi)
+            tri = next(tr for tr in traces if tr.get("marker", {}).get("symbol") == "triangle-up")
+            readout = plots.grad_norm_readout(res)
+            if not above.any():
+                assert tri["x"] == [] and "above the chart" not in readout, r
+                continue
+            n = int(np.nonzero(above)[0].max()) + 1
+            assert above[:n].all() and not above[n:].any(), r  # t <= n above, the rest inside
+            assert f"above the chart for t ≤ {n} (▲)" in readout, (r, readout)
+            (x,), (y,) = tri["x"], tri["y"]
+            assert math.isclose(math.log10(y), hi) and n <= x <= n + 1, (r, x, n)
+            if n < res.T:  # on the line between steps n and n + 1 at the top
+                a, b = np.log10(env[n - 1]), np.log10(env[n])
+                assert math.isclose(a + (b - a) * (x - n), hi, abs_tol=1e-9), r
 
 
 def test_pick_sets_the_bound_slider(monkeypatch):
