@@ -190,9 +190,14 @@ def grad_heatmap_figure(cr, lang: str = "en") -> go.Figure:
 
 def jacobian_figure(jacs: dict, res, lang: str = "en") -> go.Figure:
     r""":math:`\|\partial h_T/\partial h_k\|_2` (markers and line) and Frobenius norm (dotted) against ``k``,
-    with the bound :math:`\gamma^{T-k}` for the vanilla RNN."""
+    with the bound :math:`\gamma^{T-k}` for the vanilla RNN.
+
+    The y range holds the norms; the bound sets it at most 4 decades higher (as on the gradient chart,
+    :func:`grad_norm_parts`): above a radius of about 1 it grows as :math:`\gamma^{T-k}` and would flatten the
+    norms into a line. Where it leaves the chart at the top, a triangle marks the crossing
+    (:func:`bound_off_chart`)."""
     fig = go.Figure()
-    series = []
+    series, bound = [], None
     for cell, jn in jacs.items():
         color = CELL_COLORS[cell]
         spec = np.where(np.isfinite(jn["spec"]) & (jn["spec"] > 0), jn["spec"], np.nan)
@@ -208,12 +213,26 @@ def jacobian_figure(jacs: dict, res, lang: str = "en") -> go.Figure:
         if cr.cell == "RNN":
             with np.errstate(all="ignore"):
                 b = cr.trace.bound()
-            b = np.where(np.isfinite(b) & (b > 0), b, np.nan)
-            series.append(b)
-            fig.add_trace(go.Scatter(x=jn["k"], y=b, mode="lines", name=t("vanishing.fig_bound", lang),
+            bound = (np.asarray(jn["k"], dtype=np.float64), b)
+            fig.add_trace(go.Scatter(x=jn["k"], y=np.where(np.isfinite(b) & (b > 0), b, np.nan), mode="lines",
+                                     name=t("vanishing.fig_bound", lang),
                                      line=dict(color="#555555", width=2, dash="dash"),
                                      hovertemplate="k=%{x}<br>γ^(T-k)=%{y:.3e}<extra></extra>"))
     rng = _log_range(series)
+    if bound is not None:
+        b_rng = _log_range([bound[1]])
+        if rng is None:
+            rng = b_rng
+        elif b_rng is not None:  # show the bound's slope, but at most 4 decades above the norms
+            rng = (rng[0], max(rng[1], min(b_rng[1], rng[1] + 4.0)))
+        off = bound_off_chart(bound[1], rng[1]) if rng is not None else None
+        if off is not None:  # step n (1-based position) -> k; the crossing interpolated between positions
+            k = bound[0]
+            x = float(np.interp(off[0] - 1, np.arange(len(k)), k))
+            fig.add_trace(go.Scatter(x=[x], y=[10 ** rng[1]], mode="markers", showlegend=False, cliponaxis=False,
+                                     name=t("vanishing.fig_bound_off", lang, cell="RNN"),
+                                     marker=dict(symbol="triangle-up", size=14, color="#555555"),
+                                     hovertemplate=f"{t('vanishing.fig_bound_off', lang, cell='RNN')}<extra></extra>"))
     fig.update_yaxes(type="log", exponentformat="power", title_text=t("vanishing.fig_jac_y", lang),
                      **({"range": list(rng)} if rng else {}))
     fig.update_xaxes(title_text="k")

@@ -146,3 +146,35 @@ def test_live_range_spec_checks_its_lists():
     assert spec["hide"] == ["vg_radius", "vg_radius_note"] and spec["values"] == [0.0, 0.5]
     with pytest.raises(ValueError):
         sh.live_range("vg_radius", [0.0, 0.5], ["0.00"], ["", ""], "ρ", "help")
+
+
+@pytest.mark.parametrize("radius", [0.5, 0.9, 1.2, 1.5, 3.0])
+def test_the_jacobian_chart_holds_its_norms_and_marks_where_the_bound_leaves_it(radius):
+    """The ‖∂h_T/∂h_k‖ chart: every norm inside the y range, the range at most 4 decades (plus padding) above
+    them whatever the bound does; the bound γ^(T-k) (closed form) above the top exactly when a ▲ is drawn there,
+    at the point where its line (straight between the k on the log axis) crosses the top."""
+    cfg = lab.VanishingConfig(cells=("RNN", "LSTM"), T=40, H=8, radius=radius)
+    res = lab.run(cfg)
+    jacs = {c: lab.jacobians(res, c) for c in res.cells}
+    fig = plots.jacobian_figure(jacs, res)
+    lo, hi = fig.layout.yaxis.range
+    norms = np.concatenate([np.ravel(jn[n]) for jn in jacs.values() for n in ("spec", "fro")])
+    norms = np.log10(norms[np.isfinite(norms) & (norms > 0)])
+    assert lo <= norms.min() and norms.max() <= hi <= norms.max() + 4.0 + 0.3 + 0.05 * (norms.max() - norms.min() + 4)
+    k = np.asarray(jacs["RNN"]["k"], dtype=np.float64)
+    cr = res.cells["RNN"]
+    bound = (cr.gamma ** (res.T - k))  # closed form of the dashed line
+    np.testing.assert_allclose(cr.trace.bound(), bound, rtol=1e-9)
+    with np.errstate(all="ignore"):
+        above = ~(np.log10(bound) <= hi)
+    tri = [tr for tr in fig.data if tr.marker.symbol == "triangle-up"]
+    if not above.any():
+        assert tri == [], radius
+        return
+    assert radius > 1 and len(tri) == 1, radius
+    (x,), (y,) = tri[0].x, tri[0].y
+    n = int(np.nonzero(above)[0].max()) + 1  # positions 1..n above
+    assert above[:n].all() and not above[n:].any() and math.isclose(math.log10(y), hi)
+    if n < len(k):  # on the line between k[n-1] and k[n], at the top
+        a, b = np.log10(bound[n - 1]), np.log10(bound[n])
+        assert k[n - 1] <= x <= k[n] and math.isclose(a + (b - a) * (x - k[n - 1]) / (k[n] - k[n - 1]), hi, abs_tol=1e-9)
