@@ -266,7 +266,7 @@ SELECT = ("gt_unit", "gt_step", "gt_color_by")
 def _from_url() -> dict:
     """The choice a link carries (``?gt_unit= ?gt_step= ?gt_color_by=``); a unit or step that is not a whole
     number is named in a notice and leaves the URL (sh.url_int); out of range, it is clamped below."""
-    out = {k: v for k in ("gt_unit", "gt_step") if (v := sh.url_int(k)) is not None}
+    out = {k: v for k, v in (("gt_unit", sh.url_int("gt_unit")), ("gt_step", sh.url_int("gt_step"))) if v is not None}
     if st.query_params.get("gt_color_by") is not None:
         out["gt_color_by"] = str(st.query_params.get("gt_color_by"))
     return out

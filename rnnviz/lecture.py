@@ -49,8 +49,9 @@ PAGE_PREFIX: dict[str, str] = {"home": "", "stepthrough": "st_", "vanishing": "v
                                "attention": "att_", "train_live": "tl_", "hidden": "hd_"}
 GLOBAL_PARAMS = frozenset({"lang", "ex_format"})  # app-wide parameters allowed on every page
 _KEY_RE = re.compile(r"""key\s*=\s*["']([A-Za-z][A-Za-z0-9_]*)["']""")
-# a parameter a page reads from the URL itself (e.g. the step-through step chosen in the browser)
-_QUERY_RE = re.compile(r"""query_params\.get\(\s*["']([A-Za-z][A-Za-z0-9_]*)["']""")
+# a parameter a page reads from the URL itself (e.g. the step-through step chosen in the browser): through
+# st.query_params or rnnviz.streamlit_helpers.url_int
+_QUERY_RE = re.compile(r"""(?:query_params\.get|url_int)\(\s*["']([A-Za-z][A-Za-z0-9_]*)["']""")
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
@@ -99,7 +100,7 @@ class Lecture:
 
 def page_params(pages_dir: str | Path) -> dict[str, frozenset[str]]:
     """The widget keys of each page and the URL parameters it reads itself, read from its source
-    (``key="vg_radius"``, ``query_params.get("st_t")``), plus the app-wide
+    (``key="vg_radius"``, ``query_params.get("gt_color_by")``, ``sh.url_int("st_t")``), plus the app-wide
     parameters: what a scene of that page may carry. Pages with no file yet allow the globals only."""
     pages_dir = Path(pages_dir)
     out = {}

@@ -26,7 +26,8 @@ def doc(**over) -> dict:
 def test_page_params_are_read_from_the_pages():
     assert {"vg_radius", "vg_cells", "lang", "ex_format"} <= KNOWN["vanishing"]
     assert {"st_t", "st_phase", "st_tab", "st_k"} <= KNOWN["stepthrough"]
-    assert {"att_tab", "att_score"} <= KNOWN["attention"]
+    assert {"att_tab", "att_score", "att_step"} <= KNOWN["attention"]
+    assert {"gt_unit", "gt_step", "gt_color_by"} <= KNOWN["gates"] and "hd_unit" in KNOWN["hidden"]  # read by the page
     assert "vg_radius" not in KNOWN["stepthrough"]  # each page only its own prefix
     assert KNOWN["home"] == L.GLOBAL_PARAMS
 
