@@ -731,39 +731,67 @@ def add_view_button(page_url: str, page_title: str) -> None:
 def request_scene(target) -> None:
     """Button callback: present scene ``target`` (an index), or leave present mode (``"exit"``).
 
-    The browser then opens the scene's URL as a history navigation (:func:`_navigate`): Streamlit
-    drops the target page's kept widget values and takes them, and the language, from the URL,
-    checking each one (an invalid value falls back to the widget's default)."""
+    The browser then opens the scene's URL as a history navigation once this run is over (:func:`_navigate`):
+    Streamlit drops the target page's kept widget values and takes them, and the language, from the URL,
+    checking each one (an invalid value falls back to the widget's default). The scene presented
+    (:data:`PRESENT_KEY`) follows the URL (:func:`_scene_from_url`), so until the new page runs the bar
+    names the scene still on the screen."""
     from rnnviz.lecture import Scene
 
     n = len(current_lecture().scenes)
     if target == "exit" or not n:
-        st.session_state[PRESENT_KEY] = None
         st.session_state[GOTO_KEY] = Scene(page="lecture", params={"lang": LANG_NAMES[lang()]})
         st.session_state[GOTO_NUMBER_KEY] = None
         return
     i = min(max(int(target), 0), n - 1)
-    st.session_state[PRESENT_KEY] = i
     st.session_state[GOTO_KEY] = current_lecture().scenes[i]
     st.session_state[GOTO_NUMBER_KEY] = i + 1
 
 
-def _navigate() -> bool:
-    """If a scene change was requested, send the browser to its URL (one static script; the URL is
-    built by :func:`rnnviz.lecture.scene_url` and passed as a JSON string). Returns whether it did."""
+# Opens a scene's URL (``target``, relative to the app's base path) as a history navigation, once the script
+# run that asked for it is over. Streamlit applies each run's query string to the browser's *current* URL when
+# the message arrives (App.handlePageInfoChanged, replaceState during a history navigation): the old page's run
+# goes on after this script, and a query string it sends at its end (URL values collapsed to their defaults,
+# bindings removed) written after the new URL was opened put the old page's parameters into the new page's
+# history entry (Forward then reopened /stepthrough?...&lc_scene=4, the bar said scene 4 over scene 3's page).
+# Waiting for the app's run state (stApp's data-test-script-state, set by Streamlit after it has handled the
+# run's messages) to leave running lets every message of the old run land on the old URL. A later request
+# replaces a waiting one (a second Next before the first run ended opens only the second scene).
+_NAVIGATE_JS = """<script>/* %(n)d */ (() => {
+  const n = %(n)d, target = %(target)s;
+  window.__rnnvizNav = n;
+  const app = document.querySelector('[data-testid="stApp"]');
+  const busy = () => /^(running|rerunRequested|stopRequested)$/.test((app && app.getAttribute("data-test-script-state")) || "");
+  const go = () => {
+    if (window.__rnnvizNav !== n) return;
+    window.__rnnvizNav = null;
+    history.pushState(null, "", location.pathname.replace(/[^/]*$/, "") + target);
+    window.dispatchEvent(new PopStateEvent("popstate"));
+  };
+  if (!busy()) return go();
+  const watch = new MutationObserver(() => { if (!busy()) { watch.disconnect(); go(); } });
+  watch.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+})();</script>"""
+
+
+def navigate_script(n: int, url: str) -> str:
+    """The script that opens ``url`` (a scene's URL relative to the app's base path, built by
+    :func:`rnnviz.lecture.scene_url`) once this run is over (:data:`_NAVIGATE_JS`); ``n`` numbers the
+    requests of a session, so each script is a new element. The URL is passed as a JSON string."""
     import json as _json
 
+    return _NAVIGATE_JS % {"n": int(n), "target": _json.dumps(url).replace("<", "\\u003c")}
+
+
+def _navigate() -> bool:
+    """If a scene change was requested, send the browser to its URL when this run is over
+    (:func:`navigate_script`). Returns whether it did."""
     scene = st.session_state.pop(GOTO_KEY, None)
     number = st.session_state.pop(GOTO_NUMBER_KEY, None)
     if scene is None:
         return False
     n = st.session_state["lc_nav_count"] = st.session_state.get("lc_nav_count", 0) + 1
-    target = _json.dumps(scene_url(scene, LANG_NAMES[lang()], number)).replace("<", "\\u003c")
-    st.html(f"""<script>/* {n} */ (() => {{
-  const url = location.pathname.replace(/[^/]*$/, "") + {target};
-  history.pushState(null, "", url);
-  window.dispatchEvent(new PopStateEvent("popstate"));
-}})();</script>""", unsafe_allow_javascript=True)
+    st.html(navigate_script(n, scene_url(scene, LANG_NAMES[lang()], number)), unsafe_allow_javascript=True)
     return True
 
 

@@ -22,8 +22,14 @@ def screenshot(page, name: str) -> None:
 
 
 def wait_scene(page, label: str) -> None:
-    page.wait_for_function(f"() => document.body.innerText.includes({json.dumps(label)})", timeout=T * 1000)
-    wait_for_rerun(page, T)
+    """Wait until the presenter's bar says ``label`` and the run that drew it is over. The bar names the scene of
+    the URL the page was run with, so the label comes only from the new page's run, and the app's run state
+    (``data-test-script-state``, "running" from before that run's first element) says when it has ended. A fixed
+    pause instead let a Back go before the new page's run had begun, and Streamlit then pushed that page's
+    name over the URL the Back had opened."""
+    page.wait_for_function(f"""() => document.body.innerText.includes({json.dumps(label)})
+        && document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-stale="true"]')""", timeout=T * 1000)
 
 
 @pytest.mark.parametrize("lang,scene_of", [("en", "Scene {i} of 11"), ("zh", "第 {i} / 11 个场景")])

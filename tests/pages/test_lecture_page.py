@@ -61,7 +61,8 @@ def test_build_edit_reorder_delete_and_present():
     assert back == lecture_of(at) and not warnings
     # present: the browser is sent to scene 1's URL (a static script with a percent-encoded URL)
     at.button(key="lc_present").click().run()
-    assert at.session_state["lc_scene"] == 0 and at.session_state["lc_goto"] == lecture_of(at).scenes[0]
+    assert at.session_state["lc_goto"] == lecture_of(at).scenes[0] and at.session_state["lc_goto_n"] == 1
+    assert "lc_scene" not in at.session_state  # presenting starts when the browser has opened scene 1's URL
 
 
 def test_add_this_view_and_present_bar():
@@ -84,16 +85,22 @@ def test_add_this_view_and_present_bar():
     assert at.button(key="lc_prev").disabled and not at.button(key="lc_next").disabled
     assert not at.sidebar.button  # "add this view" is hidden while presenting
     at.button(key="lc_next").click().run()
+    script = " ".join(h.proto.body for h in at.get("html"))
+    assert "pushState" in script and '"gates?gt_cell=GRU&lang=English&lc_scene=2"' in script
+    # until the browser has opened scene 2's URL, the bar names the scene still on the screen
+    assert at.session_state["lc_scene"] == 0 and "Scene 1 of 2" in " ".join(m.value for m in at.markdown)
+    at.query_params["lc_scene"] = "2"  # the browser opened it: the next run is scene 2's
+    at.run()
     assert at.session_state["lc_scene"] == 1
     bar = " ".join(m.value for m in at.markdown)
     assert "Scene 2 of 2" in bar and "\\<b\\>GRU\\</b\\> \\*z\\*" in bar  # the title is escaped text
     assert any(t.value == "<i>note</i>" for t in at.text)  # the note as plain text
-    script = " ".join(h.proto.body for h in at.get("html"))
-    assert "pushState" in script and '"gates?gt_cell=GRU&lang=English&lc_scene=2"' in script
     at.button(key="lc_exit").click().run()
     assert not at.exception
-    assert at.session_state["lc_scene"] is None
     assert '"lecture?lang=English"' in " ".join(h.proto.body for h in at.get("html"))
+    del at.query_params["lc_scene"]  # the browser opened the lecture page's URL
+    at.run()
+    assert at.session_state["lc_scene"] is None
 
 
 def test_present_mode_follows_the_scene_the_url_names():
