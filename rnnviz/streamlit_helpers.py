@@ -645,8 +645,8 @@ def import_heavy_libraries() -> None:
 # ----------------------------------------------------------------------------- lectures (rnnviz.lecture)
 LECTURE_KEY = "lc_lecture"  # the session's lecture (rnnviz.lecture.Lecture), not a widget
 PRESENT_KEY = "lc_scene"  # index of the scene being presented, or None
-GOTO_KEY = "lc_goto"  # set by a button callback: the Scene whose URL the browser opens next
-GOTO_NUMBER_KEY = "lc_goto_n"  # ... and its number in the lecture (1-based), None for the lecture page
+GOTO_KEY = "lc_goto"  # set by a button callback: (Scene whose URL the browser opens next, its number in the
+#                      lecture (1-based), or None for the lecture page)
 _PAGES_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "app_pages"
 
 # Clicker keys -> the presenter's buttons. Static script (no user text in it): it clicks the button
@@ -740,12 +740,10 @@ def request_scene(target) -> None:
 
     n = len(current_lecture().scenes)
     if target == "exit" or not n:
-        st.session_state[GOTO_KEY] = Scene(page="lecture", params={"lang": LANG_NAMES[lang()]})
-        st.session_state[GOTO_NUMBER_KEY] = None
+        st.session_state[GOTO_KEY] = (Scene(page="lecture", params={"lang": LANG_NAMES[lang()]}), None)
         return
     i = min(max(int(target), 0), n - 1)
-    st.session_state[GOTO_KEY] = current_lecture().scenes[i]
-    st.session_state[GOTO_NUMBER_KEY] = i + 1
+    st.session_state[GOTO_KEY] = (current_lecture().scenes[i], i + 1)
 
 
 # Opens a scene's URL (``target``, relative to the app's base path) as a history navigation, once the script
@@ -786,10 +784,10 @@ def navigate_script(n: int, url: str) -> str:
 def _navigate() -> bool:
     """If a scene change was requested, send the browser to its URL when this run is over
     (:func:`navigate_script`). Returns whether it did."""
-    scene = st.session_state.pop(GOTO_KEY, None)
-    number = st.session_state.pop(GOTO_NUMBER_KEY, None)
-    if scene is None:
+    goto = st.session_state.pop(GOTO_KEY, None)
+    if goto is None:
         return False
+    scene, number = goto
     n = st.session_state["lc_nav_count"] = st.session_state.get("lc_nav_count", 0) + 1
     st.html(navigate_script(n, scene_url(scene, LANG_NAMES[lang()], number)), unsafe_allow_javascript=True)
     return True
@@ -799,7 +797,9 @@ def _scene_from_url() -> None:
     """Present the scene the URL names (:data:`rnnviz.lecture.SCENE_PARAM`), or leave present mode when it
     names none. The browser's Back and Forward reopen an earlier URL; without this the presenter's bar kept
     the scene it showed last over another scene's page. A number this session's lecture has no scene for (a
-    link opened in another session, a typed URL) is removed from the address."""
+    link opened in another session, a typed URL) is removed from the address, silently: unlike a setting read by
+    :func:`url_int`, which names a bad value in a notice, a scene number is the presenter's place, not a choice
+    the viewer made, and a stale one only means "not presenting here"."""
     from rnnviz.lecture import SCENE_PARAM
 
     raw = st.query_params.get(SCENE_PARAM)

@@ -30,6 +30,29 @@ def _stepped(lo: float, hi: float) -> list[float]:
     return [float(math.floor(lo / RANGE_STEP) * RANGE_STEP), float(math.ceil(hi / RANGE_STEP) * RANGE_STEP)]
 
 
+BOUND_DECADES = 4.0
+"""Decades: a dashed bound raises a chart's y range at most this far above the curves it bounds. The bound
+shows its slope, but above a radius of about 1 it grows as :math:`\\gamma^{T-t}` (10^40 and more at T = 100), and a
+range holding all of it would flatten the curves into lines; where it leaves the top, :func:`bound_marker` marks
+the crossing (:func:`bound_off_chart`)."""
+
+
+def top_with_bound(hi: float, bound_range: tuple[float, float] | None) -> float:
+    """The log10 top of a y range whose curves reach ``hi``, with a bound spanning ``bound_range`` (log10, or
+    ``None``): the bound's top, but at most :data:`BOUND_DECADES` above ``hi`` (never below ``hi``)."""
+    return hi if bound_range is None else max(hi, min(bound_range[1], hi + BOUND_DECADES))
+
+
+def bound_marker(x: float | None, top: float, color: str, name: str, hover: str | None = None) -> dict:
+    """The triangle at the top of the chart (``10**top``) where a dashed bound leaves it, at ``x`` on the x axis;
+    an empty trace when ``x`` is ``None`` (the bound stays inside), so every frame has the same traces. ``hover``
+    is its hover text (``name`` if not given)."""
+    return dict(type="scatter", x=[] if x is None else [x], y=[] if x is None else [10 ** top], mode="markers",
+                showlegend=False, cliponaxis=False, name=name,
+                marker=dict(symbol="triangle-up", size=14, color=color),
+                hovertemplate=f"{hover or name}<extra></extra>")
+
+
 def _finite_list(a) -> list:
     """``a`` as a JSON-safe list: non-finite and non-positive values (not drawable on a log axis)
     become ``None``, which plotly draws as a gap, like NaN."""
@@ -65,19 +88,13 @@ def grad_norm_parts(res, lang: str = "en") -> tuple[list[dict], list[float]]:
             ))
     rng = _log_range(series)
     lo, hi = rng if rng else (-1.0, 1.0)
-    bounds = _log_range([cr.envelope for cr in res.cells.values() if cr.envelope is not None])
-    if bounds:  # show the bound's slope, but at most 4 decades above the curves
-        hi = max(hi, min(bounds[1], hi + 4.0))
+    hi = top_with_bound(hi, _log_range([cr.envelope for cr in res.cells.values() if cr.envelope is not None]))
     lo, hi = _stepped(lo, hi)
     for cell, cr in res.cells.items():
         if cr.envelope is not None:  # where the bound leaves the chart at the top: a triangle there (none if it does not)
             off = bound_off_chart(cr.envelope, hi)
-            traces.append(dict(
-                type="scatter", x=[off[0]] if off else [], y=[10 ** hi] if off else [], mode="markers",
-                showlegend=False, cliponaxis=False, name=t("vanishing.fig_bound_off", lang, cell=cell),
-                marker=dict(symbol="triangle-up", size=14, color=CELL_COLORS[cell]),
-                hovertemplate=f"{cell}: {t('vanishing.fig_bound_off', lang, cell=cell)}<extra></extra>",
-            ))
+            name = t("vanishing.fig_bound_off", lang, cell=cell)
+            traces.append(bound_marker(off[0] if off else None, hi, CELL_COLORS[cell], name, f"{cell}: {name}"))
     for cell, cr in res.cells.items():
         ro = cr.readout
         over, zero = list(ro.nonfinite_steps), list(ro.zero_steps)
@@ -192,7 +209,7 @@ def jacobian_figure(jacs: dict, res, lang: str = "en") -> go.Figure:
     r""":math:`\|\partial h_T/\partial h_k\|_2` (markers and line) and Frobenius norm (dotted) against ``k``,
     with the bound :math:`\gamma^{T-k}` for the vanilla RNN.
 
-    The y range holds the norms; the bound sets it at most 4 decades higher (as on the gradient chart,
+    The y range holds the norms; the bound sets it at most :data:`BOUND_DECADES` higher (as on the gradient chart,
     :func:`grad_norm_parts`): above a radius of about 1 it grows as :math:`\gamma^{T-k}` and would flatten the
     norms into a line. Where it leaves the chart at the top, a triangle marks the crossing
     (:func:`bound_off_chart`)."""
@@ -221,18 +238,12 @@ def jacobian_figure(jacs: dict, res, lang: str = "en") -> go.Figure:
     rng = _log_range(series)
     if bound is not None:
         b_rng = _log_range([bound[1]])
-        if rng is None:
-            rng = b_rng
-        elif b_rng is not None:  # show the bound's slope, but at most 4 decades above the norms
-            rng = (rng[0], max(rng[1], min(b_rng[1], rng[1] + 4.0)))
+        rng = b_rng if rng is None else (rng[0], top_with_bound(rng[1], b_rng))
         off = bound_off_chart(bound[1], rng[1]) if rng is not None else None
         if off is not None:  # step n (1-based position) -> k; the crossing interpolated between positions
             k = bound[0]
             x = float(np.interp(off[0] - 1, np.arange(len(k)), k))
-            fig.add_trace(go.Scatter(x=[x], y=[10 ** rng[1]], mode="markers", showlegend=False, cliponaxis=False,
-                                     name=t("vanishing.fig_bound_off", lang, cell="RNN"),
-                                     marker=dict(symbol="triangle-up", size=14, color="#555555"),
-                                     hovertemplate=f"{t('vanishing.fig_bound_off', lang, cell='RNN')}<extra></extra>"))
+            fig.add_trace(bound_marker(x, rng[1], "#555555", t("vanishing.fig_bound_off", lang, cell="RNN")))
     fig.update_yaxes(type="log", exponentformat="power", title_text=t("vanishing.fig_jac_y", lang),
                      **({"range": list(rng)} if rng else {}))
     fig.update_xaxes(title_text="k")

@@ -61,7 +61,7 @@ def test_build_edit_reorder_delete_and_present():
     assert back == lecture_of(at) and not warnings
     # present: the browser is sent to scene 1's URL (a static script with a percent-encoded URL)
     at.button(key="lc_present").click().run()
-    assert at.session_state["lc_goto"] == lecture_of(at).scenes[0] and at.session_state["lc_goto_n"] == 1
+    assert at.session_state["lc_goto"] == (lecture_of(at).scenes[0], 1)
     assert "lc_scene" not in at.session_state  # presenting starts when the browser has opened scene 1's URL
 
 
