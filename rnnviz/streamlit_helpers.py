@@ -16,6 +16,7 @@ Conventions for pages:
 from __future__ import annotations
 
 import functools
+import html as html_lib
 import json
 import threading
 from contextlib import contextmanager
@@ -649,9 +650,17 @@ GOTO_KEY = "lc_goto"  # set by a button callback: (Scene whose URL the browser o
 #                      lecture (1-based), or None for the lecture page)
 _PAGES_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "app_pages"
 
-# Clicker keys -> the presenter's buttons. Static script (no user text in it): it clicks the button
-# whose Streamlit key class is st-key-lc_next / st-key-lc_prev, unless the key is typed into a field
-# or moves a slider. Installed once per browser tab.
+# Clicker keys -> the presenter's buttons, and the bar's buttons -> their scene's URL. Static script (no user text
+# in it), installed once per browser tab:
+# - a clicker key (PageDown/PageUp, arrows) clicks the button whose Streamlit key class is st-key-lc_next /
+#   st-key-lc_prev, unless the key is typed into a field or moves a slider;
+# - Previous / Next / Exit open the URL the bar wrote for them (the hidden .rv-scenes element, data-prev/-next/-exit,
+#   see present_bar) as a history navigation in the browser, so a scene change is one script run, the new page's,
+#   not a run of the old page first (request_scene, _navigate). Only when the page is at rest (Streamlit's run state
+#   "notRunning": no run of the old page can write its query string over the new URL afterwards, see _NAVIGATE_JS)
+#   and the bar is the URL's scene; otherwise the click goes on to Streamlit, which asks the server. While a scene
+#   opens, a further press is dropped (one press, one scene), until the new page's run has ended;
+# - Present asks the browser for full screen (allowed inside a click); Exit leaves it.
 _KEYS_JS = """<script>
 if (!window.__rnnvizClicker) {
   window.__rnnvizClicker = true;
@@ -664,7 +673,30 @@ if (!window.__rnnvizClicker) {
     const btn = which && document.querySelector(".st-key-" + which + " button");
     if (btn && !btn.disabled) { ev.preventDefault(); btn.click(); }
   }, true);
-  // Present asks the browser for full screen (allowed inside a click); Exit leaves it.
+  const app = document.querySelector('[data-testid="stApp"]');
+  const runState = () => (app && app.getAttribute("data-test-script-state")) || "";
+  let opening = null;  // the scene URL being opened: {sawRun}, cleared when the new page's run has ended
+  if (app) new MutationObserver(() => {
+    if (!opening) return;
+    if (runState() === "running") opening.sawRun = true;
+    else if (runState() === "notRunning" && opening.sawRun) opening = null;
+  }).observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+  const SCENE_BUTTONS = [["lc_prev", "data-prev"], ["lc_next", "data-next"], ["lc_exit", "data-exit"]];
+  const openScene = (ev, t) => {
+    const hit = SCENE_BUTTONS.find(([key]) => t.closest(".st-key-" + key + " button"));
+    if (!hit) return;
+    const btn = t.closest("button"), bar = document.querySelector(".rv-scenes");
+    const url = bar && bar.getAttribute(hit[1]);
+    if (opening) { ev.preventDefault(); ev.stopImmediatePropagation(); return; }
+    if (btn.disabled || !url || runState() !== "notRunning"
+        || new URLSearchParams(location.search).get("lc_scene") !== bar.getAttribute("data-scene")) return;
+    ev.preventDefault(); ev.stopImmediatePropagation();
+    opening = { sawRun: false };
+    setTimeout(() => { opening = null; }, 20000);  // never stuck if no run follows
+    window.__rnnvizScenesOpened = (window.__rnnvizScenesOpened || 0) + 1;  // read by the tests
+    history.pushState(null, "", location.pathname.replace(/[^/]*$/, "") + url);
+    window.dispatchEvent(new PopStateEvent("popstate"));
+  };
   document.addEventListener("click", (ev) => {
     const t = ev.target && ev.target.closest ? ev.target : null;
     if (!t) return;
@@ -674,6 +706,7 @@ if (!window.__rnnvizClicker) {
     } else if (t.closest(".st-key-lc_exit button") && document.fullscreenElement) {
       document.exitFullscreen().catch(() => {});
     }
+    openScene(ev, t);
   }, true);
 }
 </script>"""
@@ -728,6 +761,18 @@ def add_view_button(page_url: str, page_title: str) -> None:
         st.sidebar.success(tr("lecture.added", n=len(lec.scenes), title=page_title))
 
 
+def scene_request(target) -> tuple:
+    """``(scene, number)`` to open for ``target``: scene ``target`` of the session's lecture (an index, clamped)
+    and its 1-based number, or the lecture page and ``None`` for ``"exit"`` (or an empty lecture)."""
+    from rnnviz.lecture import Scene
+
+    scenes = current_lecture().scenes
+    if target == "exit" or not scenes:
+        return Scene(page="lecture", params={"lang": LANG_NAMES[lang()]}), None
+    i = min(max(int(target), 0), len(scenes) - 1)
+    return scenes[i], i + 1
+
+
 def request_scene(target) -> None:
     """Button callback: present scene ``target`` (an index), or leave present mode (``"exit"``).
 
@@ -735,15 +780,9 @@ def request_scene(target) -> None:
     Streamlit drops the target page's kept widget values and takes them, and the language, from the URL,
     checking each one (an invalid value falls back to the widget's default). The scene presented
     (:data:`PRESENT_KEY`) follows the URL (:func:`_scene_from_url`), so until the new page runs the bar
-    names the scene still on the screen."""
-    from rnnviz.lecture import Scene
-
-    n = len(current_lecture().scenes)
-    if target == "exit" or not n:
-        st.session_state[GOTO_KEY] = (Scene(page="lecture", params={"lang": LANG_NAMES[lang()]}), None)
-        return
-    i = min(max(int(target), 0), n - 1)
-    st.session_state[GOTO_KEY] = (current_lecture().scenes[i], i + 1)
+    names the scene still on the screen. (The bar's buttons usually open their URL in the browser without
+    this run, :data:`_KEYS_JS`; this is the way when the page is busy, and the lecture page's way.)"""
+    st.session_state[GOTO_KEY] = scene_request(target)
 
 
 # Opens a scene's URL (``target``, relative to the app's base path) as a history navigation, once the script
@@ -815,9 +854,11 @@ def _scene_from_url() -> None:
         del st.query_params[SCENE_PARAM]
 
 
-def clicker_script() -> None:
-    """Install the clicker keys and the full-screen switch (a static script, once per browser tab)."""
-    st.html(_KEYS_JS, unsafe_allow_javascript=True)
+def clicker_script(data: str = "") -> None:
+    """Install the clicker keys, the bar's browser-side scene changes and the full-screen switch (a static
+    script, once per browser tab). ``data``: the bar's hidden ``.rv-scenes`` element (:func:`present_bar`), in the
+    same element as the script, so it takes no room of its own (HTML that is not only styles is a block with a gap)."""
+    st.html(data + _KEYS_JS, unsafe_allow_javascript=True)
 
 
 def present_bar() -> None:
@@ -836,8 +877,14 @@ def present_bar() -> None:
         return
     i = min(max(i, 0), n - 1)
     scene = lec.scenes[i]
+    # the URLs of Previous / Next / Exit, for the clicker script to open in the browser (hidden data, escaped)
+    data = ""
+    for name, target in (("prev", i - 1 if i > 0 else None), ("next", i + 1 if i < n - 1 else None), ("exit", "exit")):
+        if target is not None:
+            to, number = scene_request(target)
+            data += f' data-{name}="{html_lib.escape(scene_url(to, LANG_NAMES[lang()], number))}"'
     st.html(_PRESENT_CSS)
-    clicker_script()
+    clicker_script(f'<div class="rv-scenes" hidden data-scene="{i + 1}"{data}></div>')
     c1, c2, c3, c4 = st.columns([6, 1.3, 1.3, 1], vertical_alignment="center")
     c1.markdown(f"**{tr('lecture.scene_of', i=i + 1, n=n)}** · {plain_markdown(scene.title)}")
     c2.button(tr("lecture.prev"), key="lc_prev", help=tr("lecture.prev_help"), disabled=i == 0,
