@@ -659,7 +659,7 @@ _PAGES_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "app_pa
 #   not a run of the old page first (request_scene, _navigate). Only when the page is at rest (Streamlit's run state
 #   "notRunning": no run of the old page can write its query string over the new URL afterwards, see _NAVIGATE_JS)
 #   and the bar is the URL's scene; otherwise the click goes on to Streamlit, which asks the server. While a scene
-#   opens, a further press is dropped (one press, one scene), until the new page's run has ended;
+#   opens, a further press is dropped (one press, one scene), until the new page shows its bar at rest;
 # - Present asks the browser for full screen (allowed inside a click); Exit leaves it.
 _KEYS_JS = """<script>
 if (!window.__rnnvizClicker) {
@@ -675,24 +675,24 @@ if (!window.__rnnvizClicker) {
   }, true);
   const app = document.querySelector('[data-testid="stApp"]');
   const runState = () => (app && app.getAttribute("data-test-script-state")) || "";
-  let opening = null;  // the scene URL being opened: {sawRun}, cleared when the new page's run has ended
-  if (app) new MutationObserver(() => {
-    if (!opening) return;
-    if (runState() === "running") opening.sawRun = true;
-    else if (runState() === "notRunning" && opening.sawRun) opening = null;
-  }).observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+  // at rest: no run going, and the bar on the screen is the one of the URL's scene (drawn by the last run)
+  const atRest = (bar) => runState() === "notRunning" && !!bar
+    && new URLSearchParams(location.search).get("lc_scene") === bar.getAttribute("data-scene");
+  // a scene URL opened here, until the page is at rest again (checked at the next press: a short run can go from
+  // notRunning to running and back within one render, with no change of the attribute to watch)
+  let opening = null;
   const SCENE_BUTTONS = [["lc_prev", "data-prev"], ["lc_next", "data-next"], ["lc_exit", "data-exit"]];
   const openScene = (ev, t) => {
     const hit = SCENE_BUTTONS.find(([key]) => t.closest(".st-key-" + key + " button"));
     if (!hit) return;
     const btn = t.closest("button"), bar = document.querySelector(".rv-scenes");
-    const url = bar && bar.getAttribute(hit[1]);
+    if (opening && atRest(bar)) opening = null;
     if (opening) { ev.preventDefault(); ev.stopImmediatePropagation(); return; }
-    if (btn.disabled || !url || runState() !== "notRunning"
-        || new URLSearchParams(location.search).get("lc_scene") !== bar.getAttribute("data-scene")) return;
+    const url = bar && bar.getAttribute(hit[1]);
+    if (btn.disabled || !url || !atRest(bar)) return;
     ev.preventDefault(); ev.stopImmediatePropagation();
-    opening = { sawRun: false };
-    setTimeout(() => { opening = null; }, 20000);  // never stuck if no run follows
+    const mine = (opening = {});
+    setTimeout(() => { if (opening === mine) opening = null; }, 20000);  // never stuck if no run follows
     window.__rnnvizScenesOpened = (window.__rnnvizScenesOpened || 0) + 1;  // read by the tests
     history.pushState(null, "", location.pathname.replace(/[^/]*$/, "") + url);
     window.dispatchEvent(new PopStateEvent("popstate"));

@@ -2,7 +2,7 @@
 page): Previous / Next / Exit open the URL the bar wrote (.rv-scenes data-prev/-next/-exit) as a history navigation
 without a script run of the old page, only when Streamlit is at rest and the bar is the URL's scene; otherwise the
 click goes on to Streamlit (the server's way, request_scene). While a scene opens, further presses are dropped until
-the new page's run has ended. Clicker keys press the buttons."""
+the new page shows its bar at rest. Clicker keys press the buttons."""
 from __future__ import annotations
 
 import json
@@ -104,6 +104,16 @@ def test_while_a_scene_opens_further_presses_are_dropped_until_its_run_has_ended
                    "click lc_next: browser",  # dropped (stopped, nothing pushed)
                    "click lc_next: browser",  # dropped: the new page is still running
                    "push /base/gates?lang=en&lc_scene=5", "popstate", "click lc_next: browser"]  # at rest: opens
+
+
+def test_a_short_run_that_never_showed_running_still_ends_the_opening():
+    """Streamlit may go notRunning -> running -> notRunning within one render (a short run): the attribute never
+    changes. The new bar at rest ends the opening (a watch of the attribute waited for "running" forever)."""
+    log = run([["click", "lc_next"], ["click", "lc_next"], ["bar", "5"], ["click", "lc_next"]],
+              bar=dict(BAR, **{"data-next": "gates?lang=en&lc_scene=5"}))
+    assert log == ["push /base/gates?lang=en&lc_scene=5", "popstate", "click lc_next: browser",
+                   "click lc_next: browser",  # dropped: the old bar is still on the screen
+                   "push /base/gates?lang=en&lc_scene=5", "popstate", "click lc_next: browser"]
 
 
 def test_a_disabled_button_does_nothing():
