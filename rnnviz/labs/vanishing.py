@@ -153,18 +153,37 @@ RADIUS_MAX = 3.0
 SWEEP_STEPS = (0.05, 0.1, 0.25)
 """Radius grids tried for the live drag, finest first (the slider's own step is 0.05)."""
 SWEEP_BUDGET_S = 2.0
-"""A sweep is computed only if its estimated time (grid size x one run) stays below this."""
+"""A sweep is computed only if its estimated time (grid size x one run) stays below this (seconds); the
+environment variable ``RNNVIZ_SWEEP_BUDGET_S`` replaces it (:func:`sweep_budget_s`)."""
 
 
-def radius_sweep(cfg: VanishingConfig, budget_s: float = SWEEP_BUDGET_S, clock=time.perf_counter):
+def sweep_budget_s() -> float:
+    """The sweep's time budget: ``RNNVIZ_SWEEP_BUDGET_S`` if it is a positive number, else :data:`SWEEP_BUDGET_S`.
+
+    The grid depends on how fast this machine runs the lab: a slow or busy machine gets a coarser grid, or the
+    Streamlit slider, for the same setting. A lecturer with a slow laptop can raise it (a longer wait once per
+    setting, after the charts are drawn); the browser tests' server sets it high, so the grid of their settings
+    does not depend on how busy the machine is (tests/e2e/conftest.py)."""
+    import math
+    import os
+
+    try:
+        v = float(os.environ.get("RNNVIZ_SWEEP_BUDGET_S", ""))
+    except ValueError:
+        return SWEEP_BUDGET_S
+    return v if math.isfinite(v) and v > 0 else SWEEP_BUDGET_S
+
+
+def radius_sweep(cfg: VanishingConfig, budget_s: float | None = None, clock=time.perf_counter):
     r"""Run :func:`run` for ``cfg`` with every radius of the finest grid ``0, s, 2s, ..., 3`` whose
-    estimated time fits ``budget_s`` (two runs are timed first).
+    estimated time fits ``budget_s`` (two runs are timed first; default :func:`sweep_budget_s`).
 
     Returns ``(radii, results)``: the radii (rounded to 10 decimals, so ``0.9`` is the slider's
     ``0.9``) and one :class:`VanishingResult` per radius, or ``([], [])`` when even the coarsest
     grid would take too long. The page turns them into chart frames for a live drag.
     """
     cfg.validate()
+    budget_s = sweep_budget_s() if budget_s is None else budget_s
     done, one = {}, float("inf")
     for r in (cfg.radius, 0.0):  # two timed runs: the first one may pay for warm-up
         t0 = clock()

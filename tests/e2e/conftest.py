@@ -38,10 +38,13 @@ def _free_port() -> int:
 def start_server(port: int, app: str = "app.py", cwd: Path = ROOT) -> subprocess.Popen:
     """Start ``streamlit run`` headless on ``port`` and wait until its health check answers."""
     log = open(ROOT / "screenshots" / f"server-{port}.log", "w")  # noqa: SIM115
+    # the vanishing lab's radius grid for a live drag is chosen from the time of two runs (a busy machine got a
+    # coarser grid or none, and the tests' keys landed elsewhere): a budget no test setting reaches when busy
+    env = {**os.environ, "RNNVIZ_SWEEP_BUDGET_S": os.environ.get("RNNVIZ_SWEEP_BUDGET_S", "120")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+        cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env,
     )
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rnnviz.labs import vanishing as lab
 
@@ -39,3 +40,18 @@ def test_sweep_results_equal_direct_runs():
         direct = lab.run(lab.VanishingConfig(T=12, H=4, cells=("RNN", "LSTM"), radius=radii[k]))
         for cell in ("RNN", "LSTM"):
             np.testing.assert_array_equal(results[k].cells[cell].trace.grad_norm, direct.cells[cell].trace.grad_norm)
+
+
+@pytest.mark.parametrize("value,budget", [(None, 2.0), ("", 2.0), ("60", 60.0), ("0.5", 0.5), ("abc", 2.0), ("0", 2.0),
+                                          ("-3", 2.0), ("inf", 2.0), ("nan", 2.0)])
+def test_the_sweep_budget_comes_from_the_environment(monkeypatch, value, budget):
+    """RNNVIZ_SWEEP_BUDGET_S sets the budget (the browser tests' server: a grid that does not depend on a busy
+    machine); anything but a positive number keeps the default, and radius_sweep uses it when given none."""
+    if value is None:
+        monkeypatch.delenv("RNNVIZ_SWEEP_BUDGET_S", raising=False)
+    else:
+        monkeypatch.setenv("RNNVIZ_SWEEP_BUDGET_S", value)
+    assert lab.sweep_budget_s() == budget
+    one = budget / 40  # 61 runs of this do not fit the budget, 31 do
+    radii, _ = lab.radius_sweep(CFG, clock=FakeClock(one))
+    assert len(radii) == 31
