@@ -114,6 +114,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 720}, device_scale_factor=1)
+    context.add_init_script(TRACK_RUNS_INIT)
     pg = context.new_page()
     pg.console_errors = []
     pg.on("pageerror", lambda exc: pg.console_errors.append(str(exc)))
@@ -121,31 +122,81 @@ def page(browser):
     context.close()
 
 
+APP = """() => { const app = document.querySelector('[data-testid="stApp"]');
+  const fiber = app && Object.keys(app).find((k) => k.startsWith('__reactFiber$'));
+  for (let f = fiber ? app[fiber] : null; f; f = f.return) {
+    const s = f.stateNode;
+    if (s && s.state && typeof s.state === 'object' && 'scriptRunId' in s.state) return s;
+  }
+  return null; }"""
+"""JS: Streamlit's App component (the instance holding ``state.scriptRunId``, found from the app root's React
+fiber), or null."""
+
+
+TRACK_RUNS = """() => { const a = (""" + APP + """)();
+  if (!a || a.__rvTrack) return !!a;
+  const t = a.__rvTrack = {open: false};
+  const started = a.handleNewSession, finished = a.handleScriptFinished;
+  a.handleNewSession = (...args) => { t.open = true; return started.apply(a, args); };
+  a.handleScriptFinished = (...args) => { if (args[0] !== 2) t.open = false; return finished.apply(a, args); };
+  return true; }"""
+"""JS: have Streamlit's App record whether a script run it was told of has not finished yet (``__rvTrack.open``: set
+by a run's new-session message, cleared by its script-finished message unless that says FINISHED_EARLY_FOR_RERUN (2):
+another run follows). The run state attribute of the app root follows later (a separate message, then a React
+render): right after a new session it still says ``notRunning``. Installed once per document (returns whether it
+is); messages handled before that are not seen."""
+
+
+TRACK_RUNS_INIT = """(() => { const tick = () => { if (!(""" + TRACK_RUNS + """)()) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); })();"""
+"""Init script: install :data:`TRACK_RUNS` as soon as Streamlit's App is mounted (before its first run's messages)."""
+
+
+RUN_ANSWERED = """() => { const a = (""" + APP + """)();
+  return !a || (a.hasReceivedNewSession !== false && !(a.__rvTrack && a.__rvTrack.open)); }"""
+"""JS: whether the server has started a script run since the browser last asked for one and no run the page has been
+told of is going (:data:`TRACK_RUNS`, where installed). Streamlit's App sets ``hasReceivedNewSession`` to false when
+it sends a rerun request and true when a run's new-session message arrives. A widget change, a button or a
+component's trigger sends its request before the test's next poll (the page shows nothing of the run until the
+server answers), so from then on a run is seen as due."""
+
+
 def wait_for_rerun(page, timeout: float = 30.0) -> None:
-    """Wait until the current script run has finished: no stale elements, no running status widget."""
-    page.wait_for_timeout(150)  # let the rerun request reach the server and mark elements stale
+    """Wait until the script run the last action asked for (if any) has finished: the server has started a run since
+    the browser's last rerun request (:data:`RUN_ANSWERED`), the app's run state (``data-test-script-state``) is over
+    (not running, nor a rerun or stop requested, nor still before the first run), no stale elements, no running
+    status widget. The 150 ms first is for an action whose request the browser sends a moment later (a timer)."""
+    page.wait_for_timeout(150)
     page.wait_for_function(
-        """() => !document.querySelector('[data-stale="true"]')
+        """() => { const app = document.querySelector('[data-testid="stApp"]');
+               return !!app && !/^(initial|running|rerunRequested|stopRequested)$/.test(app.getAttribute('data-test-script-state') || '')
+               && (""" + RUN_ANSWERED + """)()
+               && !document.querySelector('[data-stale="true"]')
                && !document.querySelector('[data-testid="stStatusWidget"]')
-               && !!document.querySelector('[data-testid="stMain"]')""",
+               && !!document.querySelector('[data-testid="stMain"]'); }""",
         timeout=timeout * 1000,
     )
+    page.evaluate(TRACK_RUNS)  # for the next action's run (a reload or a new page installs it again here)
 
 
 def wait_for_live_settled(page, live_key: str, timeout: float = 120.0) -> None:
-    """Wait until no script run is going, the server has confirmed the live component's last browser
-    choice (``window.__rnnvizLive.value[live_key]`` not pending, see rnnviz/assets/live/), so no settle
-    run of an earlier choice is due, and every chart on the page that a live component draws on is
+    """Wait until no script run is going or asked for (the app's run state, :data:`RUN_ANSWERED`), the
+    server has confirmed the live component's last browser choice (``window.__rnnvizLive.value[live_key]``
+    not pending, see rnnviz/assets/live/), so no settle run of an earlier choice is due, and every chart on the page that a live component draws on is
     plotted (a choice made before that is drawn only once it is, which under load can be after the
     choice's own settle run): a run counted after this belongs to what the test does next."""
     page.wait_for_function(
         """(key) => { const live = window.__rnnvizLive || {};
-             return !document.querySelector('[data-stale="true"]')
+             const app = document.querySelector('[data-testid="stApp"]');
+             return !!app && !/^(initial|running|rerunRequested|stopRequested)$/.test(app.getAttribute('data-test-script-state') || '')
+               && (""" + RUN_ANSWERED + """)()
+               && !document.querySelector('[data-stale="true"]')
                && !document.querySelector('[data-testid="stStatusWidget"]')
                && !((live.value || {})[key] || {}).pending
                && Object.keys(live.targets || {}).every((k) => { const el = document.querySelector('.st-key-' + k);
                     const gd = el && el.querySelector('.js-plotly-plot'); return !el || !!(gd && gd._fullLayout); }); }""",
         arg=live_key, timeout=timeout * 1000)
+    page.evaluate(TRACK_RUNS)
 
 
 def hold_settles(page, on: bool) -> None:
@@ -157,7 +208,7 @@ def hold_settles(page, on: bool) -> None:
 
 
 FIRST_RUN_DONE = """() => { const app = document.querySelector('[data-testid="stApp"]');
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning' && (""" + RUN_ANSWERED + """)()
     && !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stStatusWidget"]'); }"""
 """JS: a script run has finished since the page loaded and none is going. Streamlit's app root carries
 ``data-test-script-state``: ``initial`` until the first run starts (the empty main area is already there

@@ -152,9 +152,7 @@ def test_attention_step_is_chosen_in_the_browser(app_url, page, step_weights):
     assert page.evaluate(f"() => window.__seen.find(s => {_is_step(step_weights, 3)}).runs") == runs
     assert "att_step=3" in page.url
     hold_settles(page, False)
-    wait_for_rerun(page)
-    page.wait_for_timeout(1500)  # the choice settles and the server draws step 3 itself
-    wait_for_rerun(page)
+    wait_for_live_settled(page, "att_step")  # the choice settled, the server confirmed step 3 and its run is over
     assert page.evaluate(f"() => {{ const w = ({STEP_W})(); return {_is_step(step_weights, 3, 'w')}; }}")
     screenshot(page, "attention_3_step")
     page.reload()

@@ -75,9 +75,9 @@ def test_train_live_short_run_grows_the_loss_chart_and_stops(app_url, page):
     page.wait_for_function(f"(() => {{ const c = ({TITLE_STEP})('Loss \\\\(step'); return c && c.n >= 20; }})()",
                            timeout=60_000)
     first = _loss_step(page)
-    page.wait_for_timeout(1500)  # three polling periods of the fragment
-    second = _loss_step(page)
-    assert second > first, (first, second)  # the chart grows without any user action
+    # the chart grows without any user action (the fragment polls the thread): a later step is drawn
+    page.wait_for_function(f"(() => {{ const c = ({TITLE_STEP})('Loss \\\\(step'); return c && c.n > {first}; }})()",
+                           timeout=60_000)
     # the heatmap of per-timestep gradient norms is there and has at least one probe column
     page.wait_for_function(f"(() => {{ const c = ({TITLE_STEP})('probe batch'); return c && c.traces >= 1; }})()",
                            timeout=30_000)
@@ -131,9 +131,23 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _cpu_rate(pid: int, seconds: float) -> float:
+    """CPU seconds per second a process used over about ``seconds`` of wall time."""
+    import time
+
+    c0, t0 = _cpu_seconds(pid), time.perf_counter()
+    time.sleep(seconds)
+    return (_cpu_seconds(pid) - c0) / (time.perf_counter() - t0)
+
+
 def test_closing_the_tab_ends_the_training(browser):
     """The training thread watches its session in Streamlit's runtime: closing the tab stops it, so the
-    server goes back to idle (its CPU time stops growing), while it trained at full speed before."""
+    server goes back to idle (its CPU use falls to a small share of what it was while training), while it
+    trained at full speed before. Waits for the states (training seen, then idle), not for fixed times: on a
+    busy machine the liveness check (about once a second, between steps) and the server's share of the CPU
+    come later and smaller."""
+    import time
+
     port = _free_port()
     proc = start_server(port)
     try:
@@ -145,18 +159,16 @@ def test_closing_the_tab_ends_the_training(browser):
         pg.get_by_role("button", name="Start", exact=True).click()
         pg.wait_for_function(f"(() => {{ const c = ({TITLE_STEP})('Loss \\\\(step'); return c && c.n >= 20; }})()",
                              timeout=60_000)
-        import time
-
-        t0 = _cpu_seconds(proc.pid)
-        time.sleep(2.0)
-        training = _cpu_seconds(proc.pid) - t0  # CPU the server used in 2 s while training
+        training = _cpu_rate(proc.pid, 2.0)  # the server's CPU use while training (CPU s per s)
         ctx.close()  # the browser tab goes away; the websocket closes
-        time.sleep(2.5)  # the liveness check runs about once a second
-        c1 = _cpu_seconds(proc.pid)
-        time.sleep(2.0)
-        idle = _cpu_seconds(proc.pid) - c1
+        rates, deadline = [], time.monotonic() + 60
+        while time.monotonic() < deadline:  # until a 2 s window shows the server idle
+            rates.append(_cpu_rate(proc.pid, 2.0))
+            if rates[-1] < 0.25 * training:
+                break
     finally:
         proc.terminate()
         proc.wait(10)
-    assert training > 0.2, f"the run did not train: {training:.2f} s CPU in 2 s"
-    assert idle < 0.25 * training, f"server still busy after the tab closed: {idle:.2f} s CPU in 2 s, {training:.2f} s while training"
+    assert training > 0.1, f"the run did not train: {training:.2f} CPU s per s"
+    assert rates[-1] < 0.25 * training, (f"server still busy 60 s after the tab closed: {[round(r, 2) for r in rates]}"
+                                         f" CPU s per s, {training:.2f} while training")
