@@ -91,11 +91,138 @@ def _arrow_path(arrows: list[tuple], width: int, px: tuple[float, float]) -> str
     return " ".join(parts) or "M0 0"
 
 
+_H_SYMBOL = {"f": "h", "enc": "h<sup>enc</sup>", "dec": "h<sup>dec</sup>", "b": "h&#8592;"}
+"""Each hidden row's symbol; a node's label adds its index (``h<sub>3</sub>``)."""
+_ROW_NAME = {"x": "x<sub>t</sub>", "f": "h<sub>t</sub>", "b": "h&#8592;<sub>t</sub>", "enc": "h<sup>enc</sup>",
+             "dec": "h<sup>dec</sup>", "o": "o<sub>t</sub>,ŷ", "L": "L<sub>t</sub>"}
+"""Each row's name where the slots are too narrow for a label per node (the label of each node is on hover)."""
+
+
+def _vlines(res: L.Result) -> list[float]:
+    """x of the diagram's vertical lines: the truncation cuts and the encoder-decoder border."""
+    p = res.problem
+    return list(L.cut_after(res)) + ([p.X_enc.shape[0] - 0.5] if p.pattern == "enc_dec" else [])
+
+
 def _rows(res: L.Result) -> dict[str, float]:
     """y position of each row of nodes."""
     if res.problem.pattern == "bidirectional":
-        return {"x": 0.0, "f": 1.0, "b": 2.0, "o": 3.0, "L": 4.0}
+        return {"x": 0.0, "f": 1.0, "b": 2.3, "o": 3.3, "L": 4.3}  # (room between h and h<- for both labels)
     return {"x": 0.0, "f": 1.0, "enc": 1.0, "dec": 1.0, "o": 2.0, "L": 3.0}
+
+
+_LABEL_SIZE = FONT_SIZE - 2  # px, every text of the diagram (nodes' labels, weights' names)
+_NODE_PX = _RING_PX + 1.5  # half the side of the square a node takes with the ring of the current step around it
+_NODE_GAP_PX = _NODE_PX + 2.5  # from a node's centre to its label's nearest edge (clear of the ring)
+_HEADER_PX = 56.0  # room left of the first slot for the rows' names when the slots are too narrow for a label per node
+_EM = {**dict.fromkeys("ilj.,'|:;!()[]", 0.3), **dict.fromkeys("WMmw", 0.9), **dict.fromkeys("←→", 1.05), "-": 0.4, " ": 0.25, "&": 0.7}
+"""Widths of characters in em where they differ much from :data:`_EM_DEFAULT` (Source Sans 3, rounded up)."""
+_EM_DEFAULT, _EM_UPPER = 0.56, 0.66
+
+
+def _text_runs(text: str) -> list[tuple[str, str]]:
+    """``text`` (plotly's HTML subset: ``<sub>``, ``<sup>``, entities) as ``[(kind, chars)]``, kind ``""``, ``sub`` or
+    ``sup``, the entities turned into their characters."""
+    import html
+    import re
+
+    runs, kind = [], ""
+    for part in re.split(r"(</?su[bp]>)", text):
+        if part in ("<sub>", "<sup>"):
+            kind = part[1:-1]
+        elif part in ("</sub>", "</sup>"):
+            kind = ""
+        elif part:
+            runs.append((kind, html.unescape(part)))
+    return runs
+
+
+def text_box(text: str, x: float, y: float, position: str, size: float = _LABEL_SIZE) -> tuple[float, float, float, float]:
+    r"""The box ``(x0, y0, x1, y1)`` in px (y up) that a plotly text of ``size`` px at the point ``(x, y)`` px takes
+    with ``textposition`` ``position`` in a ``mode="text"`` trace, as plotly.js places it
+    (``Drawing.textPointPosition``: the baseline ``0.75 f`` below the point, less ``f`` for "top", less ``f / 2`` for
+    "middle"; "left" ends the text at the point, "right" starts it there), a little wider than drawn: the width sums the
+    characters' widths in em (:data:`_EM`, sub- and superscripts at 70 %), the height runs from the descent
+    (``0.25 f``, a subscript's ``0.4 f``) to the ascent (``0.75 f``, a superscript's ``0.95 f``)."""
+    runs = _text_runs(text)
+    width = sum((0.7 if kind else 1.0) * size * sum(_EM.get(c, _EM_UPPER if c.isupper() else _EM_DEFAULT) for c in chars)
+                for kind, chars in runs)
+    up = 0.95 if any(k == "sup" for k, _ in runs) else 0.75
+    down = 0.4 if any(k == "sub" for k, _ in runs) else 0.25
+    v = position.split()[0]
+    base = y + {"top": 0.25 * size, "middle": -0.25 * size, "bottom": -0.75 * size}[v]
+    h = position.split()[-1]
+    x0 = {"left": x - width, "center": x - width / 2, "right": x}[h]
+    return (x0, base - down * size, x0 + width, base + up * size)
+
+
+def _overlaps(a: tuple, b: tuple, pad: float = 2.0) -> bool:
+    """Whether the boxes ``a`` and ``b`` ``(x0, y0, x1, y1)`` come within ``pad`` px of each other."""
+    return a[0] < b[2] + pad and b[0] < a[2] + pad and a[1] < b[3] + pad and b[1] < a[3] + pad
+
+
+def _crosses(box: tuple, seg: tuple, pad: float = 2.0) -> bool:
+    """Whether the line segment ``seg`` ``(x0, y0, x1, y1)`` passes through ``box`` grown by ``pad`` px (Liang-Barsky)."""
+    x0, y0, x1, y1 = seg
+    bx0, by0, bx1, by1 = box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
+    lo, hi = 0.0, 1.0
+    for p, q in ((-(x1 - x0), x0 - bx0), (x1 - x0, bx1 - x0), (-(y1 - y0), y0 - by0), (y1 - y0, by1 - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+        else:
+            r = q / p
+            if p < 0:
+                lo = max(lo, r)
+            else:
+                hi = min(hi, r)
+            if lo > hi:
+                return False
+    return True
+
+
+class _Placer:
+    """Labels placed one by one where they touch no label placed before, no node and no arrow: the diagram's text, in px
+    (y up) of the nominal plot area (:data:`_NOMINAL_PLOT_W` wide)."""
+
+    def __init__(self, x_range, y_range, height_px, nodes, segments):
+        self.x0, self.y0 = x_range[0], y_range[0]
+        self.sx = _NOMINAL_PLOT_W / (x_range[1] - x_range[0])
+        self.sy = height_px / (y_range[1] - y_range[0])
+        self.w, self.h = _NOMINAL_PLOT_W, height_px
+        self.boxes = []  # placed labels
+        self.blocks = [(self.px(x, y)[0] - _NODE_PX, self.px(x, y)[1] - _NODE_PX,
+                        self.px(x, y)[0] + _NODE_PX, self.px(x, y)[1] + _NODE_PX) for x, y in nodes]
+        self.segments = [(*self.px(a, b), *self.px(c, d)) for a, b, c, d in segments]
+
+    def px(self, x, y):
+        return ((x - self.x0) * self.sx, (y - self.y0) * self.sy)
+
+    def fits(self, box, left=0.0) -> bool:
+        return (box[0] >= -left and box[2] <= self.w and box[1] >= 0 and box[3] <= self.h
+                and not any(_overlaps(box, b) for b in self.boxes + self.blocks)
+                and not any(_crosses(box, s) for s in self.segments))
+
+    def place(self, text, x, y, options, left=0.0):
+        """The first of ``options`` ``[(position, dx_px, dy_px)]`` (the text's anchor moved by ``dx, dy`` px from the
+        point ``(x, y)`` in data units) where ``text`` fits: ``(x, y, position)`` in data units, or None."""
+        px, py = self.px(x, y)
+        for position, dx, dy in options:
+            box = text_box(text, px + dx, py + dy, position)
+            if self.fits(box, left):
+                self.boxes.append(box)
+                return (x + dx / self.sx, y + dy / self.sy, position)
+        return None
+
+
+def _around(gap: float = _NODE_GAP_PX, order: str = "top left") -> list[tuple[str, float, float]]:
+    """The places around a node for its label, ``order`` first: (textposition, dx, dy) in px, the text's box (as
+    :func:`text_box` has it, a subscript's descent included) ``gap`` px from the node's centre along x and y."""
+    up, down = gap + 0.15 * _LABEL_SIZE, -gap - 0.2 * _LABEL_SIZE  # (text_box: "top" bottom at dy - 0.15 f, ...)
+    every = {"top left": (-gap, up), "top center": (0, up), "top right": (gap, up), "middle right": (gap, 0),
+             "bottom right": (gap, down), "bottom center": (0, down), "bottom left": (-gap, down), "middle left": (-gap, 0)}
+    names = [order] + [k for k in every if k != order]
+    return [(k, *every[k]) for k in names]
 
 
 def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
@@ -125,24 +252,30 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
     lit = [[] for _ in range(n)]  # per slot: forward, the arrows into it; backward, its gradient arrows
     named = [[] for _ in range(n)]  # per slot: (x, y, text) the weights' names, shown at the current slot (forward)
     nodes = {"x": [], "h": [], "o": [], "L": []}  # (x, y, text)
+    row_of = {"x": [], "h": [], "o": [], "L": []}  # per node: its row's name (x, f, b, enc, dec, o, L)
 
     def arrow(j, x0, y0, x1, y1, text=None, side="right", row=None):
         """An arrow of slot ``j``; its weight's name ``text`` beside it, clear of the line and its head: a vertical
-        arrow's to the ``side`` of its first row's middle (``(y0 + y0 + 1) / 2``), a horizontal one's above its middle; ``row``: whose weight (the cell's row)."""
+        arrow's to the ``side`` of its first row's middle (``(y0 + y0 + 1) / 2``), a horizontal one's above its
+        middle (else below it); ``row``: whose weight (the cell's row)."""
         every.append((x0, y0, x1, y1))
         lit[j].append((x0, y0, x1, y1))
         if text and x0 == x1:
-            named[j].append((x0, y0 + 0.5, text, f"middle {side}", row))
+            other = "left" if side == "right" else "right"
+            named[j].append((x0, y0 + 0.5, text, [(f"middle {side}", 5 if side == "right" else -5, 0),
+                                                    (f"middle {other}", -5 if side == "right" else 5, 0)], row))
         elif text:
-            named[j].append(((x0 + x1) / 2, (y0 + y1) / 2, text, "top center", row))
+            named[j].append(((x0 + x1) / 2, (y0 + y1) / 2, text, [("top center", 0, 6), ("bottom center", 0, -6)], row))
 
     for j, slot in enumerate(res.slots):
         nodes["x"].append((j, rows["x"], f"x<sub>{j + 1}</sub>={escape_html(labels[j])}"))
+        row_of["x"].append("x")
         for name, i in slot.items:
             y = rows[name]
             idx = j + 1 if name in ("f", "b") else i + 1
-            sym = {"f": "h", "enc": "h<sup>enc</sup>", "dec": "h<sup>dec</sup>", "b": "h&#8592;"}[name]
+            sym = _H_SYMBOL[name]
             nodes["h"].append((j, y, f"{sym}<sub>{idx}</sub>"))
+            row_of["h"].append(name)
             # input arrow (bidirectional backward row: from x, drawn to the upper row)
             if name == "b":
                 arrow(j, j + 0.18, rows["x"], j + 0.18, y, "W<sub>xh</sub>", row=name)
@@ -157,12 +290,14 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
         if slot.out is not None and (p.pattern != "many_to_one" or p.mask[slot.out]):
             has_loss = bool(p.mask[slot.out])
             nodes["o"].append((j, rows["o"], f"o<sub>{j + 1}</sub>,ŷ"))
+            row_of["o"].append("o")
             top = max(v for k, v in rows.items() if k in ("f", "b", "enc", "dec"))
             arrow(j, j, top, j, rows["o"], "W<sub>ho</sub>", row="o")
             if p.pattern == "bidirectional":
                 arrow(j, j - 0.18, rows["f"], j - 0.18, rows["o"])
             if has_loss:
                 nodes["L"].append((j, rows["L"], f"L<sub>{j + 1}</sub>"))
+                row_of["L"].append("L")
                 arrow(j, j, rows["o"], j, rows["L"])
     if not fwd:  # the gradient arrows, per slot
         lit = [[] for _ in range(n)]
@@ -179,15 +314,18 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
                 if name == "enc" and i == len(pb.delta) - 1:
                     lit[j].append((j + 1, rows["dec"] + 0.22, j, y + 0.22))
     ann = []
-    for xc in L.cut_after(res):
+    for xc in L.cut_after(res):  # (_vlines)
         fig.add_vline(x=xc, line=dict(color=GRAD_COLOR, dash="dash", width=2))
         ann.append(dict(x=xc, y=rows["L"] + 0.45, text="✂ k", showarrow=False, xref="x", yref="y",
                         font=dict(size=FONT_SIZE - 2, color=GRAD_COLOR)))
-    if p.pattern == "enc_dec":
+    if p.pattern == "enc_dec":  # (_vlines)
         N = p.X_enc.shape[0]
         fig.add_vline(x=N - 0.5, line=dict(color=X_COLOR, dash="dot", width=1))
-    height = 430 if p.pattern != "bidirectional" else 500
-    x_range = [-0.7, n - 0.3]
+    height = 430 if p.pattern != "bidirectional" else 520
+    # slots narrower than _NAMED_SLOT_PX: no label per node (each on hover), the rows named once at their first node,
+    # the x nodes' inputs below them; the first slot then has _HEADER_PX of room on its left for the names
+    narrow = _NOMINAL_PLOT_W / (n + 0.4) < _NAMED_SLOT_PX
+    x_range = [-0.5 - _HEADER_PX * (n + 0.2) / (_NOMINAL_PLOT_W - _HEADER_PX), n - 0.3] if narrow else [-0.7, n - 0.3]
     y_range = [-0.6, rows["L"] + 0.7]
     # the current slot: framed, its nodes ringed (as many rings as the slot with the most nodes: the first again)
     fig.add_shape(type="rect", name="step", x0=cur - 0.45, x1=cur + 0.45, y0=-0.5, y1=rows["L"] + 0.5,
@@ -210,6 +348,40 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
                   line=dict(color=ACCENT if fwd else GRAD_COLOR, width=2 if fwd else 3),
                   fillcolor=ACCENT if fwd else GRAD_COLOR, layer="above")
     fig.add_trace(_arrow_trace(every, X_COLOR, 2, px))  # under the nodes
+    # every label placed where it touches no other, no node and no arrow (_Placer), in a text trace: the nodes'
+    # labels (wide slots) or the rows' names and the inputs (narrow slots), then the weights' names
+    lines = [a for a in every] + [(xv, y_range[0], xv, y_range[1]) for xv in _vlines(res)]
+    placer = _Placer(x_range, y_range, height - 140, [(xx, yy) for kind in nodes.values() for xx, yy, _ in kind], lines)
+    first = {"x": "middle right", "f": "top left", "enc": "top left", "dec": "top left", "b": "bottom center",
+             "o": "middle left", "L": "middle left"}
+    texts = []  # (x, y, text, position)
+    for kind, pts in nodes.items():
+        done = set()
+        for (xx, yy, text), row in zip(pts, row_of[kind]):
+            if narrow and row not in done:  # the row's name, once: left of the first slot (a row that begins later:
+                done.add(row)  # beside its first node)
+                name = _ROW_NAME[row]
+                at = placer.place(name, 0, yy, [("middle left", -_NODE_GAP_PX, 0)], left=_HEADER_PX)
+                for rx, ry in ((a, b) for (a, b, _), r in zip(pts, row_of[kind]) if r == row and at is None):
+                    at = placer.place(name, rx, ry, _around(order="top left"))  # beside the first node it fits at
+                if at is None and row == "dec":  # else left of the encoder-decoder border, above the encoder's row
+                    at = placer.place(name, p.X_enc.shape[0] - 0.5, yy, [("top left", -4, _around()[0][2])])
+                if at is not None:
+                    texts.append((*at[:2], name, at[2]))
+            if narrow and kind == "x":  # the input itself, below its node (x_t = ... on hover)
+                text, options = escape_html(labels[int(xx)]), [o for o in _around() if o[0] == "bottom center"]
+            elif narrow:
+                continue
+            else:
+                options = _around(order=first[row])
+            at = placer.place(text, xx, yy, options, left=_HEADER_PX if narrow else 40)
+            if at is not None:
+                texts.append((*at[:2], text, at[2]))
+    if texts:
+        tx, ty, tt, tp = zip(*texts)
+        fig.add_trace(go.Scatter(x=list(tx), y=list(ty), text=list(tt), textposition=list(tp), mode="text", name="labels",
+                                 showlegend=False, hoverinfo="skip", cliponaxis=False,
+                                 textfont=dict(size=_LABEL_SIZE, color="#222222")))
     colors = {"x": X_COLOR, "h": H_COLOR, "o": O_COLOR, "L": L_COLOR}
     symbols = {"x": "square", "h": "circle", "o": "diamond", "L": "star"}
     names = {"x": _t("stepthrough.node_x", lang), "h": _t("stepthrough.node_h", lang),
@@ -219,20 +391,24 @@ def diagram(res: L.Result, t: int, phase: str, lang: str = "en") -> go.Figure:
             continue
         xs, ys, texts = zip(*pts)
         fig.add_trace(go.Scatter(
-            x=list(xs), y=list(ys), mode="markers+text", text=list(texts), name=names[kind],
-            textposition={"x": "middle right", "h": "top left", "o": "middle left", "L": "middle left"}[kind],
+            x=list(xs), y=list(ys), mode="markers", text=list(texts), name=names[kind],
             marker=dict(size=22, symbol=symbols[kind], color=colors[kind], line=dict(color="white", width=3)),
-            textfont=dict(size=FONT_SIZE - 2), hoverinfo="text", cliponaxis=False,
+            hoverinfo="text", cliponaxis=False,
         ))
-    if fwd:  # every arrow's weight, named beside it (the same at every step), dark and large enough for a projector
-        labels = [w for slot_names in named for w in slot_names]
-        if px[0] < _NAMED_SLOT_PX:  # too narrow for a name at every arrow: each row's weights named once, where they
-            seen = set()  # first appear (the same matrices at every step)
-            labels = [w for w in labels if (w[4], w[2]) not in seen and not seen.add((w[4], w[2]))]
-        wx, wy, wt, wp, _ = zip(*labels)
-        fig.add_trace(go.Scatter(x=list(wx), y=list(wy), text=list(wt), textposition=list(wp), mode="text", name="weights",
+    if fwd:  # the weights' names beside their arrows (the same at every step), dark and large enough for a projector:
+        # at every arrow where one fits; slots narrower than _NAMED_SLOT_PX: each row's weights named once, at the first
+        # arrow where the name fits (the same matrices at every step)
+        seen, wx, wy, wt, wp = set(), [], [], [], []
+        for x, y, text, options, row in (w for slot_names in named for w in slot_names):
+            if narrow and (row, text) in seen:
+                continue
+            at = placer.place(text, x, y, options)
+            if at is not None:
+                seen.add((row, text))
+                wx.append(at[0]), wy.append(at[1]), wt.append(text), wp.append(at[2])
+        fig.add_trace(go.Scatter(x=wx, y=wy, text=wt, textposition=wp, mode="text", name="weights",
                                  showlegend=False, hoverinfo="skip", cliponaxis=False,
-                                 textfont=dict(size=FONT_SIZE - 2, color=WEIGHT_COLOR, shadow="auto")))
+                                 textfont=dict(size=_LABEL_SIZE, color=WEIGHT_COLOR, shadow="auto")))
     fig.update_layout(annotations=ann, showlegend=False)
     fig.update_xaxes(range=x_range, showgrid=False, zeroline=False, tickmode="array",
                      tickvals=list(range(n)), ticktext=[str(j + 1) for j in range(n)],

@@ -13,6 +13,7 @@ import torch
 
 import rnnviz
 from rnnviz import stepthrough as S
+from rnnviz.text import escape_html
 from rnnviz.labs import stepthrough as L
 from rnnviz.labs import stepthrough_latex as LT
 
@@ -627,3 +628,63 @@ def test_shipped_diagram_is_found_for_the_default_numbers_only():
             "st_fig_diagram", key, "forward", lang)
     for change in (dict(st_seed=1), dict(st_word="hotel"), dict(st_weights="random"), dict(st_hidden=2), dict(st_k=2)):
         assert first_charts.lookup("st_fig_diagram", numbers_key(L.StepConfig(**change)), "en") is None, change
+
+
+def _diagram_configs():
+    """Every pattern with each input kind, short and long (up to the most slots that fit on screen)."""
+    for pattern in S.PATTERNS:
+        for kw in (dict(), dict(st_word="hotel"), dict(st_input="numbers"),
+                   dict(st_input="numbers", st_numbers=", ".join(["-0.5", "12.25", "3"] * 5)),
+                   dict(st_input="random", st_length=2), dict(st_input="random", st_length=8),
+                   dict(st_input="random", st_length=S.MAX_STEPS), dict(st_k=2)):
+            if pattern == "enc_dec" and (kw.get("st_length", 0) > 12 or "12.25" in kw.get("st_numbers", "")):
+                continue  # (too many slots: the lab says so)
+            yield L.StepConfig(st_weights="random", st_pattern=pattern, **kw)
+    yield L.StepConfig(st_weights="random", st_pattern="enc_dec", st_word="hellohellohello", st_target="hellohelo")
+
+
+def test_diagram_labels_never_overlap():
+    """Every text of the unrolled diagram (the nodes' labels or the rows' names and the inputs, the weights' names),
+    its box computed from the figure as plotly places it (P.text_box, px of the nominal plot area): no two boxes meet,
+    none meets a node with its ring, none is crossed by an arrow or a vertical line (the bidirectional net's forward
+    output arrow ran through the h labels; the encoder-decoder's 10 slots crowded theirs). Slots wide enough: every
+    node labelled, its label true to it (x_t = the input); narrower slots: every row named once, the inputs shown are
+    the slots' own."""
+    from rnnviz.plots import stepthrough as P
+
+    for cfg in _diagram_configs():
+        res = L.compute(cfg)
+        n = len(res.slots)
+        labels = L.slot_labels(res)
+        for phase in ("forward", "backward"):
+            fig = P.diagram(res, 1, phase)
+            (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+            sx, sy = P._NOMINAL_PLOT_W / (x1 - x0), (fig.layout.height - 140) / (y1 - y0)
+            px = lambda x, y: ((x - x0) * sx, (y - y0) * sy)  # noqa: E731
+            boxes = [(tr.name, text, P.text_box(text, *px(x, y), pos)) for tr in fig.data if tr.mode == "text"
+                     for x, y, text, pos in zip(tr.x, tr.y, tr.text, tr.textposition)]
+            nodes = [(px(x, y), text) for tr in fig.data if tr.mode == "markers" for x, y, text in zip(tr.x, tr.y, tr.text)]
+            arrows = fig.data[0]
+            pts = list(zip(arrows.x, arrows.y))
+            segs = [(*px(*a), *px(*b)) for a, b in zip(pts, pts[1:]) if None not in a + b]
+            segs += [(*px(v, y0), *px(v, y1)) for v in P._vlines(res)]
+            where = f"{cfg.st_pattern} {cfg.st_input} n={n} {phase}"
+            for i, (_, ta, a) in enumerate(boxes):
+                assert a[0] >= -P._HEADER_PX and a[2] <= P._NOMINAL_PLOT_W and a[1] >= 0 and a[3] <= fig.layout.height - 140, (where, ta)
+                for _, tb, b in boxes[i + 1:]:
+                    assert not P._overlaps(a, b, pad=1.0), (where, ta, tb)
+                for (cx, cy), tn in nodes:
+                    assert not P._overlaps(a, (cx - P._NODE_PX, cy - P._NODE_PX, cx + P._NODE_PX, cy + P._NODE_PX), pad=0.5), (where, ta, tn)
+                for s in segs:
+                    assert not P._crosses(a, s, pad=0.5), (where, ta, s)
+            shown = [text for name, text, _ in boxes if name == "labels"]
+            if P._NOMINAL_PLOT_W / (n + 0.4) >= P._NAMED_SLOT_PX:  # a label per node: each node's own
+                assert sorted(shown) == sorted(text for _, text in nodes), where
+                assert all(f"x<sub>{j + 1}</sub>={escape_html(labels[j])}" in shown for j in range(n)), where
+            else:
+                rows = {P._ROW_NAME[r] for r in ["x", "o"] + list(res.bw.parts)}
+                assert rows <= set(shown), (where, rows - set(shown))
+                inputs = [t for t in shown if t not in P._ROW_NAME.values()]
+                assert all(t in map(escape_html, labels) for t in inputs), where
+            if phase == "forward" and n <= 5:
+                assert {"W<sub>xh</sub>", "W<sub>hh</sub>"} <= set(next(tr for tr in fig.data if tr.name == "weights").text), where
