@@ -946,8 +946,20 @@ _LIVE_CSS = """
 .rv-readout-box { display: grid; margin-top: 0.15rem; font-size: 1rem; font-variant-numeric: tabular-nums; }
 .rv-readout-box > * { grid-area: 1 / 1; min-height: 1.5rem; }
 .rv-readout-size { visibility: hidden; }
-.rv-choice { font: inherit; padding: 0.35rem 0.5rem; border-radius: 0.5rem; min-height: 2.5rem; color: inherit;
-             border: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2)); background: var(--st-secondary-background-color, #f0f2f6); }
+.rv-multi .rv-row { align-items: center; min-height: 1.5rem; }
+.rv-multi .rv-help { flex: none; }
+.rv-choice-box { position: relative; }
+.rv-choice { -webkit-appearance: none; appearance: none; display: block; box-sizing: border-box; width: 100%; height: 2.5rem;
+             margin: 0; padding: 0 2.25rem 0 0.75rem; font-family: var(--st-font, "Source Sans 3", sans-serif);
+             font-size: var(--st-base-font-size, 1rem); line-height: 1.6; color: var(--st-text-color, #31333f);
+             background: var(--st-secondary-background-color, #f0f2f6); cursor: pointer;
+             border: 1px solid var(--st-widget-border-color, var(--st-secondary-background-color, #f0f2f6));
+             border-radius: var(--st-base-radius, 0.5rem); outline: none; transition: border-color 200ms; }
+.rv-choice:hover { border-color: var(--st-border-color, rgba(49, 51, 63, 0.2)); }
+.rv-choice:focus, .rv-choice:focus-visible { border-color: var(--st-primary-color, #ff4b4b); }
+.rv-choice option { color: var(--st-text-color, #31333f); background: var(--st-background-color, #ffffff); }
+.rv-chevron { position: absolute; right: 0.6rem; top: 50%; width: 1.25rem; height: 1.25rem; margin-top: -0.625rem;
+              fill: var(--st-text-color, #31333f); opacity: 0.7; pointer-events: none; }
 """
 _live_component = None
 

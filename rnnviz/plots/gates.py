@@ -35,16 +35,54 @@ draws its tick labels again on every change: measured in Chromium here, the ~64 
 text were a quarter of a unit change's cost; 32 labels at 16 px also read better on a projector than 64 at 13 px."""
 
 
+WORD_TICK_PX = 560.0
+"""Width in px (at 1280 px, the narrowest plot area of these charts) over which :func:`char_ticks` spaces the words."""
+WORD_TICK_SIZE = 15
+"""Font size (px) of the words under a chart whose characters do not all fit (monospace: 0.6 em a character)."""
+_WORD_MAX = 10  # characters of a word shown at most (a longer one is cut, with "…")
+
+
+def char_ticks(text: str, most: int = 70) -> tuple[list[float], list[str], int]:
+    """The x ticks of a chart over the characters of ``text`` (t = 1..T): ``(values, labels, font size)``.
+
+    Up to ``most`` characters: every one, at its own t. More, in a text of words (whitespace between them): whole words,
+    each centred on its characters (t of its first and last character averaged), as many as fit side by side with a
+    gap at :data:`WORD_TICK_SIZE` on :data:`WORD_TICK_PX`: the lines' first words, then the others left to right; the
+    rest on hover. Every k-th character
+    alone (``k = ceil(T / most)``) read as letters out of order ("Soeuaaldm" for "Shall I compare..."). A text
+    without words (the gates' symbol tasks): every k-th character."""
+    import re
+
+    T = len(text)
+    if T <= most:
+        return list(range(1, T + 1)), [show_char(c) for c in text], 16 if T <= 40 else 13
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    if len(words) * 4 < T / 12:  # hardly any whitespace: not a text of words
+        step = int(np.ceil(T / most))
+        ticks = list(range(1, T + 1, step))
+        return ticks, [show_char(text[k - 1]) for k in ticks], 16 if len(ticks) <= 40 and most < 70 else 13
+    placed = []  # (left px, right px, t, label)
+    char_px, gap = 0.6 * WORD_TICK_SIZE, 1.5 * WORD_TICK_SIZE
+    firsts = [k == 0 or "\n" in text[words[k - 1][0]:start] for k, (start, _) in enumerate(words)]
+    for start, word in [w for w, f in zip(words, firsts) if f] + [w for w, f in zip(words, firsts) if not f]:
+        label = word if len(word) <= _WORD_MAX else word[:_WORD_MAX - 1] + "…"  # the lines' first words first
+        centre = start + 1 + (len(word) - 1) / 2  # t of its first and last character, averaged
+        half = len(label) * char_px / 2
+        at = (centre - 0.5) / T * WORD_TICK_PX
+        if at + half <= WORD_TICK_PX + 20 and all(at + half + gap <= lo or hi + gap <= at - half for lo, hi, _, _ in placed):
+            placed.append((at - half, at + half, centre, label))
+    placed.sort()
+    return [c for _, _, c, _ in placed], [w for _, _, _, w in placed], WORD_TICK_SIZE
+
+
 def _char_axis(fig: go.Figure, text: str, lang: str, *, row=None, col=None, title: bool = True,
                most: int = 70) -> None:
-    """x ticks at t = 1..T labelled by the characters: every k-th one, ``k = ceil(T / most)``
-    (the heatmaps: all of them up to 70 characters)."""
+    """x ticks at t = 1..T labelled by the characters (:func:`char_ticks`: every one up to ``most``, else the words
+    that fit; the heatmaps: all of them up to 70 characters)."""
     T = len(text)
-    step = 1 if T <= most else int(np.ceil(T / most))
-    ticks = list(range(1, T + 1, step))
-    size = 16 if T <= 40 or (most < 70 and len(ticks) <= 40) else 13
+    ticks, labels, size = char_ticks(text, most)
     kw = {} if row is None else dict(row=row, col=col)
-    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[show_char(text[k - 1]) for k in ticks],
+    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=labels,
                      tickangle=0, tickfont=dict(size=size, family="DejaVu Sans Mono, monospace"),
                      title_text=t("gates.axis_char", lang) if title else None, range=[0.5, T + 0.5], **kw)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import subprocess
 
@@ -280,3 +281,60 @@ def test_bias_range_holds_every_line_and_the_1_over_e_line():
         # the first depth below the data: one step up (the one before it) would cut the lowest line
         shallower = {10: 5, 20: 10, 50: 20, 100: 50}.get(-lo)
         assert shallower is None or -shallower > np.log10(means.min()) - 0.3
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node runs live.js's builders outside a browser")
+def test_the_colour_choice_is_a_labelled_select_drawn_as_streamlit_draws_one():
+    """The gates page's "Colour the text by" (a choice of the live component's multi mode, live.js controlHtml): a
+    native <select> (the keyboard works as in any select, a screen reader names it by its label) bound to a <label>,
+    the help as a "?" tooltip beside the label (as Streamlit draws a widget's help) and as the select's own, every
+    option in order with its label, all text escaped; a range likewise labelled. Its look (rnnviz.streamlit_helpers
+    _LIVE_CSS): Streamlit's selectbox's font, height, radius, colours of the theme (light and dark: the component's
+    --st-* variables), a chevron, no browser arrow, the primary colour's border when focused."""
+    from html.parser import HTMLParser
+
+    from rnnviz.streamlit_helpers import _LIVE_CSS
+
+    help_ = 'Which quantity colours the text ("h" <or> the gates)'
+    choice = {"param": "gt_color_by", "kind": "choice", "options": ["i", "f", "h"], "labels": ["i gate", "f & co", "h"],
+              "label": "Colour the text by", "help": help_}
+    rng = {"param": "gt_unit", "kind": "range", "min": 0, "max": 15, "label": "Unit", "help": "The unit"}
+    script = (f"import {{controlHtml}} from {json.dumps(LIVE_JS.as_uri())};\n"
+              f"process.stdout.write(JSON.stringify([controlHtml({json.dumps(choice)}, 'rv-gt_select-gt_color_by'),"
+              f" controlHtml({json.dumps(rng)}, 'rv-gt_select-gt_unit')]));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.text, self.where = [], {}, None
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+            self.where = len(self.tags) - 1
+
+        def handle_data(self, data):
+            self.text[self.where] = self.text.get(self.where, "") + data
+
+    for html, c, field in zip(json.loads(out.stdout), (choice, rng), ("select", "input")):
+        p = Tags()
+        p.feed(html)
+        label = next(i for i, (tag, _) in enumerate(p.tags) if tag == "label")
+        field_attrs = next(a for tag, a in p.tags if tag == field)
+        assert p.text[label] == c["label"] and p.tags[label][1]["for"] == field_attrs["id"] == f"rv-gt_select-{c['param']}"
+        assert field_attrs["title"] == c["help"] and field_attrs["data-param"] == c["param"]
+        assert any(tag == "span" and a.get("class") == "rv-help" and a["title"] == c["help"] for tag, a in p.tags)
+    p = Tags()
+    p.feed(json.loads(out.stdout)[0])
+    options = [(a["value"], p.text[i]) for i, (tag, a) in enumerate(p.tags) if tag == "option"]
+    assert options == [("i", "i gate"), ("f", "f & co"), ("h", "h")]
+    assert next(a for tag, a in p.tags if tag == "select")["class"] == "rv-choice"
+    assert any(tag == "svg" and a.get("class") == "rv-chevron" and a.get("aria-hidden") == "true" for tag, a in p.tags)
+    rule = lambda sel: re.search(re.escape(sel) + r"\s*\{([^}]*)\}", _LIVE_CSS).group(1)  # noqa: E731
+    look = rule(".rv-choice ")
+    for part in ("appearance: none", "height: 2.5rem", "border-radius: var(--st-base-radius", "font-family: var(--st-font",
+                 "color: var(--st-text-color", "background: var(--st-secondary-background-color"):
+        assert part in look, part
+    assert "border-color: var(--st-primary-color" in rule(".rv-choice:focus, .rv-choice:focus-visible")
+    assert "background: var(--st-background-color" in rule(".rv-choice option")

@@ -288,3 +288,34 @@ def test_from_upload_reads_the_train_live_file_and_refuses_other_models():
         with pytest.raises(M.NotALanguageModel) as err:
             M.from_upload(byo.load_upload(data, name="p.pt"))
         assert (err.value.why, err.value.fmt) == (why, fmt)
+
+
+def test_char_ticks_are_words_where_the_characters_do_not_fit():
+    """The x ticks under the hidden page's charts (628 characters on ~590 px): whole words of the text, each at the
+    middle of its own characters, the lines' first words among them, in order, at a readable size, their boxes
+    (monospace, 0.6 em a character) apart on the narrowest plot area; every k-th character alone read as letters out of
+    order ("Soeuaaldm..."). Up to ``most`` characters: every character at its own t. A text without words: every k-th."""
+    import re
+
+    from rnnviz.plots.gates import WORD_TICK_PX, WORD_TICK_SIZE, char_ticks
+
+    text = ("Shall I compare thee to a summer's day?\nThou art more lovely and more temperate:\n"
+            "Rough winds do shake the darling buds of May,\nAnd summer's lease hath all too short a date:\n") * 4
+    vals, labels, size = char_ticks(text, 70)
+    assert size == WORD_TICK_SIZE >= 14 and len(labels) >= 6
+    assert vals == sorted(vals)
+    T = len(text)
+    boxes = []
+    for v, w in zip(vals, labels):
+        first = v - (len(w) - 1) / 2 - 1  # 0-based index of the word's first character
+        assert first == int(first) and text[int(first):int(first) + len(w)] == w, (v, w)
+        assert (first == 0 or text[int(first) - 1].isspace()) and (int(first) + len(w) == T or text[int(first) + len(w)].isspace())
+        at = (v - 0.5) / T * WORD_TICK_PX
+        boxes.append((at - len(w) * 0.3 * size, at + len(w) * 0.3 * size))
+    assert all(a[1] < b[0] for a, b in zip(boxes, boxes[1:]))
+    assert labels[0] == "Shall" and {"Thou", "Rough", "And"} & set(labels)
+    assert char_ticks("hello", 70) == ([1, 2, 3, 4, 5], list("hello"), 16)
+    symbols = "d*dbbaaaaadcdccc" * 10
+    vals, labels, _ = char_ticks(symbols, 32)
+    assert vals == list(range(1, len(symbols) + 1, 5)) and labels == [symbols[v - 1] for v in vals]
+    assert re.fullmatch(r"[a-z*]+", "".join(labels))

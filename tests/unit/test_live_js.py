@@ -58,5 +58,6 @@ def test_the_module_loads_with_its_exports():
     out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     names, default, live = json.loads(out.stdout)
-    assert names == sorted(["applyFrame", "coloredHtml", "coloredParts", "default", "drawDirect", "fill", "scaledParts"])
+    assert names == sorted(["applyFrame", "coloredHtml", "coloredParts", "controlHtml", "default", "drawDirect", "fill",
+                           "scaledParts"])
     assert default == "function" and live == ["updates", "value"]

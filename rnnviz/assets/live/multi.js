@@ -2,6 +2,28 @@
 // computed for every option (the gates and hidden pages: unit, step, colouring), and the views (equations, coloured
 // text, lines) the browser fills for a choice the server has not drawn.
 
+/** The markup of one control of the multi mode (`c`: a range or a choice of data.multi.controls), its input's id
+ * `id`: a label bound to the input (a click on it focuses the input), the help as the tooltip of a "?" beside the
+ * label (as Streamlit draws a widget's help) and of the input, and the input: a range with its value beside the
+ * label, or a choice drawn as Streamlit draws a selectbox (rv-choice in rnnviz.streamlit_helpers._LIVE_CSS: its
+ * font, border, radius, height, chevron, focus ring, the theme's colours) but a native <select> underneath, so
+ * the keyboard works as in any select (Tab, arrows, type-ahead, Alt+Down) and a screen reader names it. */
+export function controlHtml(c, id) {
+  const label = esc(c.label || c.param);
+  const help = c.help ? `<span class="rv-help" title="${esc(c.help)}" aria-hidden="true">?</span>` : "";
+  const title = c.help ? ` title="${esc(c.help)}"` : "";
+  const head = (value) => `<div class="rv-row"><label class="rv-label" for="${esc(id)}">${label}</label>${help}${value}</div>`;
+  if (c.kind === "range") {
+    return head(`<span class="rv-value"></span>`)
+      + `<input id="${esc(id)}" class="rv-range" type="range" min="${Number(c.min)}" max="${Number(c.max)}" step="1"`
+      + `${c.max <= c.min ? " disabled" : ""} data-param="${esc(c.param)}"${title}>`;
+  }
+  const options = c.options.map((o, i) => `<option value="${esc(o)}">${esc(c.labels ? c.labels[i] : o)}</option>`).join("");
+  return head("")
+    + `<div class="rv-choice-box"><select id="${esc(id)}" class="rv-choice" data-param="${esc(c.param)}"${title}>${options}</select>`
+    + `<svg class="rv-chevron" viewBox="0 0 24 24" aria-hidden="true"><path d="M7.41 8.59 12 13.17l4.59-4.58L18 10l-6 6-6-6z"/></svg></div>`;
+}
+
 /** The multi mode of a component call: `m` is data.multi; from the component (component.js) it takes its element,
  * setStateValue, its cleanups, its charts, drawFrame (chart `key` shows frame i) and retryLater. */
 function multiMode(m, { parentElement, setStateValue, cleanups, charts, drawFrame, retryLater }) {
@@ -26,30 +48,13 @@ function multiMode(m, { parentElement, setStateValue, cleanups, charts, drawFram
   for (const c of ctrls) {
     const cell = document.createElement("div");
     cell.className = "rv-cell";
-    cell.innerHTML = `<div class="rv-row"><label class="rv-label"></label><span class="rv-value"></span></div>`;
-    cell.querySelector(".rv-label").textContent = c.label || c.param;
-    cell.title = c.help || "";
-    let input;
+    cell.innerHTML = controlHtml(c, `rv-${m.id}-${c.param}`);
+    const input = cell.querySelector("input, select");
     if (c.kind === "range") {
-      input = document.createElement("input");
-      Object.assign(input, { type: "range", min: String(c.min), max: String(c.max), step: "1", className: "rv-range" });
-      if (c.max <= c.min) input.disabled = true;
       input.addEventListener("input", () => set(c.param, parseInt(input.value, 10)));
     } else {
-      input = document.createElement("select");
-      input.className = "rv-choice";
-      for (const [i, o] of c.options.entries()) {
-        const opt = document.createElement("option");
-        opt.value = o;
-        opt.textContent = c.labels ? c.labels[i] : o;
-        input.appendChild(opt);
-      }
       input.addEventListener("change", () => set(c.param, input.value));
     }
-    input.title = c.help || "";
-    input.setAttribute("aria-label", c.label || c.param);
-    input.dataset.param = c.param;
-    cell.appendChild(input);
     box.appendChild(cell);
     inputs[c.param] = { input, value: cell.querySelector(".rv-value"), c };
   }
@@ -227,7 +232,7 @@ function multiMode(m, { parentElement, setStateValue, cleanups, charts, drawFram
   function render() {
     for (const { input, value, c } of Object.values(inputs)) {
       input.value = String(v[c.param]);
-      value.textContent = c.kind === "range" && c.labels ? c.labels[v[c.param] - c.min] : String(v[c.param]);
+      if (value) value.textContent = c.labels ? c.labels[v[c.param] - c.min] : String(v[c.param]);  // (a range's)
     }
     box.dataset.value = JSON.stringify(v);
   }
