@@ -16,7 +16,8 @@ LIVE_DIR = Path(__file__).with_name("assets") / "live"
 
 PARTS = (
     "util.js",  # window.__rnnvizLive, chartDiv, setSheet; values: json, numbers, same, flatten, get, put, layoutEdits, copy
-    "url.js",  # a choice's URL params kept while the server has not confirmed them (pendingUrl)
+    "url.js",  # history entries: a choice's URL params kept while the server has not confirmed them (pendingUrl), a run's
+    # query string written into its own page's entry (guardUrl, historyCall); also sent alone (sh.url_guard_js)
     "colored.js",  # the views' text: fill, coloredParts / coloredHtml, scaledParts
     "apply.js",  # applyFrame: a frame drawn through plotly; WAIT
     "around_plotly.js",  # drawDirect, moveShapes, the hand-over to plotly

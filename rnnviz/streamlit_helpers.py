@@ -358,6 +358,24 @@ def url_records(param: str, value, default=None) -> None:
         st.query_params[param] = str(value)
 
 
+@functools.lru_cache(maxsize=1)
+def url_guard_js() -> str:
+    """The browser's URL guard (``rnnviz/assets/live/url.js``: ``guardUrl``, ``historyCall``, ...) as the top of a
+    module of its own (the plotly prefetch's, :func:`prefetch_plotly`, on every page): the live charts' module has
+    the same part, and whichever runs first wraps ``history`` (``window.__rnnvizLive.urlGuard``).
+
+    Why in the browser: Streamlit 1.67 writes a script run's query string with ``history.pushState`` (a new entry)
+    whenever it differs from the URL outside a Back/Forward navigation, and on a page change it sends the new
+    page's query string (the old page's bound params removed) while the URL is still the old page's, so Back lost
+    the old page's settings; the frontend builds the new page's URL from that message, so the server cannot leave
+    it out. url.js writes a run's query string into the page's own entry (replaceState) and drops the one that
+    would overwrite the page being left."""
+    from rnnviz.live_js import LIVE_DIR
+
+    return ("const live = (window.__rnnvizLive = window.__rnnvizLive || { updates: {}, value: {} });\n"
+            + (LIVE_DIR / "url.js").read_text(encoding="utf-8") + "\n")
+
+
 def _install_url_guard() -> None:
     """Check every bound widget's URL value before Streamlit seeds the widget from it.
 
@@ -410,6 +428,7 @@ def _plotly_chunk() -> str | None:
 
 
 _PREFETCH_JS = """export default function () {
+  if (%s === null) return;
   if (window.__rnnvizPlotly || window.__rnnvizPlotlyWait) return;
   const main = document.querySelector('script[type="module"][src*="/static/js/index."]');
   if (!main) return;
@@ -437,6 +456,13 @@ def plotly_chunk_url() -> str | None:
     return None if name is None else f"static/js/{name}"
 
 
+def prefetch_js(name: str | None, after_picture: bool) -> str:
+    """The prefetch component's module (:data:`_PREFETCH_JS`; ``name``: the plotly chunk, ``None``: none to load),
+    which also installs the browser's URL guard (:func:`url_guard_js`) when it mounts."""
+    js = _PREFETCH_JS % (json.dumps(name), json.dumps(name), json.dumps(after_picture), PREFETCH_WAIT_MS)
+    return url_guard_js() + js.replace("export default function () {", "export default function () {\n  guardUrl();", 1)
+
+
 def prefetch_plotly(after_picture: bool = False) -> None:
     """Have the browser load and run plotly.js now, in parallel with the page's script run.
 
@@ -449,7 +475,8 @@ def prefetch_plotly(after_picture: bool = False) -> None:
     and its sanitizer). app.py's CSS also names the chunk in a ``<link rel="modulepreload">``, which
     starts the download (not the run) as soon as that CSS is drawn, before this component has mounted.
     Nothing is drawn (the element is hidden, see app.py's CSS); nothing leaves this server; a missing
-    chunk (another Streamlit build) just skips it.
+    chunk (another Streamlit build) just skips it. The same script installs the browser's URL guard
+    (:func:`url_guard_js`) on every page, with or without a live chart.
 
     ``after_picture``: for a page that draws a chart's shipped picture (:func:`chart_place`) first. Running
     plotly.js is one long task of the browser's main thread: whatever arrives meanwhile (the title, the
@@ -457,11 +484,9 @@ def prefetch_plotly(after_picture: bool = False) -> None:
     to 4.6 s). So the run starts once the picture is drawn, or the script run has ended, or at most
     :data:`PREFETCH_WAIT_MS` after the router."""
     name = _plotly_chunk()
-    if name is None:
-        return
     if after_picture not in _prefetch_components:  # the chunk's name is in the script: no ``data`` (a first call
         # with data imports pandas and pyarrow, ~1 s, outside the import lock of import_light_libraries)
-        js = _PREFETCH_JS % (json.dumps(name), json.dumps(after_picture), PREFETCH_WAIT_MS)
+        js = prefetch_js(name, after_picture)
         _prefetch_components[after_picture] = st.components.v2.component(
             "rnnviz_prefetch_after_picture" if after_picture else "rnnviz_prefetch", js=js)
     _prefetch_components[after_picture](key="rv_prefetch", height="content")
