@@ -19,6 +19,12 @@ accepts only its *translated label* (``?vg_init=正交``), not the option's own 
 It returns the value in the form the widget expects (a label for options) or raises
 :class:`BadURLValue` naming why, which :mod:`rnnviz.streamlit_helpers` shows as a short notice
 while the widget falls back to its default.
+
+Unknown parameters (``?foo=bar``) are kept, on purpose: no page reads them, so they change nothing
+shown; a link may carry them for something else (a campaign tag, an embedding site); removing them
+would be one more URL write of the server (each one rewrote the history entry, see
+``rnnviz/assets/live/url.js``). Streamlit drops them itself on a page change (only bound params go
+to the new page), and a lecture scene records only its page's known params.
 """
 from __future__ import annotations
 
