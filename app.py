@@ -62,7 +62,9 @@ st.markdown((f"<link rel='modulepreload' href='{chunk}'>" if chunk else "") + "<
             "[class*='st-key-rv_place_']:has(.js-plotly-plot .main-svg)>:first-child{display:none}"
             # a held place (sh.held_place) keeps its height: a skeleton of an element whose code is still loading (a
             # live component drawn while the slider it replaces is still shown) would make it taller than held
-            "[class*='st-key-rv_held_'] [data-testid='stSkeleton']{display:none}</style>",
+            "[class*='st-key-rv_held_'] [data-testid='stSkeleton']{display:none}"
+            # plotly's tooltips and notices: the Chinese font; Streamlit's "Fullscreen" button in the page's language
+            + sh.plotly_css() + "</style>",
             unsafe_allow_html=True)
 # Pages that draw their first chart before torch is imported (rnnviz.first_charts) import it themselves,
 # after that chart; every other page gets torch, NumPy, pandas and plotly before it runs.

@@ -96,13 +96,16 @@ def figure_filename(key: str | None) -> str:
     return "rnnviz-" + "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
 
 
-def chart_config(key: str | None, fmt: str = "png") -> dict:
+def chart_config(key: str | None, fmt: str = "png", lang: str = "en") -> dict:
     """The plotly config of every chart: the camera button saves ``fmt`` (PNG at scale 2 for slides,
     or SVG), named after what the chart shows (:func:`rnnviz.export.figure_filename`); made in the
-    browser by plotly.js, so it works offline."""
+    browser by plotly.js, so it works offline. No "Produced with Plotly" logo in the modebar; plotly's
+    own words (the modebar's tooltips, its notices) in ``lang`` (:func:`rnnviz.i18n.plotly_words.locale_config`)."""
+    from rnnviz.i18n.plotly_words import locale_config
+
     return {"toImageButtonOptions": {"format": fmt, "scale": 2 if fmt == "png" else 1,
                                      "filename": figure_filename(key)},
-            "displaylogo": False}
+            "displaylogo": False, **locale_config(lang)}
 
 
 @dataclass

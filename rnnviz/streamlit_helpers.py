@@ -130,12 +130,30 @@ def export_format() -> str:
 
 
 def chart_config(key: str | None, fmt: str = "png") -> dict:
-    """:func:`rnnviz.export.chart_config`, imported on first use: rnnviz.export imports NumPy, and the
-    router (which imports this module) must not wait for NumPy before it asks the browser for plotly.js
-    (:func:`prefetch_plotly`). A chart is drawn after NumPy is imported under the import lock."""
+    """:func:`rnnviz.export.chart_config` in the page's language, imported on first use: rnnviz.export imports
+    NumPy, and the router (which imports this module) must not wait for NumPy before it asks the browser for
+    plotly.js (:func:`prefetch_plotly`). A chart is drawn after NumPy is imported under the import lock."""
     from rnnviz.export import chart_config as config
 
-    return config(key, fmt)
+    return config(key, fmt, lang())
+
+
+_PLOTLY_TIP = ".stApp .js-plotly-plot .plotly .modebar-btn[data-title{}]::after"
+
+
+def plotly_css() -> str:
+    """CSS for the words plotly.js draws outside the figure: its tooltips and notices take the app's Chinese font
+    after plotly's own ("Open Sans", verdana, arial: no CJK characters, so a browser without a CJK font drew the
+    Chinese tooltips of :func:`rnnviz.i18n.plotly_words.locale_config` as boxes); and the title of the button
+    Streamlit adds to every modebar ("Fullscreen" / "Close fullscreen", a plain string that plotly.js does not
+    look up in the chart's locale) drawn in the page's language over it. For app.py's style sheet."""
+    css = (f"{_PLOTLY_TIP.format('')},.plotly-notifier .notifier-note"
+           "{font-family:'Open Sans',verdana,arial,rnnviz-cjk,sans-serif}")
+    if lang() != LANGS[0]:
+        for key in ("plotly.fullscreen", "plotly.close_fullscreen"):
+            english = t(key, LANGS[0])
+            css += f"{_PLOTLY_TIP.format('=' + json.dumps(english))}{{content:{json.dumps(tr(key), ensure_ascii=False)}}}"
+    return css
 
 
 def chart(fig, name: str | None = None, *, where=None, **kwargs) -> None:

@@ -2,6 +2,7 @@
 English and in Chinese, and the navigation titles follow the language."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -29,6 +30,10 @@ def test_every_page_opens_through_the_router(lang, path):
     assert at.title, path  # every page has a title
     if lang == "zh" and not path.endswith("home.py"):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in at.title[0].value), (path, at.title[0].value)
+    for el in at.get("plotly_chart"):  # plotly's own words (modebar tooltips, notices) in the page's language
+        cfg = json.loads(el.proto.config)
+        assert cfg.get("locale") == ("zh-CN" if lang == "zh" else None), (path, el.proto.id)
+        assert lang == "en" or cfg["locales"]["zh-CN"]["dictionary"]["Zoom"] == "缩放"
     if lang == "zh":  # the words inside the equations (\text{}) are Chinese too, or names used as symbols
         english = {w for el in at.latex for w in words(el.value)
                    if w not in NOTATION and re.search(r"[A-Za-z]{2}", w) and not re.search(r"[\u4e00-\u9fff]", w)}
