@@ -42,7 +42,7 @@ WORD_TICK_SIZE = 15
 _WORD_MAX = 10  # characters of a word shown at most (a longer one is cut, with "…")
 
 
-def char_ticks(text: str, most: int = 70) -> tuple[list[float], list[str], int]:
+def char_ticks(text, most: int = 70) -> tuple[list[float], list[str], int]:
     """The x ticks of a chart over the characters of ``text`` (t = 1..T): ``(values, labels, font size)``.
 
     Up to ``most`` characters: every one, at its own t. More, in a text of words (whitespace between them): whole words,
@@ -50,13 +50,14 @@ def char_ticks(text: str, most: int = 70) -> tuple[list[float], list[str], int]:
     gap at :data:`WORD_TICK_SIZE` on :data:`WORD_TICK_PX`: the lines' first words, then the others left to right; the
     rest on hover. Every k-th character
     alone (``k = ceil(T / most)``) read as letters out of order ("Soeuaaldm" for "Shall I compare..."). A text
-    without words (the gates' symbol tasks): every k-th character."""
+    without words (the gates' symbol tasks), or a list of symbols (an uploaded model's input): every k-th one."""
     import re
 
     T = len(text)
     if T <= most:
         return list(range(1, T + 1)), [show_char(c) for c in text], 16 if T <= 40 else 13
-    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    # a sequence of symbols (an uploaded model's vocabulary, a list) has no words
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)] if isinstance(text, str) else []
     if len(words) * 4 < T / 12:  # hardly any whitespace: not a text of words
         step = int(np.ceil(T / most))
         ticks = list(range(1, T + 1, step))

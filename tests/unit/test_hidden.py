@@ -319,3 +319,9 @@ def test_char_ticks_are_words_where_the_characters_do_not_fit():
     vals, labels, _ = char_ticks(symbols, 32)
     assert vals == list(range(1, len(symbols) + 1, 5)) and labels == [symbols[v - 1] for v in vals]
     assert re.fullmatch(r"[a-z*]+", "".join(labels))
+    # an uploaded model's input is a list of symbols (the gates page with a model file): every k-th one, as a text
+    # without words (a str-only word search raised "expected string or bytes-like object, got 'list'")
+    assert char_ticks(list(symbols), 32) == char_ticks(symbols, 32)
+    seq = ["ab", "c", "d"] * 40
+    vals, labels, _ = char_ticks(seq, 32)
+    assert vals == list(range(1, len(seq) + 1, 4)) and labels == [seq[v - 1] for v in vals]
